@@ -1,0 +1,1 @@
+"""Async caches (source of ``toggl_api._sync.cache``)."""

@@ -1,0 +1,407 @@
+"""``TogglAsyncEndpoint`` and ``TogglAsyncCachedEndpoint``: the bases of every async endpoint.
+
+They keep toggl-api-wrapper's shapes (``request(parameters, headers, body, method, *, raw, retries)``,
+``BASE_ENDPOINT``, ``MODEL``) and add typed helpers that endpoint classes use: ``_send`` for an ``ApiRequest``,
+``_cached_find`` / ``_cached_collect`` for reads the cache can answer, and ``_write_cache`` for writes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+import httpx
+
+from .._core.api.request import Api, ApiRequest, RequestMethod, split_legacy_parameters
+from .._core.cache_rules import CacheAction, action_for
+from .._core.clock import Clock
+from .._core.errors import NoCacheAssignedError, TogglAPIError
+from .._core.models import TogglClass
+from .._core.policy import RetryPolicy
+from .._core.query import TogglQuery, validate_queries
+from .._core.quota import QuotaInfo
+from .cache.base import TogglAsyncCache
+from .requester import AsyncRequester
+
+__all__ = ["TogglAsyncCachedEndpoint", "TogglAsyncEndpoint"]
+
+log = logging.getLogger("toggl-api-wrapper.endpoint")
+
+T = TypeVar("T", bound=TogglClass)
+
+_DEFAULT_BASES = {
+    "https://api.track.toggl.com/api/v9/": Api.TRACK,
+    "https://api.track.toggl.com/reports/api/v3/": Api.REPORTS,
+}
+
+
+def decode_json(response: httpx.Response) -> Any:
+    """The response's JSON, or ``None`` for an empty or non-JSON body."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except (ValueError, json.JSONDecodeError):
+        log.warning("%s %s answered a body that is not JSON", response.request.method, response.request.url.path)
+        return None
+
+
+class TogglAsyncEndpoint(Generic[T]):
+    """Base of every async endpoint.
+
+    Args:
+        auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
+        client: An ``httpx.AsyncClient`` to send with; it is used as given and never modified.
+        timeout: Seconds per request.
+        re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
+        retries: Retries of idempotent requests on server and network errors.
+        base_url: Host to talk to instead of Toggl (e.g. an emulator's URL); ``$TOGGL_API_BASE_URL`` also works.
+        clock: Time source (tests pass a fake clock).
+        policy: Full retry settings (``retries`` wins over ``policy.retries`` when both are given).
+    """
+
+    BASE_ENDPOINT: ClassVar[str] = "https://api.track.toggl.com/api/v9/"
+    API: ClassVar[Api] = Api.TRACK
+    MODEL: type[T] | None = None
+
+    def __init__(
+        self,
+        auth: httpx.BasicAuth | None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        timeout: httpx.Timeout | int | float = 10,
+        re_raise: bool = False,
+        retries: int = 3,
+        base_url: str | None = None,
+        clock: Clock | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.re_raise = re_raise
+        self.retries = 0 if re_raise else max(0, int(retries))
+        base_policy = policy or RetryPolicy()
+        policy = RetryPolicy(
+            retries=self.retries,
+            base_delay=base_policy.base_delay,
+            max_delay=base_policy.max_delay,
+            deadline=base_policy.deadline,
+            max_rate_limit_wait=base_policy.max_rate_limit_wait,
+            wait_for_quota=base_policy.wait_for_quota,
+            max_quota_wait=base_policy.max_quota_wait,
+        )
+        self._requester = AsyncRequester(auth, client=client, timeout=timeout, policy=policy, clock=clock,
+                                         host=base_url)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The httpx client requests go through."""
+        return self._requester.client
+
+    @property
+    def clock(self) -> Clock:
+        """The endpoint's time source."""
+        return self._requester.clock
+
+    @property
+    def quota(self) -> QuotaInfo | None:
+        """The hourly quota as the latest response reported it (``None`` before any response)."""
+        return self._requester.quota
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests are sent under."""
+        default_api = _DEFAULT_BASES.get(self.BASE_ENDPOINT)
+        if default_api is None:  # a user pointed BASE_ENDPOINT somewhere else: honour it as-is
+            return self.BASE_ENDPOINT
+        return self._requester.base_url(default_api)
+
+    async def aclose(self) -> None:
+        """Close the httpx client if the endpoint created it."""
+        await self._requester.aclose()
+
+    async def __aenter__(self) -> TogglAsyncEndpoint[T]:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- sending -----------------------------------------------------------------------------------
+
+    async def _send(
+        self, request: ApiRequest, *, retries: int | None = None, raise_for_status: bool = True
+    ) -> httpx.Response:
+        if self.re_raise:
+            retries = 0
+        return await self._requester.send(
+            request, base_url=self.base_url, retries=retries, raise_for_status=raise_for_status
+        )
+
+    def _tolerated(self, error: TogglAPIError, *statuses: int) -> bool:
+        """Whether ``error`` is one toggl-api-wrapper swallowed (only without ``re_raise``)."""
+        return not self.re_raise and error.status in statuses
+
+    def _decode_models(self, data: Any) -> Any:
+        if self.MODEL is None:
+            return data
+        if isinstance(data, list):
+            return self.process_models(data)
+        if isinstance(data, dict):
+            return self.MODEL.from_kwargs(**data, timestamp=self.clock.now())
+        return data
+
+    @classmethod
+    def process_models(cls, data: list[dict[str, Any]]) -> list[T]:
+        """Decode a list of API payloads into ``MODEL`` instances."""
+        if cls.MODEL is None:
+            msg = f"{cls.__name__} has no MODEL to decode into"
+            raise TypeError(msg)
+        model = cls.MODEL
+        return [model.from_kwargs(**item) for item in data]
+
+    async def request(
+        self,
+        parameters: str,
+        headers: httpx.Headers | dict[str, str] | None = None,
+        body: dict[str, Any] | list[Any] | None = None,
+        method: RequestMethod = RequestMethod.GET,
+        *,
+        raw: bool = False,
+        retries: int | None = None,
+    ) -> Any:
+        """Send a request to ``BASE_ENDPOINT + parameters`` and decode the answer.
+
+        Args:
+            parameters: Path relative to the API base, optionally with a query string.
+            headers: Extra headers (merged over the defaults).
+            body: JSON body. On GET and DELETE a dict body becomes query parameters (Toggl reads filters there).
+            method: The HTTP method.
+            raw: Return the ``httpx.Response`` itself.
+            retries: Override the endpoint's retries for this call.
+
+        Returns:
+            The response, decoded models (``MODEL`` set), decoded JSON, or ``None`` for an empty body.
+
+        Raises:
+            TogglAPIError: (an ``httpx.HTTPStatusError``) for an error answer after retries.
+        """
+        path, params = split_legacy_parameters(parameters)
+        json_body: Any = body
+        if body is not None and method in (RequestMethod.GET, RequestMethod.DELETE):
+            if not isinstance(body, dict):
+                msg = f"a {method.name} request carries no body; pass a dict of query parameters or none"
+                raise TypeError(msg)
+            params = params + tuple((k, v) for k, v in body.items())
+            json_body = None
+        request = ApiRequest(
+            method, path, params, json_body, api=self.API, headers=tuple(dict(headers or {}).items())
+        )
+        response = await self._send(request, retries=retries)
+        if raw:
+            return response
+        return self._decode_models(decode_json(response))
+
+    @staticmethod
+    async def api_status(*, client: httpx.AsyncClient | None = None, base_url: str | None = None) -> bool:
+        """Whether Toggl (or ``base_url``) reports itself healthy; network errors give ``False``."""
+        requester = AsyncRequester(None, client=client, host=base_url, policy=RetryPolicy(retries=0))
+        try:
+            response = await requester.send(
+                ApiRequest(RequestMethod.GET, "status"), raise_for_status=False
+            )
+            data = decode_json(response)
+            return response.is_success and isinstance(data, dict) and data.get("status") == "OK"
+        except httpx.TransportError:
+            return False
+        finally:
+            await requester.aclose()
+
+
+class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
+    """An endpoint with an optional cache of its ``MODEL``.
+
+    Reads consult the cache first (unless ``refresh=True``) and fall through to the API on a miss; every answer
+    and every write goes back into the cache through ``find_method``.
+    """
+
+    def __init__(
+        self,
+        auth: httpx.BasicAuth | None,
+        cache: TogglAsyncCache[T] | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        timeout: httpx.Timeout | int | float = 10,
+        re_raise: bool = False,
+        retries: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(auth, client=client, timeout=timeout, re_raise=re_raise, retries=retries, **kwargs)
+        self._cache: TogglAsyncCache[T] | None = None
+        self.cache = cache
+
+    @property
+    def cache(self) -> TogglAsyncCache[T] | None:
+        """The cache, or ``None``."""
+        return self._cache
+
+    @cache.setter
+    def cache(self, cache: TogglAsyncCache[T] | None) -> None:
+        if cache is not None and not isinstance(cache, TogglAsyncCache):
+            msg = (
+                f"{type(self).__name__} needs a {TogglAsyncCache.__name__} (e.g. the matching SQLite cache), "
+                f"got {type(cache).__name__}"
+            )
+            raise TypeError(msg)
+        self._cache = cache
+        # The first endpoint becomes the parent; caches take the model per call, so sharing one cache
+        # between endpoints of different models stays correct.
+        if cache is not None and cache._parent is None:
+            cache.parent = self
+
+    def _require_cache(self) -> TogglAsyncCache[T]:
+        if self._cache is None:
+            msg = f"{type(self).__name__} has no cache; pass cache=... to use cache operations"
+            raise NoCacheAssignedError(msg)
+        return self._cache
+
+    def _usable_cache(self) -> TogglAsyncCache[T] | None:
+        cache = self._cache
+        if cache is None or cache.disabled:
+            return None
+        return cache
+
+    def _model(self) -> type[T]:
+        if self.MODEL is None:  # pragma: no cover - cached endpoints set MODEL
+            msg = f"{type(self).__name__} has no MODEL"
+            raise TypeError(msg)
+        return self.MODEL
+
+    async def load_cache(self) -> list[T]:
+        """Every fresh cached entry of ``MODEL``."""
+        return await self._require_cache().load(self._model())
+
+    async def save_cache(self, response: list[T] | T, method: RequestMethod) -> None:
+        """Apply ``response`` to the cache through ``find_method`` (skipped when caching is disabled)."""
+        cache = self._require_cache()
+        if cache.disabled:
+            log.debug("caching disabled (expire_after=0); not saving")
+            return
+        await cache.save(response, method)
+
+    async def query(self, *query: TogglQuery[Any], distinct: bool = False) -> list[T]:
+        """Cached entries of ``MODEL`` matching every query."""
+        cache = self._require_cache()
+        validate_queries(self._model(), query)
+        return await cache.query(*query, distinct=distinct, model=self._model())
+
+    async def request(
+        self,
+        parameters: str,
+        headers: httpx.Headers | dict[str, str] | None = None,
+        body: dict[str, Any] | list[Any] | None = None,
+        method: RequestMethod = RequestMethod.GET,
+        *,
+        refresh: bool = False,
+        raw: bool = False,
+        retries: int | None = None,
+    ) -> Any:
+        """Like ``TogglAsyncEndpoint.request``, with the cache.
+
+        A GET of ``.../{id}`` is answered from the cache when the entity is cached and fresh (unless
+        ``refresh``); other reads go to the API. Decoded answers are written back through ``find_method``.
+        """
+        path, _ = split_legacy_parameters(parameters)
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        cache = self._usable_cache()
+        if cache is not None and method is RequestMethod.GET and not refresh and not raw and last.isdigit():
+            hit = await cache.find(int(last), self._model())
+            if hit is not None:
+                self._count_hit(cache)
+                return hit
+            cache.stats.misses += 1
+        result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
+        if cache is not None and not raw:
+            models: list[T] = [
+                m for m in (result if isinstance(result, list) else [result]) if isinstance(m, self._model())
+            ]
+            if method is RequestMethod.DELETE and last.isdigit():
+                existing = await cache.find(int(last), self._model())
+                models = [existing] if existing is not None else []
+            if models:
+                await cache.save(models, method)
+        return result
+
+    # -- helpers for endpoint classes ---------------------------------------------------------------
+
+    @staticmethod
+    def _count_hit(cache: TogglAsyncCache[T]) -> None:
+        cache.stats.hits += 1
+        cache.stats.requests_saved += 1
+
+    async def _cached_find(self, entity_id: int, *, refresh: bool) -> T | None:
+        """A fresh cached entity by id, or ``None`` (counts a miss)."""
+        cache = self._usable_cache()
+        if cache is None or refresh:
+            return None
+        hit = await cache.find(entity_id, self._model())
+        if hit is None:
+            cache.stats.misses += 1
+        else:
+            self._count_hit(cache)
+        return hit
+
+    async def _cached_list(self, scope: str, queries: Sequence[TogglQuery[Any]], *, refresh: bool) -> list[T] | None:
+        """The cached answer to a list read, when the list ``scope`` is known complete and fresh."""
+        cache = self._usable_cache()
+        if cache is None or refresh:
+            return None
+        if await cache.list_is_fresh(scope):
+            self._count_hit(cache)
+            return await cache.query(*queries, model=self._model())
+        cache.stats.misses += 1
+        return None
+
+    async def _write_cache(self, models: Sequence[T] | T | None, method: RequestMethod) -> None:
+        """Apply a write's result to the cache (no-op without a usable cache)."""
+        cache = self._usable_cache()
+        if cache is None or models is None:
+            return
+        items = [models] if isinstance(models, TogglClass) else list(models)
+        if not items:
+            return
+        await cache.save(items, method)
+
+    async def _remember_list(
+        self, scope: str, models: Sequence[T], queries: Sequence[TogglQuery[Any]]
+    ) -> None:
+        """Store a complete list answer: upsert it, drop cached entities of that list the API no longer returns,
+        and mark ``scope`` complete now."""
+        cache = self._usable_cache()
+        if cache is None:
+            return
+        keep = {m.id for m in models}
+        stale = [m for m in await cache.query(*queries, model=self._model()) if m.id not in keep]
+        if stale:
+            await cache.delete(*stale)
+        if models:
+            await cache.add(*models)
+        await cache.mark_complete(scope, self.clock.now())
+        await cache.commit()
+
+    async def _forget(self, model: type[T], entity_id: int) -> None:
+        """Remove an entity from the cache after a delete."""
+        cache = self._usable_cache()
+        if cache is None:
+            return
+        await cache.delete(entity_id, model=model)
+        await cache.commit()
+
+    @staticmethod
+    def cache_action(method: RequestMethod) -> CacheAction:
+        """The cache action a request method maps to."""
+        return action_for(method)

@@ -1,0 +1,294 @@
+"""Every exception ``toggl_api`` raises, and the one function that maps an HTTP status to a class.
+
+The tree::
+
+    TogglError                                   base of everything we raise
+    ├── TogglAPIError(httpx.HTTPStatusError)     .status, .message (Toggl's text), .request, .response
+    │   ├── BadRequestError          400
+    │   ├── AuthenticationFailedError 401 / 403 (also an AuthenticationError)
+    │   │   └── ForbiddenError       403
+    │   ├── NotFoundError            404
+    │   ├── MethodNotAllowedError    405
+    │   ├── ConflictError            409
+    │   ├── PaymentRequiredError     402
+    │   │   ├── QuotaExceededError   402 with X-Toggl-Quota-* headers (.remaining, .resets_in, .resets_at)
+    │   │   └── PremiumFeatureError  402 without them (a paid plan is needed)
+    │   ├── RateLimitError           429 (.retry_after)
+    │   └── ServerError              5xx
+    ├── CacheError
+    │   ├── CorruptCacheError        (.path, .moved_to)
+    │   ├── MissingParentError       (also an AttributeError, as in toggl-api-wrapper)
+    │   └── NoCacheAssignedError     (also an AttributeError, as in toggl-api-wrapper)
+    ├── BudgetExhaustedError         the client-side request budget refused to send
+    └── ValueErrors kept from toggl-api-wrapper: NamingError, DateTimeError, InvalidExtensionError,
+        AuthenticationError, WorkspaceMissingError
+
+Transport errors (``httpx.TransportError``) pass through unchanged once retries are exhausted.
+No message built here contains request headers, so the API token never reaches a log or a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "AuthenticationError",
+    "AuthenticationFailedError",
+    "BadRequestError",
+    "BudgetExhaustedError",
+    "CacheError",
+    "ConflictError",
+    "CorruptCacheError",
+    "DateTimeError",
+    "ForbiddenError",
+    "InvalidExtensionError",
+    "MethodNotAllowedError",
+    "MissingParentError",
+    "NamingError",
+    "NoCacheAssignedError",
+    "NotFoundError",
+    "PaymentRequiredError",
+    "PremiumFeatureError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ServerError",
+    "TogglAPIError",
+    "TogglError",
+    "WorkspaceMissingError",
+    "error_from_response",
+    "response_message",
+]
+
+QUOTA_REMAINING_HEADER = "X-Toggl-Quota-Remaining"
+QUOTA_RESETS_IN_HEADER = "X-Toggl-Quota-Resets-In"
+
+
+class TogglError(Exception):
+    """Base class of every exception raised by ``toggl_api``."""
+
+
+class NamingError(TogglError, ValueError):
+    """A name is missing or breaks one of Toggl's naming rules."""
+
+
+class DateTimeError(TogglError, ValueError):
+    """A date or datetime argument is invalid (naive, out of range or in the wrong order)."""
+
+
+class InvalidExtensionError(TogglError, ValueError):
+    """A report export format is not offered by the endpoint."""
+
+
+class AuthenticationError(TogglError, ValueError):
+    """Credentials are missing or malformed in the environment or configuration."""
+
+
+class WorkspaceMissingError(TogglError, ValueError):
+    """No default workspace id could be found in the environment or configuration."""
+
+
+class CacheError(TogglError):
+    """Base class of cache problems."""
+
+
+class CorruptCacheError(CacheError):
+    """A cache file could not be read; it was moved aside to ``moved_to`` and the cache started empty."""
+
+    def __init__(self, message: str, *, path: Any = None, moved_to: Any = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.moved_to = moved_to
+
+
+class MissingParentError(CacheError, AttributeError):
+    """The cache is used before an endpoint (its parent) was assigned."""
+
+
+class NoCacheAssignedError(CacheError, AttributeError):
+    """A cache operation was requested from an endpoint that has no cache."""
+
+
+class BudgetExhaustedError(TogglError):
+    """The client-side request budget refused to send a request (nothing was sent)."""
+
+    def __init__(self, message: str, *, resets_in: float | None = None) -> None:
+        super().__init__(message)
+        self.resets_in = resets_in
+
+
+class TogglAPIError(TogglError, httpx.HTTPStatusError):
+    """Toggl answered with an error status. Still catchable as ``httpx.HTTPStatusError``.
+
+    Attributes:
+        status: The HTTP status code.
+        message: Toggl's own error text (the decoded JSON string or plain body), possibly empty.
+    """
+
+    def __init__(self, message: str, *, request: httpx.Request, response: httpx.Response) -> None:
+        self.status = response.status_code
+        self.message = response_message(response)
+        super().__init__(message, request=request, response=response)
+
+
+class BadRequestError(TogglAPIError):
+    """400: Toggl rejected the request's content; ``message`` says why."""
+
+
+class AuthenticationFailedError(TogglAPIError, AuthenticationError):
+    """401/403: the credentials were missing or refused."""
+
+
+class ForbiddenError(AuthenticationFailedError):
+    """403: wrong credentials, or no access to this workspace or organization."""
+
+
+class NotFoundError(TogglAPIError):
+    """404: the resource does not exist (or was deleted)."""
+
+
+class MethodNotAllowedError(TogglAPIError):
+    """405: the path exists but not for this method."""
+
+
+class ConflictError(TogglAPIError):
+    """409: the request conflicts with the resource's state (e.g. stopping a stopped entry)."""
+
+
+class PaymentRequiredError(TogglAPIError):
+    """402: either the hourly quota is spent or the feature needs a paid plan."""
+
+
+class QuotaExceededError(PaymentRequiredError):
+    """402 with quota headers: the hourly API quota is spent.
+
+    Attributes:
+        remaining: Requests left in the window (0 or negative).
+        resets_in: Seconds until the window frees a request, if Toggl said.
+        resets_at: ``resets_in`` turned into an aware UTC datetime, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request,
+        response: httpx.Response,
+        remaining: int | None,
+        resets_in: int | None,
+        now: datetime | None = None,
+    ) -> None:
+        super().__init__(message, request=request, response=response)
+        self.remaining = remaining
+        self.resets_in = resets_in
+        self.resets_at = now + timedelta(seconds=resets_in) if now is not None and resets_in is not None else None
+
+
+class PremiumFeatureError(PaymentRequiredError):
+    """402 without quota headers: the workspace's plan does not include this feature."""
+
+
+class RateLimitError(TogglAPIError):
+    """429: requests came too fast. ``retry_after`` holds the server's hint in seconds, if any."""
+
+    def __init__(
+        self, message: str, *, request: httpx.Request, response: httpx.Response, retry_after: float | None
+    ) -> None:
+        super().__init__(message, request=request, response=response)
+        self.retry_after = retry_after
+
+
+class ServerError(TogglAPIError):
+    """5xx: Toggl failed; idempotent requests were retried before this was raised."""
+
+
+def response_message(response: httpx.Response) -> str:
+    """Decode Toggl's error text: a JSON string, a JSON object/array, plain text or an HTML page."""
+    try:
+        raw = response.content
+    except httpx.ResponseNotRead:  # streaming responses carry no text we can use
+        return ""
+    if not raw:
+        return ""
+    text = raw.decode("utf-8", errors="replace").strip()
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        if text.lstrip().startswith("<"):  # nginx's HTML pages: keep the title only
+            start, end = text.find("<title>"), text.find("</title>")
+            return text[start + 7 : end].strip() if 0 <= start < end else "HTML error page"
+        return text[:500]
+    if isinstance(decoded, str):
+        return decoded
+    return json.dumps(decoded)[:500]
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name)
+    if value is None:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+def parse_retry_after(response: httpx.Response) -> float | None:
+    """The ``Retry-After`` header in seconds (delta-seconds only; HTTP dates are ignored)."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def is_quota_response(response: httpx.Response) -> bool:
+    """True when a 402 carries Toggl's quota headers (the hourly limit, not a premium feature)."""
+    return QUOTA_REMAINING_HEADER in response.headers or QUOTA_RESETS_IN_HEADER in response.headers
+
+
+def error_from_response(response: httpx.Response, *, now: datetime | None = None) -> TogglAPIError:
+    """Build the exception for an error response. The only place a status becomes a class.
+
+    Args:
+        response: The error response; its ``request`` must be set.
+        now: The current time, used to compute ``QuotaExceededError.resets_at``.
+    """
+    request = response.request
+    status = response.status_code
+    text = response_message(response)
+    # Only method, path and Toggl's text: never headers, never the query's credentials.
+    summary = f"{status} {response.reason_phrase} for {request.method} {request.url.path}"
+    message = f"{summary}: {text}" if text else summary
+    kwargs: dict[str, Any] = {"request": request, "response": response}
+    if status == 402:
+        if is_quota_response(response):
+            return QuotaExceededError(
+                message,
+                remaining=_int_header(response, QUOTA_REMAINING_HEADER),
+                resets_in=_int_header(response, QUOTA_RESETS_IN_HEADER),
+                now=now,
+                **kwargs,
+            )
+        return PremiumFeatureError(message, **kwargs)
+    if status == 429:
+        return RateLimitError(message, retry_after=parse_retry_after(response), **kwargs)
+    cls = _STATUS_CLASSES.get(status)
+    if cls is None:
+        cls = ServerError if status >= 500 else TogglAPIError
+    return cls(message, **kwargs)
+
+
+_STATUS_CLASSES: dict[int, type[TogglAPIError]] = {
+    400: BadRequestError,
+    401: AuthenticationFailedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    409: ConflictError,
+}

@@ -1,0 +1,24 @@
+"""attrs models of Toggl's entities (the public facade is ``toggl_api.models``)."""
+
+from ._base import TogglClass, WorkspaceChild
+from .client import TogglClient, TogglTag
+from .convert import MODELS, MODELS_BY_TABLE, as_dict_custom, from_record, to_record
+from .organization import TogglOrganization, TogglWorkspace
+from .project import TogglProject
+from .tracker import TogglTracker
+
+__all__ = [
+    "MODELS",
+    "MODELS_BY_TABLE",
+    "TogglClass",
+    "TogglClient",
+    "TogglOrganization",
+    "TogglProject",
+    "TogglTag",
+    "TogglTracker",
+    "TogglWorkspace",
+    "WorkspaceChild",
+    "as_dict_custom",
+    "from_record",
+    "to_record",
+]
