@@ -76,7 +76,7 @@ def _dict(value: Any) -> dict[str, Any]:
     return {} if value is None else dict(value)
 
 
-@define(slots=False, kw_only=False)
+@define(slots=False, unsafe_hash=False)
 class TogglClass:
     """Base of every Toggl entity: ``id``, ``name`` and the time we fetched it.
 
@@ -136,7 +136,7 @@ class TogglClass:
             yield attribute, getattr(self, attribute.name)
 
 
-@define(slots=False)
+@define(slots=False, unsafe_hash=False)
 class WorkspaceChild(TogglClass):
     """An entity that belongs to a workspace (clients, projects, tags, time entries)."""
 

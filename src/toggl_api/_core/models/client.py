@@ -11,7 +11,7 @@ from ._base import WorkspaceChild
 __all__ = ["TogglClient", "TogglTag"]
 
 
-@define(slots=False)
+@define(slots=False, unsafe_hash=False)
 class TogglClient(WorkspaceChild):
     """A client of a workspace. ``archived`` mirrors Toggl's flag; ``notes`` its free text."""
 
@@ -32,7 +32,7 @@ class TogglClient(WorkspaceChild):
         )
 
 
-@define(slots=False)
+@define(slots=False, unsafe_hash=False)
 class TogglTag(WorkspaceChild):
     """A tag of a workspace."""
 

@@ -25,7 +25,7 @@ def validate_entity_name(name: str, kind: str, *, max_len: int = 140) -> None:
         raise NamingError(msg)
 
 
-@define(slots=False)
+@define(slots=False, unsafe_hash=False)
 class TogglOrganization(TogglClass):
     """A Toggl organization (owns workspaces; the hourly quota is counted per user per organization)."""
 
@@ -40,7 +40,7 @@ class TogglOrganization(TogglClass):
         validate_entity_name(name, "organization", max_len=max_len)
 
 
-@define(slots=False)
+@define(slots=False, unsafe_hash=False)
 class TogglWorkspace(TogglClass):
     """A Toggl workspace. ``organization`` is the id of the organization it belongs to."""
 

@@ -29,7 +29,7 @@ def _start_date(value: Any) -> date:
     return opt_date(value) or _today()
 
 
-@define(slots=False)
+@define(slots=False, unsafe_hash=False)
 class TogglProject(WorkspaceChild):
     """A project. ``client`` is a client id; ``start_date``/``end_date`` are calendar days."""
 

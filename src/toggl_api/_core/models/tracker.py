@@ -44,7 +44,7 @@ def _start(value: Any) -> datetime:
     return now_utc() if value is None else req_datetime(value)
 
 
-@define(slots=False)
+@define(slots=False, unsafe_hash=False)
 class TogglTracker(WorkspaceChild):
     """A time entry. ``name`` is its description; ``stop is None`` while it runs.
 

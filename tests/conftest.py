@@ -1,0 +1,28 @@
+"""Shared fixtures. The emulator fixtures (``toggl_emulator``, ``toggl_auth``, ``toggl_workspace_id``,
+``toggl_transport``, ``toggl_server``, ``fake_clock``) come from the ``toggl_api.testing`` pytest plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolate_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the user's environment or home folder."""
+    for name in ("TOGGL_API_TOKEN", "TOGGL_PASSWORD", "TOGGL_WORKSPACE_ID", "TOGGL_API_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    yield
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    """A fresh directory for a cache."""
+    path = tmp_path / "cache"
+    path.mkdir()
+    return path
