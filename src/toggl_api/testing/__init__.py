@@ -1,0 +1,55 @@
+"""Offline, stateful emulator of the Toggl Track v9 API (``toggl_api.testing``).
+
+Quick start::
+
+    from toggl_api.testing import Emulator
+
+    emulator = Emulator("demo", limits=False)
+    with emulator.client() as client:          # httpx.Client on the in-process transport
+        me = client.get("/api/v9/me").json()
+
+Or serve it: ``with serve(emulator) as server: httpx.get(server.url + "/api/v9/status")``.
+"""
+
+from .app import BASE_URL, Emulator, RecordedRequest
+from .clock import FakeClock
+from .errors import EmulatorError
+from .faults import Fault, FaultRule, Faults
+from .limits import Limits
+from .seed import (
+    DEMO_API_TOKEN,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    OTHER_API_TOKEN,
+    OTHER_EMAIL,
+    OTHER_PASSWORD,
+    DemoAccount,
+    seed_demo,
+    seed_empty,
+)
+from .server import EmulatorServer, serve
+from .state import Backend
+
+__all__ = [
+    "BASE_URL",
+    "DEMO_API_TOKEN",
+    "DEMO_EMAIL",
+    "DEMO_PASSWORD",
+    "OTHER_API_TOKEN",
+    "OTHER_EMAIL",
+    "OTHER_PASSWORD",
+    "Backend",
+    "DemoAccount",
+    "Emulator",
+    "EmulatorError",
+    "EmulatorServer",
+    "FakeClock",
+    "Fault",
+    "FaultRule",
+    "Faults",
+    "Limits",
+    "RecordedRequest",
+    "seed_demo",
+    "seed_empty",
+    "serve",
+]

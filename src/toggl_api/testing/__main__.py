@@ -1,0 +1,52 @@
+"""``python -m toggl_api.testing`` / ``toggl-emulator``: serve the demo account on a local port."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from .app import Emulator
+from .clock import FakeClock
+from .server import EmulatorServer
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the emulator until Ctrl-C; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="toggl-emulator", description="Offline Toggl Track API emulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument("--seed", choices=("demo", "empty"), default="demo", help="initial data (default: demo)")
+    parser.add_argument(
+        "--plan", choices=("free", "starter", "premium", "enterprise"), default="free", help="organization plan"
+    )
+    parser.add_argument("--no-limits", action="store_true", help="do not enforce 429/402 limits")
+    args = parser.parse_args(argv)
+
+    clock = FakeClock(datetime.now(timezone.utc).replace(microsecond=0), ticking=True)
+    emulator = Emulator(args.seed, clock=clock, limits=not args.no_limits, plan=args.plan)
+    account = emulator.account
+    stop = threading.Event()
+    with EmulatorServer(emulator, args.host, args.port) as server:
+        print(f"Toggl emulator listening on {server.url}", flush=True)
+        print(f"  Track API:   {server.url}/api/v9", flush=True)
+        print(f"  Reports API: {server.url}/reports/api/v3", flush=True)
+        if account is not None:
+            print(f"  API token:   {account.api_token}  (Basic auth: <token>:api_token)", flush=True)
+            print(f"  Email:       {account.email}", flush=True)
+            print(f"  Password:    {account.password}", flush=True)
+            print(f"  Workspace:   {account.workspace_id}", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            print("\nstopping", flush=True)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

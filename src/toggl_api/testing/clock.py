@@ -1,0 +1,97 @@
+"""A fake clock that the emulator (and tests) read instead of the system clock.
+
+Sleeping on a :class:`FakeClock` never blocks: it advances the clock at once and records the sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time as _time
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["DEFAULT_START", "FakeClock"]
+
+#: Default start of a :class:`FakeClock`: 2026-11-20T12:00:00Z.
+DEFAULT_START = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+class FakeClock:
+    """Controllable, thread-safe UTC clock.
+
+    Args:
+        start: First instant of the clock (naive values are taken as UTC). Defaults to
+            :data:`DEFAULT_START`.
+        ticking: If true the clock also follows real elapsed time (used by the stand-alone
+            server so that running entries grow); manual :meth:`advance` still adds on top.
+
+    Attributes:
+        sleeps: Every duration passed to :meth:`sleep` / :meth:`asleep`, in call order.
+    """
+
+    def __init__(self, start: datetime | None = None, *, ticking: bool = False) -> None:
+        self._lock = threading.Lock()
+        self._now = _as_utc(start) if start is not None else DEFAULT_START
+        self._ticking = ticking
+        self._real_anchor = _time.monotonic()
+        self._monotonic = 0.0
+        self.sleeps: list[float] = []
+
+    def _sync(self) -> None:
+        if self._ticking:
+            real = _time.monotonic()
+            elapsed = real - self._real_anchor
+            self._real_anchor = real
+            self._now += timedelta(seconds=elapsed)
+            self._monotonic += elapsed
+
+    def now(self) -> datetime:
+        """Return the current instant as an aware UTC datetime."""
+        with self._lock:
+            self._sync()
+            return self._now
+
+    def time(self) -> float:
+        """Return the current instant as epoch seconds."""
+        return self.now().timestamp()
+
+    def monotonic(self) -> float:
+        """Return seconds elapsed on this clock (never goes backwards, ignores :meth:`set`)."""
+        with self._lock:
+            self._sync()
+            return 1000.0 + self._monotonic
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward by ``seconds`` (must not be negative)."""
+        if seconds < 0:
+            raise ValueError("FakeClock.advance() needs a non-negative number of seconds")
+        with self._lock:
+            self._sync()
+            self._now += timedelta(seconds=seconds)
+            self._monotonic += seconds
+
+    def set(self, value: datetime) -> None:
+        """Jump to ``value`` (naive values are taken as UTC); may go backwards."""
+        with self._lock:
+            self._sync()
+            self._now = _as_utc(value)
+
+    def sleep(self, seconds: float) -> None:
+        """Record the sleep and advance the clock instantly (never really sleeps)."""
+        seconds = max(0.0, float(seconds))
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        """Async twin of :meth:`sleep`; yields to the event loop once."""
+        self.sleep(seconds)
+        await asyncio.sleep(0)
+
+    def __repr__(self) -> str:
+        return f"FakeClock({self.now().isoformat()!r})"

@@ -1,0 +1,137 @@
+"""Scripted faults: make the next matching requests fail in a chosen way.
+
+Which exception means what (transport; over the loopback server every network fault closes the
+connection without an answer, which httpx reports as ``RemoteProtocolError``):
+
+========================  =====================================  =========================
+Fault                     Transport raises / returns             State touched?
+========================  =====================================  =========================
+``connect_error()``       ``httpx.ConnectError`` (never reached  no
+                          the server: safe to retry anything)
+``timeout()``             ``httpx.ReadTimeout``                  no
+``connection_reset()``    ``httpx.RemoteProtocolError``          no
+``lost_answer()``         ``httpx.ReadTimeout`` (or reset)       **yes** - write applied
+``server_error(503)``     that status, body ``"..."``            no
+``malformed_json()``      real status, truncated JSON body       yes
+``slow(seconds)``         normal answer, clock advanced;         yes
+                          ``ReadTimeout`` if longer than the
+                          request's read timeout (applied)
+========================  =====================================  =========================
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from attrs import define, field
+
+__all__ = ["Fault", "FaultRule", "Faults"]
+
+
+@define(frozen=True)
+class Fault:
+    """One kind of failure; build it with the class methods."""
+
+    kind: str
+    status: int = 500
+    body: str | None = None
+    seconds: float = 0.0
+    error: str = "timeout"
+
+    @classmethod
+    def connect_error(cls) -> Fault:
+        """``httpx.ConnectError`` before anything happens (the request never reached the server)."""
+        return cls("connect_error")
+
+    @classmethod
+    def timeout(cls) -> Fault:
+        """``httpx.ReadTimeout``; the request is not applied."""
+        return cls("timeout")
+
+    @classmethod
+    def connection_reset(cls) -> Fault:
+        """``httpx.RemoteProtocolError`` (server hung up); the request is not applied."""
+        return cls("connection_reset")
+
+    @classmethod
+    def lost_answer(cls, error: str = "timeout") -> Fault:
+        """Apply the request, then lose the answer: ``error`` is ``"timeout"`` or ``"reset"``."""
+        if error not in ("timeout", "reset"):
+            raise ValueError("error must be 'timeout' or 'reset'")
+        return cls("lost_answer", error=error)
+
+    @classmethod
+    def server_error(cls, status: int = 500, body: str | None = None) -> Fault:
+        """Answer ``status`` (default 500) with a JSON-string body, without touching state."""
+        return cls("http_error", status=status, body=body if body is not None else "Internal Server Error")
+
+    @classmethod
+    def http_error(cls, status: int, body: str | None = None) -> Fault:
+        """Answer any ``status`` with an optional JSON-string body, without touching state."""
+        return cls("http_error", status=status, body=body)
+
+    @classmethod
+    def malformed_json(cls) -> Fault:
+        """Apply the request, answer its real status with a truncated (invalid) JSON body."""
+        return cls("malformed_json")
+
+    @classmethod
+    def slow(cls, seconds: float) -> Fault:
+        """Advance the fake clock by ``seconds`` before answering (a ``ReadTimeout`` if beyond the timeout)."""
+        return cls("slow", seconds=float(seconds))
+
+
+@define
+class FaultRule:
+    """A fault plus where and how often it fires. ``remaining`` None means forever."""
+
+    fault: Fault
+    remaining: int | None
+    path: re.Pattern[str] | None
+    method: str | None
+    fired: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        """True if the rule applies to this request."""
+        if self.method is not None and self.method != method.upper():
+            return False
+        return self.path is None or self.path.search(path) is not None
+
+
+@define
+class Faults:
+    """Registry of fault rules; the first matching rule with ``remaining`` > 0 fires."""
+
+    rules: list[FaultRule] = field(factory=list)
+    _lock: threading.Lock = field(factory=threading.Lock, repr=False)
+
+    def add(self, fault: Fault, times: int | None = 1, path: str | None = None, method: str | None = None) -> FaultRule:
+        """Fire ``fault`` on the next ``times`` matching requests (``None``: forever).
+
+        Args:
+            fault: What goes wrong.
+            times: How many matching requests fail.
+            path: Regex searched in the URL path (e.g. ``r"/time_entries"``); None matches all.
+            method: HTTP method to match; None matches all.
+        """
+        rule = FaultRule(fault, times, re.compile(path) if path else None, method.upper() if method else None)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """Consume and return the fault for this request, if any."""
+        with self._lock:
+            for rule in self.rules:
+                if (rule.remaining is None or rule.remaining > 0) and rule.matches(method, path):
+                    if rule.remaining is not None:
+                        rule.remaining -= 1
+                    rule.fired += 1
+                    return rule.fault
+        return None
+
+    def clear(self) -> None:
+        """Remove every rule."""
+        with self._lock:
+            self.rules.clear()

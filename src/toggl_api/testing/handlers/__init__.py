@@ -1,0 +1,5 @@
+"""One module per Toggl resource; each exposes ``ROUTES`` (see :mod:`toggl_api.testing.routes`)."""
+
+from ._base import EMPTY, Ctx, Handler, Reply, Route, route
+
+__all__ = ["EMPTY", "Ctx", "Handler", "Reply", "Route", "route"]

@@ -1,0 +1,168 @@
+"""The current user: ``/me`` and its lists (reference §5.7, §6.1)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any
+
+from ..errors import bad_request
+from ..state import Backend, User
+from ..timefmt import fmt_micro_z
+from ._base import EMPTY, Ctx, Route, route
+from .clients import render_client
+from .organizations import render_organization
+from .projects import project_actuals, render_project
+from .tags import render_tag
+from .time_entries import recent_entries, render_time_entry
+from .workspaces import render_workspace
+
+__all__ = ["ROUTES", "render_user"]
+
+
+def render_user(user: User) -> dict[str, Any]:
+    """Toggl's ``GET /me`` JSON."""
+    digest = hashlib.md5(user.email.lower().encode()).hexdigest()
+    return {
+        "id": user.id,
+        "api_token": user.api_token,
+        "email": user.email,
+        "fullname": user.fullname,
+        "timezone": user.timezone,
+        "toggl_accounts_id": f"emu{user.id}",
+        "default_workspace_id": user.default_workspace_id,
+        "beginning_of_week": user.beginning_of_week,
+        "image_url": f"https://secure.gravatar.com/avatar/{digest}",
+        "created_at": fmt_micro_z(user.created_at),
+        "updated_at": fmt_micro_z(user.at),
+        "openid_email": None,
+        "openid_enabled": False,
+        "country_id": user.country_id,
+        "has_password": True,
+        "at": fmt_micro_z(user.at),
+        "intercom_hash": digest,
+        "oauth_providers": [],
+        "authorization_updated_at": fmt_micro_z(user.created_at),
+    }
+
+
+def _since(ctx: Ctx) -> datetime | None:
+    value = ctx.int_param("since")
+    return None if value is None else datetime.fromtimestamp(value, tz=timezone.utc)
+
+
+def _workspace_ids(backend: Backend, user: User) -> set[int]:
+    return {w.id for w in backend.user_workspaces(user)}
+
+
+def _clients(ctx: Ctx) -> list[dict[str, Any]]:
+    backend, since = ctx.backend, _since(ctx)
+    wids = _workspace_ids(backend, ctx.me)
+    items = [c for c in backend.clients.values() if c.workspace_id in wids]
+    items = [c for c in items if c.at >= since] if since else [c for c in items if c.server_deleted_at is None]
+    return [render_client(c) for c in sorted(items, key=lambda c: c.id)]
+
+
+def _projects(ctx: Ctx, include_archived: bool) -> list[dict[str, Any]]:
+    backend, since = ctx.backend, _since(ctx)
+    wids = _workspace_ids(backend, ctx.me)
+    items = [p for p in backend.projects.values() if p.workspace_id in wids]
+    if since:
+        items = [p for p in items if p.at >= since]
+    else:
+        items = [p for p in items if p.server_deleted_at is None and (include_archived or p.active)]
+    actuals = project_actuals(backend)
+    return [render_project(backend, p, actuals) for p in sorted(items, key=lambda p: p.id)]
+
+
+def _tags(ctx: Ctx) -> list[dict[str, Any]]:
+    backend, since = ctx.backend, _since(ctx)
+    wids = _workspace_ids(backend, ctx.me)
+    items = [t for t in backend.tags.values() if t.workspace_id in wids]
+    items = [t for t in items if t.at >= since] if since else [t for t in items if t.deleted_at is None]
+    return [render_tag(t) for t in sorted(items, key=lambda t: t.id)]
+
+
+def _workspaces(ctx: Ctx) -> list[dict[str, Any]]:
+    backend, since = ctx.backend, _since(ctx)
+    items = backend.user_workspaces(ctx.me)
+    if since:
+        items = [w for w in items if w.at >= since]
+    return [render_workspace(backend, w, ctx.me, with_counts=True) for w in items]
+
+
+def get_me(ctx: Ctx) -> Any:
+    """GET /me (``with_related_data=true`` adds tags, clients, time_entries, projects, workspaces)."""
+    out = render_user(ctx.me)
+    if ctx.bool_param("with_related_data"):
+        backend = ctx.backend
+        related: dict[str, list[dict[str, Any]]] = {
+            "tags": _tags(ctx),
+            "clients": _clients(ctx),
+            "time_entries": [render_time_entry(backend, t) for t in recent_entries(backend, ctx.me)],
+            "projects": _projects(ctx, include_archived=True),
+            "workspaces": _workspaces(ctx),
+        }
+        out.update({key: value or None for key, value in related.items()})
+    return out
+
+
+def logged(ctx: Ctx) -> Any:
+    """GET /me/logged: 200 with an empty body when the credentials work."""
+    return EMPTY
+
+
+def me_workspaces(ctx: Ctx) -> Any:
+    """GET /me/workspaces (``since``)."""
+    return _workspaces(ctx)
+
+
+def me_organizations(ctx: Ctx) -> Any:
+    """GET /me/organizations."""
+    return [render_organization(ctx.backend, o, ctx.me) for o in ctx.backend.user_organizations(ctx.me)]
+
+
+def me_clients(ctx: Ctx) -> Any:
+    """GET /me/clients (``since``)."""
+    return _clients(ctx)
+
+
+def me_projects(ctx: Ctx) -> Any:
+    """GET /me/projects (``include_archived``, ``since``)."""
+    raw = (ctx.param("include_archived") or "false").lower()
+    if raw not in ("true", "false"):
+        raise bad_request("Invalid include_archived")
+    return _projects(ctx, include_archived=raw == "true")
+
+
+def me_tags(ctx: Ctx) -> Any:
+    """GET /me/tags (``since``)."""
+    return _tags(ctx)
+
+
+def me_quota(ctx: Ctx) -> Any:
+    """GET /me/quota: the user bucket (``organization_id`` null) then one per organization."""
+    me, limits = ctx.me, ctx.limits
+    buckets = [limits.status(me.id, None, None)]
+    buckets += [limits.status(me.id, o.id, o.plan) for o in ctx.backend.user_organizations(me)]
+    return [
+        {
+            "organization_id": b.organization_id,
+            "remaining": b.remaining,
+            "resets_in_secs": b.resets_in_secs,
+            "total": b.total,
+        }
+        for b in buckets
+    ]
+
+
+ROUTES: list[Route] = [
+    route("GET", "/me", get_me),
+    route("GET", "/me/logged", logged),
+    route("GET", "/me/workspaces", me_workspaces),
+    route("GET", "/me/organizations", me_organizations),
+    route("GET", "/me/clients", me_clients),
+    route("GET", "/me/projects", me_projects),
+    route("GET", "/me/tags", me_tags),
+    route("GET", "/me/quota", me_quota, counted=False),
+]

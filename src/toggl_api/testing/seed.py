@@ -1,0 +1,278 @@
+"""Deterministic seed data: the ``demo`` account and the minimal ``empty`` one."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import httpx
+from attrs import define
+
+from .state import Backend, Project, Tag, User, Workspace
+
+__all__ = [
+    "DEMO_API_TOKEN",
+    "DEMO_EMAIL",
+    "DEMO_PASSWORD",
+    "OTHER_API_TOKEN",
+    "OTHER_EMAIL",
+    "OTHER_PASSWORD",
+    "DemoAccount",
+    "seed_demo",
+    "seed_empty",
+]
+
+DEMO_API_TOKEN = "demo-api-token-0000"
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"
+OTHER_API_TOKEN = "other-api-token-0000"
+OTHER_EMAIL = "other@example.com"
+OTHER_PASSWORD = "other-password"
+
+_DESCRIPTIONS = (
+    "Code review",
+    "Daily stand-up",
+    "Sprint planning",
+    "Bug triage",
+    "Writing documentation",
+    "Customer call",
+    "Refactoring",
+    "Implementing feature",
+    "Fixing tests",
+    "Email and admin",
+    "Design review",
+    "Deploying release",
+    "Pairing session",
+    "Research spike",
+    "Reviewing pull requests",
+    "Estimating tickets",
+    "Performance tuning",
+    "Support ticket",
+)
+_CLIENTS = (("Acme Corp", False), ("Globex", False), ("Initech", False), ("Umbrella", True), ("Hooli", False))
+# (name, client name or None, active, colour)
+_PROJECTS = (
+    ("Website Redesign", "Acme Corp", True, "#0b83d9"),
+    ("Mobile App", "Acme Corp", True, "#9e5bd9"),
+    ("API Platform", "Globex", True, "#d94182"),
+    ("Data Migration", "Globex", True, "#e36a00"),
+    ("Customer Support", "Initech", True, "#bf7000"),
+    ("Internal Tools", None, True, "#2da608"),
+    ("Meetings", None, True, "#06a893"),
+    ("Research", None, True, "#c9806b"),
+    ("Marketing Site", "Hooli", True, "#465bb3"),
+    ("Onboarding", None, True, "#990099"),
+    ("Legacy CRM", "Umbrella", False, "#c7af14"),
+    ("Old Website", "Acme Corp", False, "#566614"),
+)
+_SIDE_PROJECTS = (("Blog", True, "#d92b2b"), ("Open Source", True, "#525266"), ("Learning Rust", False, "#0b83d9"))
+_TAGS = ("billable", "meeting", "bug", "feature", "review", "urgent", "planning", "research", "support", "deep-work")
+_SIDE_TAGS = ("writing", "oss")
+_HISTORY_DAYS = 150
+_Choice = tuple[Workspace, Project | None, list[Tag]]
+
+
+@define(frozen=True)
+class DemoAccount:
+    """Credentials and ids of a seeded account (stable for a given seed and id starts).
+
+    Attributes:
+        api_token: Token of the main user (``"demo-api-token-0000"``).
+        email: ``"demo@example.com"``.
+        password: ``"demo-password"``.
+        user_id: Main user's id.
+        fullname: Main user's name.
+        organization_id: Main user's organization.
+        workspace_id: Main user's default workspace.
+        workspace_ids: All of the main user's workspaces (default first).
+        other_api_token: A second user's token (``"other-api-token-0000"``), None for ``empty``.
+        other_email: Second user's email.
+        other_password: Second user's password.
+        other_user_id: Second user's id.
+        other_organization_id: Second user's organization (not shared with the main user).
+        other_workspace_id: Second user's workspace (the main user gets 403 there).
+        track_path: URL prefix of Track v9 (``/api/v9``).
+        reports_path: URL prefix of Reports v3 (``/reports/api/v3``).
+    """
+
+    api_token: str
+    email: str
+    password: str
+    user_id: int
+    fullname: str
+    organization_id: int
+    workspace_id: int
+    workspace_ids: tuple[int, ...]
+    other_api_token: str | None = None
+    other_email: str | None = None
+    other_password: str | None = None
+    other_user_id: int | None = None
+    other_organization_id: int | None = None
+    other_workspace_id: int | None = None
+    track_path: str = "/api/v9"
+    reports_path: str = "/reports/api/v3"
+
+    def auth(self) -> httpx.BasicAuth:
+        """Basic auth with the main user's API token."""
+        return httpx.BasicAuth(self.api_token, "api_token")
+
+    def password_auth(self) -> httpx.BasicAuth:
+        """Basic auth with the main user's email and password."""
+        return httpx.BasicAuth(self.email, self.password)
+
+    def other_auth(self) -> httpx.BasicAuth:
+        """Basic auth with the second user's API token."""
+        if self.other_api_token is None:
+            raise ValueError("this seed has no second user")
+        return httpx.BasicAuth(self.other_api_token, "api_token")
+
+
+def _main_user(backend: Backend, plan: str) -> tuple[User, Workspace, int]:
+    now = backend.now()
+    created = (now - timedelta(days=730)).replace(microsecond=17845)
+    user = backend.add_user(DEMO_EMAIL, DEMO_PASSWORD, DEMO_API_TOKEN, "Demo User", created_at=created)
+    org = backend.add_organization("Demo Organization", user, plan=plan, created_at=created)
+    ws = backend.add_workspace(org, "Demo Workspace", admin=user, created_at=created)
+    return user, ws, org.id
+
+
+def seed_empty(backend: Backend, *, plan: str = "free") -> DemoAccount:
+    """One user with one organization and one workspace, nothing else."""
+    user, ws, org_id = _main_user(backend, plan)
+    return DemoAccount(DEMO_API_TOKEN, DEMO_EMAIL, DEMO_PASSWORD, user.id, user.fullname, org_id, ws.id, (ws.id,))
+
+
+def _entries_for_day(
+    backend: Backend,
+    rng: random.Random,
+    user: User,
+    day: datetime,
+    until: datetime,
+    choices: list[_Choice],
+) -> None:
+    cursor = day + timedelta(hours=8, minutes=rng.randint(0, 90))
+    end_of_day = day + timedelta(hours=17, minutes=rng.randint(0, 90))
+    lunch_done = False
+    while cursor < min(end_of_day, until):
+        minutes = rng.randint(5, 35)
+        stop = min(cursor + timedelta(minutes=minutes, seconds=rng.randint(0, 59)), until)
+        ws, project, tags = rng.choice(choices)
+        tag_ids = [t.id for t in rng.sample(tags, k=rng.choice((0, 0, 0, 1, 1, 2)))] if tags else []
+        at = stop + timedelta(seconds=rng.randint(0, 600), microseconds=rng.randint(0, 999_999))
+        backend.add_time_entry(
+            ws,
+            user,
+            cursor,
+            stop,
+            description=rng.choice(_DESCRIPTIONS) if rng.random() < 0.9 else None,
+            project_id=project.id if project else None,
+            tag_ids=tag_ids,
+            created_with=rng.choice(("Toggl Track", "TogglDesktop", "toggl-emulator-seed")),
+            at=min(at, backend.now()),
+        )
+        cursor = stop + timedelta(minutes=rng.randint(0, 5))
+        if not lunch_done and cursor.hour >= 12:
+            cursor += timedelta(minutes=rng.randint(30, 60))
+            lunch_done = True
+
+
+def seed_demo(backend: Backend, *, plan: str = "free", random_seed: int = 2026) -> DemoAccount:
+    """The demo account: 1 organization, 2 workspaces, 6 clients (one archived), 15 projects
+    (3 archived), 12 tags, about 2500 time entries over the 5 months before the clock's now
+    (working days, a few weekends), exactly one running entry, 3 soft-deleted entries, and a second
+    user with their own organization and workspace. Fully deterministic for a given clock start.
+    """
+    rng = random.Random(random_seed)
+    now = backend.now()
+    user, ws, org_id = _main_user(backend, plan)
+    org = backend.organizations[org_id]
+    side = backend.add_workspace(org, "Side Projects", admin=user, created_at=user.created_at)
+    history = now - timedelta(days=_HISTORY_DAYS + 30)
+
+    clients = {name: backend.add_client(ws, name, user, archived=archived, at=history) for name, archived in _CLIENTS}
+    personal = backend.add_client(side, "Personal", user, at=history)
+    projects = [
+        backend.add_project(ws, name, user, color=color, client=clients[cn] if cn else None, active=active, at=history)
+        for name, cn, active, color in _PROJECTS
+    ]
+    side_projects = [
+        backend.add_project(
+            side, name, user, color=color, client=personal if name == "Blog" else None, active=active, at=history
+        )
+        for name, active, color in _SIDE_PROJECTS
+    ]
+    tags = [backend.add_tag(ws, name, user, at=history) for name in _TAGS]
+    side_tags = [backend.add_tag(side, name, user, at=history) for name in _SIDE_TAGS]
+
+    work: list[_Choice] = [(ws, None, tags)] * 4
+    for p in projects:
+        if p.active:
+            work += [(ws, p, tags)] * 4
+    work += [(side, p, side_tags) for p in side_projects if p.active]
+    weekend: list[_Choice] = [(side, p, side_tags) for p in side_projects]
+    old_work = list(work)
+    for p in projects:
+        if not p.active:
+            old_work += [(ws, p, tags)] * 6
+
+    running_start = (now - timedelta(minutes=25)).replace(microsecond=0)
+    first_day = (now - timedelta(days=_HISTORY_DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = first_day
+    while day <= now:
+        until = min(day + timedelta(days=1), running_start - timedelta(minutes=5))
+        if day.weekday() < 5 and rng.random() > 0.04:
+            _entries_for_day(backend, rng, user, day, until, old_work if (day - first_day).days < 60 else work)
+        elif day.weekday() >= 5 and rng.random() < 0.15:
+            _entries_for_day(backend, rng, user, day + timedelta(hours=2), until, weekend)
+        day += timedelta(days=1)
+
+    backend.add_time_entry(
+        ws,
+        user,
+        running_start,
+        None,
+        description="Reviewing pull requests",
+        project_id=projects[0].id,
+        tag_ids=[tags[4].id],
+        created_with="Toggl Track",
+        at=running_start.replace(microsecond=835197),
+    )
+    recent = sorted((t for t in backend.time_entries.values() if t.stop is not None), key=lambda t: t.start)[-40:]
+    for te in rng.sample(recent, 3):
+        deleted_at = min((te.stop or now) + timedelta(minutes=rng.randint(1, 20)), now)
+        te.server_deleted_at = te.at = deleted_at
+
+    other = backend.add_user(OTHER_EMAIL, OTHER_PASSWORD, OTHER_API_TOKEN, "Other User", created_at=user.created_at)
+    other_org = backend.add_organization("Other Organization", other, plan="free", created_at=user.created_at)
+    other_ws = backend.add_workspace(other_org, "Other Workspace", admin=other, created_at=user.created_at)
+    other_client = backend.add_client(other_ws, "Other Client", other, at=history)
+    other_project = backend.add_project(other_ws, "Other Project", other, client=other_client, at=history)
+    other_tag = backend.add_tag(other_ws, "other-tag", other, at=history)
+    for days in (3, 2, 1):
+        start = (now - timedelta(days=days)).replace(hour=9, minute=0, second=0, microsecond=0)
+        backend.add_time_entry(
+            other_ws,
+            other,
+            start,
+            start + timedelta(hours=2),
+            description="Other work",
+            project_id=other_project.id,
+            tag_ids=[other_tag.id],
+            at=start + timedelta(hours=2),
+        )
+    return DemoAccount(
+        DEMO_API_TOKEN,
+        DEMO_EMAIL,
+        DEMO_PASSWORD,
+        user.id,
+        user.fullname,
+        org_id,
+        ws.id,
+        (ws.id, side.id),
+        OTHER_API_TOKEN,
+        OTHER_EMAIL,
+        OTHER_PASSWORD,
+        other.id,
+        other_org.id,
+        other_ws.id,
+    )
