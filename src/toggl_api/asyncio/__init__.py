@@ -2,5 +2,19 @@
 
 from .._async.cache.base import TogglAsyncCache
 from .._async.endpoint import TogglAsyncCachedEndpoint, TogglAsyncEndpoint
+from .._async.endpoints.reports import (
+    AsyncDetailedReportEndpoint,
+    AsyncReportEndpoint,
+    AsyncSummaryReportEndpoint,
+    AsyncWeeklyReportEndpoint,
+)
 
-__all__ = ["TogglAsyncCache", "TogglAsyncCachedEndpoint", "TogglAsyncEndpoint"]
+__all__ = [
+    "AsyncDetailedReportEndpoint",
+    "AsyncReportEndpoint",
+    "AsyncSummaryReportEndpoint",
+    "AsyncWeeklyReportEndpoint",
+    "TogglAsyncCache",
+    "TogglAsyncCachedEndpoint",
+    "TogglAsyncEndpoint",
+]

@@ -1,0 +1,1 @@
+"""Async endpoint classes, one module per resource."""
