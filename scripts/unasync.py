@@ -46,6 +46,7 @@ RULES: list[tuple[str, str]] = [
     (r"\bsqlite\+aiosqlite\b", "sqlite"),
     (r"^\s*@pytest\.mark\.asyncio\s*$\n?", ""),
     (r"\b_async\b", "_sync"),
+    (r"\btoggl_api\.asyncio\b", "toggl_api._sync_surface"),
 ]
 COMPILED = [(re.compile(p, re.MULTILINE), r) for p, r in RULES]
 
