@@ -1,6 +1,7 @@
 """``AsyncRequester``: sends ``ApiRequest`` values through an httpx client, running the retry policy loop.
 
-It owns no decision: building requests, the retry policy and error mapping live in ``toggl_api._core``.
+It owns no decision: building requests, the retry policy, the limits and error mapping live in
+``toggl_api._core``; this module only does the I/O and the waiting (always through ``clock.asleep``).
 A caller's client is used as it is (never mutated): auth is given per request, the base URL is absolute.
 """
 
@@ -15,9 +16,10 @@ import httpx
 
 from .._core.api.request import Api, ApiRequest, base_url_for, build_httpx_request
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.errors import error_from_response
-from .._core.policy import Action, RetryPolicy, decide_response, decide_transport_error
+from .._core.errors import BudgetExhaustedError, error_from_response
+from .._core.policy import Action, Decision, RetryPolicy, decide_response, decide_transport_error
 from .._core.quota import QuotaInfo, quota_from_response
+from .._core.session import TogglSession
 
 __all__ = ["AsyncRequester", "BASE_URL_ENV"]
 
@@ -43,6 +45,7 @@ class AsyncRequester:
         clock: Time source for backoff waits and quota times.
         host: Root URL to use instead of Toggl's (e.g. ``http://127.0.0.1:8080``); see ``BASE_URL_ENV``.
         rng: Random source for backoff jitter.
+        session: Shared limits and quota view; by default the one shared by every user of ``client``.
     """
 
     def __init__(
@@ -55,9 +58,13 @@ class AsyncRequester:
         clock: Clock | None = None,
         host: str | None = None,
         rng: random.Random | None = None,
+        session: TogglSession | None = None,
     ) -> None:
         if client is not None and not isinstance(client, httpx.AsyncClient):
             msg = f"client must be an httpx.AsyncClient, not {type(client).__name__}"
+            raise TypeError(msg)
+        if session is not None and not isinstance(session, TogglSession):
+            msg = f"session must be a TogglSession, not {type(session).__name__}"
             raise TypeError(msg)
         self.auth = auth
         self._owns_client = client is None
@@ -67,11 +74,16 @@ class AsyncRequester:
         self.clock: Clock = clock or SYSTEM_CLOCK
         self.host = resolve_host(host)
         self.rng = rng or random.Random()
-        self.quota: QuotaInfo | None = None
+        self.session = session if session is not None else TogglSession.for_client(self.client)
         self.request_count = 0
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host={self.host or 'toggl'!r})"
+
+    @property
+    def quota(self) -> QuotaInfo | None:
+        """The latest quota seen by any user of this requester's session."""
+        return self.session.quota
 
     def base_url(self, api: Api) -> str:
         """The base URL for ``api`` on the configured host."""
@@ -84,59 +96,69 @@ class AsyncRequester:
         base_url: str | None = None,
         retries: int | None = None,
         raise_for_status: bool = True,
+        policy: RetryPolicy | None = None,
     ) -> httpx.Response:
         """Send ``request``, retrying as the policy says; raise ``TogglAPIError`` subclasses on error answers.
 
         Args:
             request: What to send.
             base_url: Overrides the base URL derived from the host and ``request.api``.
-            retries: Overrides ``policy.retries`` for this call.
+            retries: Overrides the policy's ``retries`` for this call.
             raise_for_status: When False, the final error response is returned instead of raised.
+            policy: Overrides the requester's policy for this call.
+
+        Raises:
+            TogglAPIError: An error answer, after the retries the policy allows.
+            BudgetExhaustedError: The session's request budget refused to send (nothing was sent).
+            httpx.TransportError: A network error that could not (or could no more) be retried.
         """
-        policy = self.policy
+        policy = policy or self.policy
         if retries is not None:
-            policy = RetryPolicy(
-                retries=retries,
-                base_delay=policy.base_delay,
-                max_delay=policy.max_delay,
-                deadline=policy.deadline,
-                max_rate_limit_wait=policy.max_rate_limit_wait,
-                wait_for_quota=policy.wait_for_quota,
-                max_quota_wait=policy.max_quota_wait,
-            )
+            policy = policy.with_retries(max(0, retries))
         url_base = base_url or self.base_url(request.api)
         started = self.clock.monotonic()
         attempt = 0
+        quota_waits = 0
         while True:
+            await self._admit(request)
             httpx_request = build_httpx_request(self.client, request, url_base, timeout=self.timeout)
-            elapsed = self.clock.monotonic() - started
             try:
                 self.request_count += 1
                 response = await self.client.send(httpx_request, auth=self._auth_arg())
                 await response.aread()
             except httpx.TransportError as exc:
                 decision = decide_transport_error(
-                    policy, exc, idempotent=request.idempotent, attempt=attempt, elapsed=elapsed, rand=self.rng.random()
+                    policy,
+                    exc,
+                    idempotent=request.idempotent,
+                    attempt=attempt,
+                    elapsed=self.clock.monotonic() - started,
+                    rand=self.rng.random(),
                 )
                 if decision.action is not Action.RETRY:
+                    log.error("%s %s failed: %s", request.method.name, request.path, decision.reason)
                     raise
-                log.warning("%s %s: %s; retrying in %.2fs", request.method.name, request.path, decision.reason,
-                            decision.delay)
-                await self.clock.asleep(decision.delay)
+                await self._wait(request, decision)
                 attempt += 1
                 continue
             self._observe(response)
             decision = decide_response(
-                policy, response, idempotent=request.idempotent, attempt=attempt, elapsed=elapsed,
+                policy,
+                response,
+                idempotent=request.idempotent,
+                attempt=attempt,
+                elapsed=self.clock.monotonic() - started,
                 rand=self.rng.random(),
+                quota_waits=quota_waits,
             )
             if decision.action is Action.RETURN:
                 return response
             if decision.action is Action.RETRY:
-                log.warning("%s %s: %s; retrying in %.2fs", request.method.name, request.path, decision.reason,
-                            decision.delay)
-                await self.clock.asleep(decision.delay)
-                attempt += 1
+                await self._wait(request, decision)
+                if decision.quota_wait:
+                    quota_waits += 1
+                else:
+                    attempt += 1
                 continue
             if not raise_for_status:
                 return response
@@ -144,13 +166,42 @@ class AsyncRequester:
                       decision.reason)
             raise error_from_response(response, now=self.clock.now())
 
+    async def _admit(self, request: ApiRequest) -> None:
+        admission = self.session.admit(self.clock.monotonic())
+        if admission.refused_for is not None:
+            msg = (
+                f"request budget exhausted: {request.method.name} {request.path} was not sent; "
+                f"a request is allowed again in {admission.refused_for:.0f}s"
+            )
+            raise BudgetExhaustedError(msg, resets_in=admission.refused_for)
+        if admission.wait > 0:
+            log.debug("pacing: waiting %.2fs before %s %s", admission.wait, request.method.name, request.path)
+            await self.clock.asleep(admission.wait)
+
+    async def _wait(self, request: ApiRequest, decision: Decision) -> None:
+        log.warning("%s %s: %s; retrying in %.2fs", request.method.name, request.path, decision.reason,
+                    decision.delay)
+        await self.clock.asleep(decision.delay)
+
     def _auth_arg(self) -> Any:
         return self.auth if self.auth is not None else httpx.USE_CLIENT_DEFAULT
 
     def _observe(self, response: httpx.Response) -> None:
         info = quota_from_response(response, self.clock.now())
         if info is not None:
-            self.quota = info
+            self.observe_quota([info])
+
+    def observe_quota(self, infos: list[QuotaInfo]) -> None:
+        """Record quota readings in the session; warn when one just dropped below the threshold."""
+        if self.session.observe_many(infos):
+            low = min((i for i in infos if self.session.is_low(i)), key=lambda i: i.remaining)
+            where = f"organization {low.organization_id}" if low.organization_id is not None else low.bucket.value
+            log.warning(
+                "Toggl API quota low: %d requests left in the %s bucket%s",
+                low.remaining,
+                where,
+                f"; resets in {low.resets_in}s" if low.resets_in is not None else "",
+            )
 
     async def aclose(self) -> None:
         """Close the client if this requester created it (a caller's client is left open)."""
