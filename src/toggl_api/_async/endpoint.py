@@ -17,11 +17,19 @@ import httpx
 from .._core.api.request import Api, ApiRequest, RequestMethod, split_legacy_parameters
 from .._core.cache_rules import CacheAction, action_for
 from .._core.clock import Clock
-from .._core.errors import NoCacheAssignedError, TogglAPIError
+from .._core.errors import (
+    BudgetExhaustedError,
+    NoCacheAssignedError,
+    PaymentRequiredError,
+    RateLimitError,
+    ServerError,
+    TogglAPIError,
+)
 from .._core.models import TogglClass
 from .._core.policy import RetryPolicy
 from .._core.query import TogglQuery, validate_queries
-from .._core.quota import QuotaInfo
+from .._core.quota import QuotaInfo, quotas_from_payload
+from .._core.session import TogglSession
 from .cache.base import TogglAsyncCache
 from .requester import AsyncRequester
 
@@ -48,6 +56,16 @@ def decode_json(response: httpx.Response) -> Any:
         return None
 
 
+#: Failures a cached copy may stand in for when ``serve_stale`` is on (never 4xx answers about the request).
+STALE_ERRORS: tuple[type[BaseException], ...] = (
+    PaymentRequiredError,
+    RateLimitError,
+    ServerError,
+    BudgetExhaustedError,
+    httpx.TransportError,
+)
+
+
 class TogglAsyncEndpoint(Generic[T]):
     """Base of every async endpoint.
 
@@ -56,10 +74,12 @@ class TogglAsyncEndpoint(Generic[T]):
         client: An ``httpx.AsyncClient`` to send with; it is used as given and never modified.
         timeout: Seconds per request.
         re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
-        retries: Retries of idempotent requests on server and network errors.
+        retries: Retries of idempotent requests on server and network errors (default ``policy.retries``, 3).
         base_url: Host to talk to instead of Toggl (e.g. an emulator's URL); ``$TOGGL_API_BASE_URL`` also works.
         clock: Time source (tests pass a fake clock).
         policy: Full retry settings (``retries`` wins over ``policy.retries`` when both are given).
+        session: Shared limits and quota view (``TogglSession``); by default the one shared by every endpoint
+            built with the same ``client``.
     """
 
     BASE_ENDPOINT: ClassVar[str] = "https://api.track.toggl.com/api/v9/"
@@ -73,25 +93,22 @@ class TogglAsyncEndpoint(Generic[T]):
         client: httpx.AsyncClient | None = None,
         timeout: httpx.Timeout | int | float = 10,
         re_raise: bool = False,
-        retries: int = 3,
+        retries: int | None = None,
         base_url: str | None = None,
         clock: Clock | None = None,
         policy: RetryPolicy | None = None,
+        session: TogglSession | None = None,
     ) -> None:
-        self.re_raise = re_raise
-        self.retries = 0 if re_raise else max(0, int(retries))
+        if policy is not None and not isinstance(policy, RetryPolicy):
+            msg = f"policy must be a RetryPolicy, not {type(policy).__name__}"
+            raise TypeError(msg)
         base_policy = policy or RetryPolicy()
-        policy = RetryPolicy(
-            retries=self.retries,
-            base_delay=base_policy.base_delay,
-            max_delay=base_policy.max_delay,
-            deadline=base_policy.deadline,
-            max_rate_limit_wait=base_policy.max_rate_limit_wait,
-            wait_for_quota=base_policy.wait_for_quota,
-            max_quota_wait=base_policy.max_quota_wait,
-        )
-        self._requester = AsyncRequester(auth, client=client, timeout=timeout, policy=policy, clock=clock,
-                                         host=base_url)
+        self.re_raise = re_raise
+        # re_raise keeps toggl-api-wrapper's meaning: every error surfaces at once, nothing is retried.
+        self.retries = 0 if re_raise else max(0, int(retries if retries is not None else base_policy.retries))
+        self._requester = AsyncRequester(auth, client=client, timeout=timeout,
+                                         policy=base_policy.with_retries(self.retries), clock=clock,
+                                         host=base_url, session=session)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -110,8 +127,27 @@ class TogglAsyncEndpoint(Generic[T]):
 
     @property
     def quota(self) -> QuotaInfo | None:
-        """The hourly quota as the latest response reported it (``None`` before any response)."""
+        """The hourly quota as the latest response reported it, to this endpoint or any other endpoint sharing
+        its client or session (``None`` before any response carried quota headers)."""
         return self._requester.quota
+
+    @property
+    def session(self) -> TogglSession:
+        """The shared limits and quota view (request budget, pacing, latest quota per bucket)."""
+        return self._requester.session
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry settings in effect."""
+        return self._requester.policy
+
+    async def get_quota(self) -> list[QuotaInfo]:
+        """Ask Toggl for every quota bucket (``GET /me/quota``): the user bucket (``organization_id`` None)
+        and one per organization, with ``total`` sizes. The readings also update ``quota``."""
+        response = await self._requester.send(ApiRequest(RequestMethod.GET, "me/quota"))
+        infos = quotas_from_payload(decode_json(response), self.clock.now())
+        self._requester.observe_quota(infos)
+        return infos
 
     @property
     def base_url(self) -> str:
@@ -237,12 +273,15 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
         client: httpx.AsyncClient | None = None,
         timeout: httpx.Timeout | int | float = 10,
         re_raise: bool = False,
-        retries: int = 3,
+        retries: int | None = None,
+        serve_stale: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(auth, client=client, timeout=timeout, re_raise=re_raise, retries=retries, **kwargs)
         self._cache: TogglAsyncCache[T] | None = None
         self.cache = cache
+        #: Answer reads from the cache, even expired, when Toggl fails (402, 429, 5xx, network, budget).
+        self.serve_stale = serve_stale
 
     @property
     def cache(self) -> TogglAsyncCache[T] | None:
@@ -324,7 +363,14 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
                 self._count_hit(cache)
                 return hit
             cache.stats.misses += 1
-        result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
+        try:
+            result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
+        except (TogglAPIError, BudgetExhaustedError, httpx.TransportError) as exc:
+            if method is RequestMethod.GET and not raw and last.isdigit():
+                stale = await self._stale_find(int(last), exc)
+                if stale is not None:
+                    return stale
+            raise
         if cache is not None and not raw:
             models: list[T] = [
                 m for m in (result if isinstance(result, list) else [result]) if isinstance(m, self._model())
@@ -353,6 +399,30 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
             cache.stats.misses += 1
         else:
             self._count_hit(cache)
+        return hit
+
+    def _may_serve_stale(self, error: BaseException) -> bool:
+        """Whether ``error`` is a failure the cache may cover: 402, 429, 5xx, network errors or the budget."""
+        return self.serve_stale and isinstance(error, STALE_ERRORS)
+
+    async def _stale_find(self, entity_id: int, error: BaseException) -> T | None:
+        """With ``serve_stale`` on and ``error`` covered, the cached entity (even expired) or ``None``.
+
+        Endpoint reads call it in their ``except`` clause: ``if (hit := await self._stale_find(id, exc)): return
+        hit`` else re-raise. A warning is logged whenever a stale copy is served.
+        """
+        cache = self._usable_cache()
+        if cache is None or not self._may_serve_stale(error):
+            return None
+        hit = await cache.find(entity_id, self._model(), include_expired=True)
+        if hit is not None:
+            log.warning(
+                "serving cached %s %s because Toggl failed (%s); it was fetched at %s",
+                self._model().__name__,
+                entity_id,
+                type(error).__name__,
+                hit.timestamp.isoformat() if hit.timestamp is not None else "an unknown time",
+            )
         return hit
 
     async def _cached_list(self, scope: str, queries: Sequence[TogglQuery[Any]], *, refresh: bool) -> list[T] | None:

@@ -146,8 +146,13 @@ class TogglCache(ABC, Generic[T]):
         """Every fresh entry of ``model``."""
 
     @abstractmethod
-    def find(self, entry: T | int | dict[str, Any], model: type[T] | None = None) -> T | None:
-        """The fresh entry with this id (a model, an int or ``{"id": ...}``), or ``None``."""
+    def find(
+        self, entry: T | int | dict[str, Any], model: type[T] | None = None, *, include_expired: bool = False
+    ) -> T | None:
+        """The fresh entry with this id (a model, an int or ``{"id": ...}``), or ``None``.
+
+        With ``include_expired`` an expired entry is returned too (endpoints serve it when Toggl fails).
+        """
 
     @abstractmethod
     def add(self, *entries: T) -> None:
