@@ -1,0 +1,58 @@
+"""Example test module: your own code tested against the emulator's pytest fixtures.
+
+The fixtures come from the plugin that ``toggl_api`` registers with pytest; nothing to import.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from toggl_api.testing import Emulator, FakeClock, Fault
+
+
+def running_description(client: httpx.Client) -> str | None:
+    """'Your code': the description of the running time entry, or None."""
+    response = client.get("/api/v9/me/time_entries/current")
+    response.raise_for_status()
+    entry = response.json()
+    return entry["description"] if entry else None
+
+
+def test_reads_the_running_entry(toggl_emulator: Emulator) -> None:
+    with toggl_emulator.client() as client:  # in-process transport, demo user's token
+        assert running_description(client) == "Reviewing pull requests"
+
+
+def test_sees_entries_created_earlier(toggl_emulator: Emulator, toggl_workspace_id: int) -> None:
+    with toggl_emulator.client() as client:
+        client.post(
+            f"/api/v9/workspaces/{toggl_workspace_id}/time_entries",
+            json={
+                "workspace_id": toggl_workspace_id,
+                "description": "Writing tests",
+                "start": "2026-11-20T11:50:00Z",
+                "duration": -1,
+                "created_with": "docs",
+            },
+        ).raise_for_status()
+        # The emulator keeps state: starting an entry stopped the previous one.
+        assert running_description(client) == "Writing tests"
+
+
+def test_a_server_error_surfaces(toggl_emulator: Emulator) -> None:
+    toggl_emulator.faults.add(Fault.server_error(503), times=1, path=r"/time_entries/current")
+    with toggl_emulator.client() as client, pytest.raises(httpx.HTTPStatusError):
+        running_description(client)
+    assert toggl_emulator.request_count("GET", "/time_entries/current") == 1
+
+
+def test_time_moves_only_when_told(toggl_emulator: Emulator, fake_clock: FakeClock) -> None:
+    before = fake_clock.now()
+    fake_clock.advance(3600)  # an hour passes instantly; quota windows and running entries follow
+    assert (fake_clock.now() - before).total_seconds() == 3600
+
+
+def test_over_http(toggl_server, toggl_auth: httpx.BasicAuth) -> None:
+    response = httpx.get(f"{toggl_server.url}/api/v9/me", auth=toggl_auth)
+    assert response.json()["email"] == "demo@example.com"
