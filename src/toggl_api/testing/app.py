@@ -310,7 +310,9 @@ class Emulator:
     # -- rendering -----------------------------------------------------------------------------
     def _render(self, request: httpx.Request, result: Any) -> httpx.Response:
         if isinstance(result, Reply):
-            content = b"" if result.empty else _json_bytes(result.body)
+            # Report exports answer file bytes (their Content-Type is in ``result.headers``).
+            raw = isinstance(result.body, bytes)
+            content = b"" if result.empty else result.body if raw else _json_bytes(result.body)
             headers = dict(result.headers)
             if not result.empty:
                 headers.setdefault("Content-Type", JSON_CONTENT_TYPE)

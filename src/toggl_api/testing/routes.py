@@ -19,7 +19,7 @@ from types import ModuleType
 from attrs import define
 
 from .errors import EmulatorError
-from .handlers import Route, clients, me, organizations, projects, status, tags, time_entries, workspaces
+from .handlers import Route, clients, me, organizations, projects, reports, status, tags, time_entries, workspaces
 
 __all__ = ["REPORTS_MODULES", "REPORTS_PREFIX", "TRACK_MODULES", "TRACK_PREFIX", "Match", "Router", "default_router"]
 
@@ -29,7 +29,7 @@ REPORTS_PREFIX = "/reports/api/v3"
 #: Track v9 handler modules (each has ``ROUTES``).
 TRACK_MODULES: tuple[ModuleType, ...] = (me, workspaces, organizations, clients, projects, tags, time_entries, status)
 #: Reports v3 handler modules: register ``handlers.reports`` here.
-REPORTS_MODULES: tuple[ModuleType, ...] = ()
+REPORTS_MODULES: tuple[ModuleType, ...] = (reports,)
 
 
 @define(frozen=True)
