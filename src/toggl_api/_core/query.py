@@ -21,7 +21,17 @@ from attrs import fields
 
 from .models._base import TogglClass
 
-__all__ = ["Comparison", "TogglQuery", "match", "matches_all", "validate_queries"]
+__all__ = [
+    "Comparison",
+    "FieldIndex",
+    "TogglQuery",
+    "build_index",
+    "distinct",
+    "distinct_keys",
+    "match",
+    "matches_all",
+    "validate_queries",
+]
 
 T = TypeVar("T")
 
@@ -60,10 +70,11 @@ class TogglQuery(Generic[T]):
         if self.comparison is not Comparison.EQUAL and not isinstance(self.value, (date, int, float, timedelta)):
             msg = "None 'EQUAL' comparisons only available for time or numeric based values."
             raise TypeError(msg)
-        if isinstance(self.value, datetime) and self.value.tzinfo is None:
+        if isinstance(self.value, datetime):
             from .timeutil import ensure_aware
 
             ensure_aware(self.value, f"TogglQuery value for {self.key!r}")
+            self.value = self.value.astimezone(timezone.utc)
         if type(self.value) is date and self.comparison is not Comparison.EQUAL:
             self.value = widen_date(self.value, self.comparison)  # type: ignore[assignment]
 
@@ -77,14 +88,19 @@ def widen_date(value: date, comparison: Comparison) -> datetime:
 
 def validate_queries(model: type[TogglClass], queries: Iterable[TogglQuery[Any]]) -> None:
     """Raise ``ValueError`` for a query key that is not a field of ``model``."""
-    names = {a.name for a in fields(model)}
+    names = {a.name for a in fields(model)} - _NOT_QUERYABLE
     for query in queries:
+        if not isinstance(query, TogglQuery):
+            msg = f"queries must be TogglQuery objects, got {type(query).__name__}"
+            raise TypeError(msg)
         if query.key not in names:
-            msg = (
-                f"{query.key!r} is not a field of {model.__name__}; "
-                f"query one of: {', '.join(sorted(n for n in names if n != 'extra'))}"
-            )
+            valid = ", ".join(sorted(names))
+            msg = f"{query.key!r} is not a queryable field of {model.__name__}; query one of: {valid}"
             raise ValueError(msg)
+
+
+#: Fields that hold free-form data and cannot be filtered on in both backends alike.
+_NOT_QUERYABLE = frozenset({"extra"})
 
 
 def _comparable(left: Any, right: Any) -> tuple[Any, Any]:
@@ -134,3 +150,103 @@ def match(model: TogglClass, query: TogglQuery[Any]) -> bool:
 def matches_all(model: TogglClass, queries: Sequence[TogglQuery[Any]]) -> bool:
     """Whether ``model`` satisfies every query."""
     return all(match(model, q) for q in queries)
+
+
+def distinct_keys(queries: Sequence[TogglQuery[Any]]) -> list[str]:
+    """The keys ``distinct=True`` deduplicates on: each queried key once, list fields (``tags``) left out."""
+    keys: list[str] = []
+    for query in queries:
+        if query.key not in keys and query.key != "tags":
+            keys.append(query.key)
+    return keys
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, TogglClass):
+        return value.id
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def distinct(models: Iterable[TogglClass], queries: Sequence[TogglQuery[Any]]) -> list[TogglClass]:
+    """Keep the first model (in the given order) of each combination of the queried keys' values."""
+    keys = distinct_keys(queries)
+    if not keys:
+        return list(models)
+    seen: set[tuple[Any, ...]] = set()
+    kept: list[TogglClass] = []
+    for model in models:
+        marker = tuple(_hashable(getattr(model, k)) for k in keys)
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(model)
+    return kept
+
+
+class _Unindexable(Exception):
+    pass
+
+
+class FieldIndex:
+    """A sorted index of one field over a set of models, for range and IN lookups without a full scan.
+
+    Only built for fields whose non-None values are all ints (not bools) or all aware datetimes; ``None`` never
+    satisfies a range or a non-None equality, so such entries are left out.
+    """
+
+    __slots__ = ("_by_value", "_ids", "_keys")
+
+    def __init__(self, models: Iterable[TogglClass], name: str) -> None:
+        pairs: list[tuple[Any, int]] = []
+        kind: type | None = None
+        for model in models:
+            value = getattr(model, name)
+            if value is None:
+                continue
+            this = datetime if isinstance(value, datetime) else int if type(value) is int else None
+            if this is None or (kind is not None and this is not kind):
+                raise _Unindexable(name)
+            kind = this
+            pairs.append((value, model.id))
+        pairs.sort()
+        self._keys = [p[0] for p in pairs]
+        self._ids = [p[1] for p in pairs]
+        self._by_value: dict[Any, list[int]] | None = None
+
+    def candidates(self, query: TogglQuery[Any]) -> list[int] | None:
+        """Ids that may match ``query`` (a superset), or ``None`` when the index cannot answer it."""
+        from bisect import bisect_left, bisect_right
+
+        value = query.value
+        if query.comparison is Comparison.EQUAL:
+            values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            if not values or not all(type(v) is int for v in values) or (self._keys and type(self._keys[0]) is not int):
+                return None
+            if self._by_value is None:
+                by_value: dict[Any, list[int]] = {}
+                for key, ident in zip(self._keys, self._ids, strict=True):
+                    by_value.setdefault(key, []).append(ident)
+                self._by_value = by_value
+            return [i for v in set(values) for i in self._by_value.get(v, ())]
+        if not self._keys:
+            return []
+        if type(value) is not type(self._keys[0]) and not (
+            isinstance(value, datetime) and isinstance(self._keys[0], datetime)
+        ):
+            return None
+        if query.comparison is Comparison.LESS_THEN:
+            return self._ids[: bisect_left(self._keys, value)]
+        if query.comparison is Comparison.LESS_THEN_OR_EQUAL:
+            return self._ids[: bisect_right(self._keys, value)]
+        if query.comparison is Comparison.GREATER_THEN:
+            return self._ids[bisect_right(self._keys, value) :]
+        return self._ids[bisect_left(self._keys, value) :]
+
+
+def build_index(models: Iterable[TogglClass], name: str) -> FieldIndex | None:
+    """A ``FieldIndex`` of ``name``, or ``None`` when the field's values cannot be indexed."""
+    try:
+        return FieldIndex(models, name)
+    except _Unindexable:
+        return None

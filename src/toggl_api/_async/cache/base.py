@@ -43,11 +43,13 @@ class CacheStats:
         hits: Reads answered from the cache.
         misses: Reads the cache could not answer.
         requests_saved: API requests avoided thanks to hits.
+        entries: Fresh entries the cache held when ``entry_count()`` last counted them.
     """
 
     hits: int = 0
     misses: int = 0
     requests_saved: int = 0
+    entries: int = 0
 
 
 class TogglAsyncCache(ABC, Generic[T]):
@@ -196,6 +198,22 @@ class TogglAsyncCache(ABC, Generic[T]):
         if entries:
             await func(*entries)
         await self.commit()
+
+    async def entry_count(self, model: type[T] | None = None) -> int:
+        """How many fresh entries of ``model`` (default: the parent's model) the cache holds; also stored in
+        ``stats.entries``."""
+        count = len(await self.load(model))
+        self.stats.entries = count
+        return count
+
+    async def aclose(self) -> None:
+        """Release what the cache holds open (connections); the cache stays usable and reopens on demand."""
+
+    async def __aenter__(self) -> TogglAsyncCache[T]:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     async def list_is_fresh(self, scope: str) -> bool:
         """Whether the list ``scope`` was fetched completely and has not expired."""

@@ -44,11 +44,13 @@ class CacheStats:
         hits: Reads answered from the cache.
         misses: Reads the cache could not answer.
         requests_saved: API requests avoided thanks to hits.
+        entries: Fresh entries the cache held when ``entry_count()`` last counted them.
     """
 
     hits: int = 0
     misses: int = 0
     requests_saved: int = 0
+    entries: int = 0
 
 
 class TogglCache(ABC, Generic[T]):
@@ -197,6 +199,22 @@ class TogglCache(ABC, Generic[T]):
         if entries:
             func(*entries)
         self.commit()
+
+    def entry_count(self, model: type[T] | None = None) -> int:
+        """How many fresh entries of ``model`` (default: the parent's model) the cache holds; also stored in
+        ``stats.entries``."""
+        count = len(self.load(model))
+        self.stats.entries = count
+        return count
+
+    def close(self) -> None:
+        """Release what the cache holds open (connections); the cache stays usable and reopens on demand."""
+
+    def __enter__(self) -> TogglCache[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def list_is_fresh(self, scope: str) -> bool:
         """Whether the list ``scope`` was fetched completely and has not expired."""

@@ -1,0 +1,191 @@
+"""``AsyncJSONCache``: a cache in JSON files, one per model (``cache_<tablename>.json``), safe to share between
+processes.
+
+Storage, merging and crash safety live in ``toggl_api._io.json_store``; this class adds the cache contract:
+models per call, expiry by fetch ``timestamp`` with the cache's clock (the same rule in ``load``, ``find`` and
+``query``), list-completeness markers (``cache_meta.json``) and statistics. File I/O is small and local, so the
+async variant performs it directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..._core.clock import Clock
+from ..._core.errors import CorruptCacheError
+from ..._core.models import TogglClass
+from ..._core.query import TogglQuery, distinct, validate_queries
+from ..._io.json_store import JSONSession, MarkerStore
+from .base import TogglAsyncCache
+
+if TYPE_CHECKING:
+    from ..endpoint import TogglAsyncCachedEndpoint
+
+__all__ = ["AsyncJSONCache"]
+
+T = TypeVar("T", bound=TogglClass)
+
+META_FILE = "cache_meta.json"
+
+
+def _entry_id(entry: Any) -> int:
+    if isinstance(entry, TogglClass):
+        return entry.id
+    if isinstance(entry, dict) and "id" in entry:
+        return int(entry["id"])
+    if isinstance(entry, int) and not isinstance(entry, bool):
+        return entry
+    msg = f"expected a model, an id or a dict with 'id', got {type(entry).__name__}"
+    raise TypeError(msg)
+
+
+class AsyncJSONCache(TogglAsyncCache[T]):
+    """JSON file cache.
+
+    Args:
+        path: Directory of the cache files (created 0700 if missing).
+        expire_after: Seconds or a timedelta after which entries are stale; ``None`` never; 0 disables caching.
+        parent: The endpoint using the cache.
+        max_length: Most entries kept per model file; the newest are kept.
+        clock: Time source for expiry.
+        strict: Raise ``CorruptCacheError`` for an unreadable file instead of quarantining it and starting empty.
+
+    Models returned by the cache are the cached objects themselves: change them through ``add``/``update``.
+    """
+
+    def __init__(
+        self,
+        path: Path | PathLike[str] | str,
+        expire_after: timedelta | int | None = None,
+        parent: TogglAsyncCachedEndpoint[T] | None = None,
+        *,
+        max_length: int = 10_000,
+        clock: Clock | None = None,
+        strict: bool = False,
+    ) -> None:
+        super().__init__(path, expire_after, parent, clock=clock)
+        JSONSession(max_length)  # validates max_length early
+        self.max_length = max_length
+        self.strict = strict
+        self._cache_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._sessions: dict[type[TogglClass], JSONSession[Any]] = {}
+        self._markers = MarkerStore(clock=self.clock, strict=strict)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(path={str(self._cache_path)!r}, expire_after={self._expire_after!r})"
+
+    # -- files --------------------------------------------------------------------------------------------
+
+    @property
+    def cache_path(self) -> Path:
+        """The file of the parent's model (``MissingParentError`` without a parent)."""
+        return self.cache_path_for(self.model)
+
+    def cache_path_for(self, model: type[TogglClass]) -> Path:
+        """The file that stores ``model``."""
+        return self._cache_path / f"cache_{model.__tablename__}.json"
+
+    @property
+    def session(self) -> JSONSession[T]:
+        """The session of the parent's model."""
+        return self._session(self.model)
+
+    @property
+    def problems(self) -> list[CorruptCacheError]:
+        """Unreadable files or records met so far (each was quarantined or skipped and logged)."""
+        found: list[CorruptCacheError] = []
+        for session in self._sessions.values():
+            found += session.problems
+        return found + self._markers.problems
+
+    def _session(self, model: type[T]) -> JSONSession[T]:
+        session = self._sessions.get(model)
+        if session is None:
+            session = JSONSession(self.max_length, model=model, clock=self.clock, strict=self.strict)
+            self._sessions[model] = session
+            session.load(self.cache_path_for(model))
+        else:
+            session.refresh()
+        return session
+
+    def _marker_store(self) -> MarkerStore:
+        self._markers.refresh(self._cache_path / META_FILE)
+        return self._markers
+
+    # -- the contract ---------------------------------------------------------------------------------------
+
+    async def commit(self) -> None:
+        """Write every model file (and the markers) with pending changes."""
+        for session in self._sessions.values():
+            session.commit()
+        if self._markers.path is not None:
+            self._markers.commit()
+
+    async def load(self, model: type[T] | None = None) -> list[T]:
+        """Every fresh entry of ``model``, ordered by id (a new list)."""
+        return self._session(self._model(model)).select((), keep=self.is_fresh)
+
+    async def find(
+        self, entry: T | int | dict[str, Any], model: type[T] | None = None, *, include_expired: bool = False
+    ) -> T | None:
+        """The fresh entry with this id (any entry with ``include_expired``), or ``None``; O(1)."""
+        if model is None and isinstance(entry, TogglClass):
+            model = type(entry)
+        found = self._session(self._model(model)).get(_entry_id(entry))
+        if found is None or (not include_expired and not self.is_fresh(found)):
+            return None
+        return found
+
+    async def add(self, *entries: T) -> None:
+        """Insert or replace entries (pending until ``commit``); O(n)."""
+        by_model: dict[type[T], list[T]] = {}
+        for entry in entries:
+            if not isinstance(entry, TogglClass):
+                msg = f"the cache stores Toggl models, got {type(entry).__name__}"
+                raise TypeError(msg)
+            by_model.setdefault(type(entry), []).append(entry)
+        for model, items in by_model.items():
+            self._session(model).upsert(items)
+
+    async def update(self, *entries: T) -> None:
+        """Insert or replace entries (the same as ``add``)."""
+        await self.add(*entries)
+
+    async def delete(self, *entries: T | int, model: type[T] | None = None) -> None:
+        """Delete entries (models, or ids of ``model``), leaving tombstones so other processes cannot revive
+        them."""
+        by_model: dict[type[T], list[int]] = {}
+        for entry in entries:
+            target = type(entry) if isinstance(entry, TogglClass) else self._model(model)
+            by_model.setdefault(target, []).append(_entry_id(entry))
+        for target, ids in by_model.items():
+            self._session(target).remove(ids, self.now())
+
+    async def query(self, *query: TogglQuery[Any], distinct: bool = False, model: type[T] | None = None) -> list[T]:
+        """Fresh entries matching every query, ordered by id.
+
+        Raises:
+            ValueError: a query key that is not a field of the model.
+        """
+        target = self._model(model)
+        validate_queries(target, query)
+        found = self._session(target).select(query, keep=self.is_fresh)
+        if distinct:
+            return _distinct(found, query)
+        return found
+
+    async def mark_complete(self, scope: str, when: datetime | None) -> None:
+        """Record when the list ``scope`` was fetched completely (written on ``commit``)."""
+        self._marker_store().set(scope, when)
+
+    async def completed_at(self, scope: str) -> datetime | None:
+        """When the list ``scope`` was last fetched completely (by any process sharing the directory)."""
+        return self._marker_store().get(scope)
+
+
+def _distinct(models: Sequence[T], queries: Sequence[TogglQuery[Any]]) -> list[T]:
+    return distinct(models, queries)  # type: ignore[return-value]

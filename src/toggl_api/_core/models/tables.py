@@ -1,0 +1,184 @@
+"""The SQL schema of the cache and the imperative mapping of the attrs models onto it (no I/O here).
+
+One module-level ``MetaData`` holds every table and one ``registry`` maps each model class exactly once, the
+first time ``map_models()`` runs; later calls return the same objects, so several caches and engines share one
+schema description. Importing this module imports SQLAlchemy; the caches import it only when they are built.
+
+Layout (portable SQL: nothing here or in ``sql_query`` is SQLite-only):
+
+- one table per model, named after ``__tablename__``; every column is the model field of the same name;
+  ``extra`` is JSON, datetimes are stored in UTC, ids are 64-bit;
+- ``tracker_tag``: a time entry's tags (tag id, name and position), deleted with the entry. It does not point
+  at the ``tag`` table, so tags seen on entries never pollute the cached tag list;
+- ``cache_marker``: when a list (``scope``) was last fetched completely.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    Interval,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import registry
+from sqlalchemy.types import TypeDecorator
+
+from ..errors import DateTimeError
+from ._base import TogglClass
+from .client import TogglClient, TogglTag
+from .organization import TogglOrganization, TogglWorkspace
+from .project import TogglProject
+from .tracker import TogglTracker
+
+__all__ = ["METADATA", "MARKERS", "TRACKER_TAGS", "UTCDateTime", "map_models", "table_for"]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive datetimes are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            msg = f"expected a datetime, got {type(value).__name__}"
+            raise DateTimeError(msg)
+        if value.tzinfo is None:
+            msg = "naive datetimes cannot be stored; pass an aware datetime"
+            raise DateTimeError(msg)
+        value = value.astimezone(timezone.utc)
+        # SQLite has no time zone type: store UTC wall time so text comparisons order correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+_ID = BigInteger().with_variant(Integer, "sqlite")  # INTEGER PRIMARY KEY is SQLite's fast rowid key
+
+METADATA = MetaData()
+
+
+def _common(name: str, *columns: Any, indexes: tuple[str, ...] = ()) -> Table:
+    table = Table(
+        name,
+        METADATA,
+        Column("id", _ID, primary_key=True, autoincrement=False),
+        Column("name", Text, nullable=False, default=""),
+        Column("timestamp", UTCDateTime, nullable=False),
+        Column("at", UTCDateTime, nullable=True),
+        Column("server_deleted_at", UTCDateTime, nullable=True),
+        Column("extra", JSON, nullable=False, default=dict),
+        *columns,
+    )
+    Index(f"ix_{name}_timestamp", table.c.timestamp)
+    for column in indexes:
+        Index(f"ix_{name}_{column}", table.c[column])
+    return table
+
+
+ORGANIZATION = _common("organization")
+WORKSPACE = _common("workspace", Column("organization", BigInteger, nullable=False, default=0),
+                    indexes=("organization",))
+CLIENT = _common(
+    "client",
+    Column("workspace", BigInteger, nullable=False, default=0),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("notes", Text, nullable=True),
+    indexes=("workspace",),
+)
+TAG = _common("tag", Column("workspace", BigInteger, nullable=False, default=0), indexes=("workspace",))
+PROJECT = _common(
+    "project",
+    Column("workspace", BigInteger, nullable=False, default=0),
+    Column("color", String(32), nullable=False, default="#0b83d9"),
+    Column("client", BigInteger, nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+    Column("is_private", Boolean, nullable=False, default=True),
+    Column("billable", Boolean, nullable=False, default=False),
+    indexes=("workspace", "client", "start_date", "end_date"),
+)
+TRACKER = _common(
+    "tracker",
+    Column("workspace", BigInteger, nullable=False, default=0),
+    Column("start", UTCDateTime, nullable=False),
+    Column("duration", Interval, nullable=True),
+    Column("stop", UTCDateTime, nullable=True),
+    Column("project", BigInteger, nullable=True),
+    Column("billable", Boolean, nullable=False, default=False),
+    Column("user", BigInteger, nullable=True),
+    indexes=("workspace", "project", "start", "stop"),
+)
+TRACKER_TAGS = Table(
+    "tracker_tag",
+    METADATA,
+    Column("tracker", _ID, ForeignKey("tracker.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("tag", BigInteger, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("workspace", BigInteger, nullable=False, default=0),
+)
+Index("ix_tracker_tag_tag", TRACKER_TAGS.c.tag)
+Index("ix_tracker_tag_name", TRACKER_TAGS.c.name)
+MARKERS = Table(
+    "cache_marker",
+    METADATA,
+    Column("scope", String(512), primary_key=True),
+    Column("completed_at", UTCDateTime, nullable=True),
+)
+
+_TABLES: dict[type[TogglClass], Table] = {
+    TogglOrganization: ORGANIZATION,
+    TogglWorkspace: WORKSPACE,
+    TogglClient: CLIENT,
+    TogglTag: TAG,
+    TogglProject: PROJECT,
+    TogglTracker: TRACKER,
+}
+
+_REGISTRY = registry(metadata=METADATA)
+
+
+def map_models() -> MetaData:
+    """Map every model class onto its table (once per process) and return the shared ``MetaData``."""
+    for model, table in _TABLES.items():
+        if "__mapper__" not in model.__dict__:
+            _REGISTRY.map_imperatively(model, table)
+    return METADATA
+
+
+def table_for(model: type[TogglClass]) -> Table:
+    """The table of a model class.
+
+    Raises:
+        TypeError: not a cacheable model.
+    """
+    for cls in model.__mro__:
+        table = _TABLES.get(cls)
+        if table is not None:
+            return table
+    msg = f"{model.__name__} has no SQL table; cacheable models: {', '.join(m.__name__ for m in _TABLES)}"
+    raise TypeError(msg)

@@ -1,0 +1,602 @@
+"""File storage of the JSON cache: one file per model, shared safely between processes.
+
+``JSONSession`` keeps one model's entries in memory (a dict by id, so a lookup is O(1)) and mirrors one file:
+
+- it re-reads the file only when its (mtime ns, size, inode) changed, checked with one ``stat`` per operation;
+- local changes are *pending* until ``commit``; on re-read and on commit they are merged with what other
+  processes wrote, entity by entity: the newer server ``at`` wins, then the newer fetch ``timestamp``;
+- deletions are kept as tombstones with their time, so a process still holding an older copy cannot bring a
+  deleted entity back;
+- commits hold an inter-process lock (``filelock``), write a temp file in the same directory, fsync it and
+  ``os.replace`` it over the old one, so readers see either the old or the new file, never a torn one, and a
+  crash leaves the previous file intact; files are created 0600;
+- a file that cannot be decoded (or has an unknown format) is renamed ``<file>.corrupt-<time>``, reported
+  with a logged warning and a ``CorruptCacheError`` in ``problems`` (raised instead with ``strict=True``), and
+  the session starts empty; a file that merely could not be read (an ``OSError``) is never replaced.
+
+``MarkerStore`` stores list-completeness markers (``cache_meta.json``) the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from filelock import FileLock
+
+from ..__about__ import __version__
+from .._core.clock import SYSTEM_CLOCK, Clock
+from .._core.errors import CorruptCacheError
+from .._core.models import TogglClass, from_record, to_record
+from .._core.query import FieldIndex, TogglQuery, build_index, matches_all
+
+__all__ = ["FORMAT", "CustomDecoder", "CustomEncoder", "JSONSession", "MarkerStore", "atomic_write"]
+
+log = logging.getLogger("toggl-api-wrapper.cache")
+
+#: Version of the file layout; files with another value are quarantined.
+FORMAT = 1
+_MIN = datetime.min.replace(tzinfo=timezone.utc)
+_LOCK_TIMEOUT = 60.0
+
+T = TypeVar("T", bound=TogglClass)
+StatKey = tuple[int, int, int]
+
+
+# -- file primitives ----------------------------------------------------------------------------------------
+
+
+def _stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _stat(path: Path) -> StatKey | None:
+    try:
+        return _stat_key(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
+def _read(path: Path) -> tuple[StatKey, bytes] | None:
+    """The file's content and the key of exactly that content (``None`` when it does not exist)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        key = _stat_key(os.fstat(handle.fileno()))
+        return key, handle.read()
+
+
+def _replace(source: str, target: Path) -> None:
+    # A seam of its own so crash tests can stop a writer right before the switch.
+    os.replace(source, target)
+
+
+def atomic_write(path: Path, data: bytes) -> StatKey:
+    """Write ``data`` to ``path`` atomically (temp file + fsync + ``os.replace``); new files are 0600.
+
+    Returns the key (mtime ns, size, inode) of the written file.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mkstemp: mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            key = _stat_key(os.fstat(handle.fileno()))
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the platform allows it
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return key
+
+
+def _remove_stale_temps(path: Path) -> None:
+    # Called with the lock held: any temp file of ours still there belongs to a writer that died.
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _parse(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+
+
+class _SyncedFile:
+    """What both stores share: the path, the lock, change detection and quarantine."""
+
+    def __init__(self, *, clock: Clock | None = None, strict: bool = False) -> None:
+        self.path: Path | None = None
+        self.clock: Clock = clock or SYSTEM_CLOCK
+        self.strict = strict
+        self.problems: list[CorruptCacheError] = []
+        self._key: StatKey | None = None
+        self._loaded = False
+        self._filelock: FileLock | None = None
+
+    @property
+    def modified(self) -> int:
+        """mtime (ns) of the file version held in memory (0 before the first read or without a file)."""
+        return self._key[0] if self._key else 0
+
+    def _require_path(self, path: Path | str | None) -> Path:
+        if path is not None:
+            new = Path(path)
+            if new != self.path:
+                self.path = new
+                self._loaded = False
+                self._key = None
+        if self.path is None:
+            msg = f"{type(self).__name__} has no file yet; call load(path) first"
+            raise ValueError(msg)
+        return self.path
+
+    def _lock(self, path: Path) -> FileLock:
+        # One lock object per file and session: FileLock is re-entrant per object, so quarantining a file while
+        # committing (which already holds the lock) cannot deadlock.
+        lock_path = f"{path}.lock"
+        if self._filelock is None or self._filelock.lock_file != lock_path:
+            self._filelock = FileLock(lock_path, timeout=_LOCK_TIMEOUT, mode=0o600)
+        return self._filelock
+
+    # -- hooks --------------------------------------------------------------------------------------------
+
+    def _decode(self, payload: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _reset(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- synchronisation ----------------------------------------------------------------------------------
+
+    def refresh(self, path: Path | str | None = None) -> bool:
+        """Re-read the file if another writer changed it (one ``stat`` when it did not). True if re-read."""
+        target = self._require_path(path)
+        key = _stat(target)
+        if self._loaded and key == self._key:
+            return False
+        self._reload(target)
+        return True
+
+    def _reload(self, path: Path) -> None:
+        content = _read(path)  # an OSError other than "missing" propagates: we must not overwrite that file
+        self._loaded = True
+        if content is None:
+            self._key = None
+            self._reset()
+            return
+        key, raw = content
+        try:
+            payload = json.loads(raw)
+            self._decode(payload)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            self._key = None
+            self._reset()
+            self._quarantine(path, key, exc)
+            return
+        self._key = key
+
+    def _quarantine(self, path: Path, key: StatKey, reason: Exception) -> None:
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
+        moved: Path | None = path.with_name(f"{path.name}.corrupt-{stamp}")
+        counter = 1
+        while moved is not None and moved.exists():
+            moved = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+            counter += 1
+        with self._lock(path):
+            if _stat(path) != key:  # another process already replaced or moved it
+                moved = None
+            else:
+                try:
+                    os.replace(path, moved)  # type: ignore[arg-type]
+                except OSError:
+                    moved = None
+        error = CorruptCacheError(
+            f"cache file {path} is unreadable ({reason}); "
+            + (f"moved it to {moved.name} and started empty" if moved else "started empty"),
+            path=path,
+            moved_to=moved,
+        )
+        log.warning("%s", error)
+        self.problems.append(error)
+        if self.strict:
+            raise error
+
+
+# -- entity store -------------------------------------------------------------------------------------------
+
+
+class _Slot:
+    """One cached entity: its record (what is written) and the decoded model (made on first use)."""
+
+    __slots__ = ("model", "record")
+
+    def __init__(self, record: dict[str, Any], model: TogglClass | None = None) -> None:
+        self.record = record
+        self.model = model
+
+    def timestamp(self) -> datetime:
+        if self.model is not None:
+            return self.model.timestamp
+        return _parse(self.record.get("timestamp")) or _MIN
+
+    def version(self) -> tuple[datetime, datetime]:
+        at = self.model.at if self.model is not None else _parse(self.record.get("at"))
+        return (at or _MIN, self.timestamp())
+
+
+_Pending = _Slot | datetime  # an upsert, or a deletion at that time
+
+
+def _local_wins(local: _Pending, other: _Pending | None) -> bool:
+    """Whether a pending local change beats the state another process wrote for the same id."""
+    if other is None:
+        return True
+    if isinstance(local, _Slot):
+        if isinstance(other, _Slot):
+            return local.version() >= other.version()
+        return local.timestamp() > other  # fetched after that deletion
+    if isinstance(other, _Slot):
+        return local >= other.timestamp()  # deleted after (or when) that copy was fetched
+    return local >= other
+
+
+class JSONSession(_SyncedFile, Generic[T]):
+    """The entries of one model, mirrored to one JSON file.
+
+    Args:
+        max_length: Most entries kept in the file; the newest (by fetch ``timestamp``) are kept.
+        model: Class records decode into (records also name their class).
+        clock: Time source for tombstones and quarantine names.
+        strict: Raise ``CorruptCacheError`` instead of only reporting it in ``problems``.
+    """
+
+    def __init__(
+        self,
+        max_length: int = 10_000,
+        *,
+        model: type[T] | None = None,
+        clock: Clock | None = None,
+        strict: bool = False,
+    ) -> None:
+        super().__init__(clock=clock, strict=strict)
+        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+            msg = f"max_length must be a positive int, got {max_length!r}"
+            raise ValueError(msg)
+        self.max_length = max_length
+        self.model = model
+        self.version = __version__
+        self._live: dict[int, _Slot] = {}
+        self._dead: dict[int, datetime] = {}
+        self._pending: dict[int, _Pending] = {}
+        self._generation = 0
+        self._indexes: dict[str, FieldIndex | None] = {}
+        self._indexed_generation = -1
+        self._sorted_ids: list[int] | None = None
+
+    def __repr__(self) -> str:
+        return f"JSONSession(path={self.path!s}, entries={len(self._live)}, pending={len(self._pending)})"
+
+    # -- file format --------------------------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._live = {}
+        self._dead = {}
+        self._apply_pending()
+
+    def _decode(self, payload: Any) -> None:
+        if not isinstance(payload, dict):
+            msg = "not a JSON object"
+            raise TypeError(msg)
+        fmt = payload.get("format")
+        if fmt is None and "data" in payload and "version" in payload:
+            fmt = FORMAT  # toggl-api-wrapper's layout: the same records, without tombstones
+        if fmt != FORMAT:
+            msg = f"unknown cache format {fmt!r} (this version reads format {FORMAT})"
+            raise ValueError(msg)
+        data = payload["data"]
+        if not isinstance(data, list):
+            msg = "'data' is not a list"
+            raise TypeError(msg)
+        live: dict[int, _Slot] = {}
+        for record in data:
+            if not isinstance(record, dict) or not isinstance(record.get("id"), int):
+                msg = f"record without an integer id: {str(record)[:80]}"
+                raise TypeError(msg)
+            live[record["id"]] = _Slot(record)
+        dead: dict[int, datetime] = {}
+        for ident, when in (payload.get("deleted") or {}).items():
+            parsed = _parse(when)
+            if parsed is not None:
+                dead[int(ident)] = parsed
+        self.version = str(payload.get("version", __version__))
+        self._live = live
+        self._dead = dead
+        self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        """Lay the pending local changes over the state just read, dropping those that lost the merge."""
+        for ident, change in list(self._pending.items()):
+            other: _Pending | None = self._live.get(ident) or self._dead.get(ident)
+            if not _local_wins(change, other):
+                del self._pending[ident]
+                continue
+            if isinstance(change, _Slot):
+                self._live[ident] = change
+                self._dead.pop(ident, None)
+            else:
+                self._live.pop(ident, None)
+                self._dead[ident] = change
+        self._changed()
+
+    def _payload(self) -> bytes:
+        tables = {type(s.model).__tablename__ for s in self._live.values() if s.model is not None}
+        payload = {
+            "format": FORMAT,
+            "version": __version__,
+            "model": self.model.__tablename__ if self.model else (tables.pop() if len(tables) == 1 else None),
+            "data": [slot.record for slot in self._live.values()],
+            "deleted": {str(i): _iso(t) for i, t in self._dead.items()},
+        }
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def _trim(self) -> None:
+        if len(self._live) > self.max_length:
+            newest = sorted(self._live.items(), key=lambda item: item[1].timestamp(), reverse=True)
+            self._live = dict(newest[: self.max_length])
+            self._changed()
+        if len(self._dead) > self.max_length:
+            newest_dead = sorted(self._dead.items(), key=lambda item: item[1], reverse=True)
+            self._dead = dict(newest_dead[: self.max_length])
+
+    # -- public operations --------------------------------------------------------------------------------
+
+    def load(self, path: Path | str) -> None:
+        """Bind the session to ``path`` and read it (a missing file is an empty cache)."""
+        self._require_path(path)
+        self.refresh()
+
+    def commit(self, path: Path | str | None = None) -> None:
+        """Write pending changes, merged with what other processes wrote meanwhile, atomically and locked."""
+        target = self._require_path(path)
+        if not self._pending:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self._lock(target):
+            self.refresh()
+            if not self._pending:  # every local change lost to newer ones written meanwhile
+                return
+            _remove_stale_temps(target)
+            self._trim()
+            self._key = atomic_write(target, self._payload())
+            self._pending.clear()
+
+    @property
+    def data(self) -> list[T]:
+        """Every entry (expired ones too), as a new list."""
+        return [m for m in (self._decoded(i) for i in self._ids()) if m is not None]
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def get(self, ident: int) -> T | None:
+        """The entry with this id (no refresh, no expiry), or ``None``."""
+        slot = self._live.get(ident)
+        if slot is None:
+            return None
+        return self._decode_slot(ident, slot)
+
+    def upsert(self, entries: Sequence[T]) -> None:
+        """Insert or replace entries (pending until ``commit``)."""
+        for entry in entries:
+            slot = _Slot(to_record(entry), entry)
+            self._live[entry.id] = slot
+            self._dead.pop(entry.id, None)
+            self._pending[entry.id] = slot
+        self._changed()
+
+    def remove(self, ids: Sequence[int], when: datetime | None = None) -> None:
+        """Delete entries by id, leaving tombstones dated ``when`` (the clock's now by default)."""
+        moment = when or self.clock.now()
+        for ident in ids:
+            self._live.pop(ident, None)
+            self._dead[ident] = moment
+            self._pending[ident] = moment
+        self._changed()
+
+    def select(self, queries: Sequence[TogglQuery[Any]], keep: Callable[[T], bool] | None = None) -> list[T]:
+        """Entries matching every query (and ``keep``), ordered by id; indexes narrow range and IN lookups."""
+        ids: Sequence[int] | None = None
+        if queries:
+            for query in queries:
+                index = self._index(query.key)
+                found = index.candidates(query) if index is not None else None
+                if found is not None and (ids is None or len(found) < len(ids)):
+                    ids = found
+        ordered = sorted(set(ids)) if ids is not None else self._ids()
+        result: list[T] = []
+        for ident in ordered:
+            model = self._decoded(ident)
+            if model is None or (keep is not None and not keep(model)):
+                continue
+            if queries and not matches_all(model, queries):
+                continue
+            result.append(model)
+        return result
+
+    # -- internals ----------------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._generation += 1
+        self._sorted_ids = None
+
+    def _ids(self) -> list[int]:
+        if self._sorted_ids is None:
+            self._sorted_ids = sorted(self._live)
+        return self._sorted_ids
+
+    def _decoded(self, ident: int) -> T | None:
+        slot = self._live.get(ident)
+        return None if slot is None else self._decode_slot(ident, slot)
+
+    def _decode_slot(self, ident: int, slot: _Slot) -> T | None:
+        if slot.model is None:
+            try:
+                slot.model = from_record(slot.record, self.model)
+            except (TypeError, ValueError, KeyError) as exc:
+                log.warning("dropping unreadable record %s in %s: %s", ident, self.path, exc)
+                self.problems.append(CorruptCacheError(f"record {ident} in {self.path} is unreadable: {exc}",
+                                                       path=self.path))
+                del self._live[ident]
+                self._changed()
+                return None
+        return slot.model  # type: ignore[return-value]
+
+    def _index(self, name: str) -> FieldIndex | None:
+        if self._indexed_generation != self._generation:
+            self._indexes = {}
+            self._indexed_generation = self._generation
+        if name not in self._indexes:
+            models = [m for m in (self._decoded(i) for i in list(self._live)) if m is not None]
+            if self._indexed_generation != self._generation:  # decoding dropped unreadable records
+                self._indexes = {}
+                self._indexed_generation = self._generation
+            self._indexes[name] = build_index(models, name) if name != "tags" else None
+        return self._indexes[name]
+
+
+# -- completeness markers -----------------------------------------------------------------------------------
+
+
+class MarkerStore(_SyncedFile):
+    """When each list (``scope``) was last fetched completely; merged across processes by the time of marking."""
+
+    def __init__(self, *, clock: Clock | None = None, strict: bool = False) -> None:
+        super().__init__(clock=clock, strict=strict)
+        self._markers: dict[str, tuple[datetime | None, datetime]] = {}
+        self._pending: dict[str, tuple[datetime | None, datetime]] = {}
+
+    def _reset(self) -> None:
+        self._markers = {}
+        self._apply_pending()
+
+    def _decode(self, payload: Any) -> None:
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+            msg = "unknown marker file format"
+            raise ValueError(msg)
+        markers: dict[str, tuple[datetime | None, datetime]] = {}
+        for scope, entry in (payload.get("markers") or {}).items():
+            set_at = _parse(entry["set_at"])
+            if set_at is None:
+                msg = f"marker {scope!r} has no valid set_at"
+                raise ValueError(msg)
+            markers[str(scope)] = (_parse(entry.get("completed_at")), set_at)
+        self._markers = markers
+        self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        for scope, change in list(self._pending.items()):
+            other = self._markers.get(scope)
+            if other is not None and other[1] > change[1]:
+                del self._pending[scope]
+            else:
+                self._markers[scope] = change
+
+    def get(self, scope: str) -> datetime | None:
+        """When ``scope`` was completed (no refresh)."""
+        entry = self._markers.get(scope)
+        return entry[0] if entry else None
+
+    def set(self, scope: str, when: datetime | None) -> None:
+        """Record (or with ``None`` forget) a completed list; pending until ``commit``."""
+        change = (when, self.clock.now())
+        self._markers[scope] = change
+        self._pending[scope] = change
+
+    def commit(self, path: Path | str | None = None) -> None:
+        """Write pending markers (merged, locked, atomic)."""
+        target = self._require_path(path)
+        if not self._pending:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self._lock(target):
+            self.refresh()
+            if not self._pending:
+                return
+            _remove_stale_temps(target)
+            payload = {
+                "format": FORMAT,
+                "version": __version__,
+                "markers": {
+                    scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
+                    for scope, (when, set_at) in self._markers.items()
+                },
+            }
+            self._key = atomic_write(target, json.dumps(payload, separators=(",", ":")).encode())
+            self._pending.clear()
+
+
+def iter_problems(*stores: _SyncedFile) -> Iterator[CorruptCacheError]:
+    """Every problem the stores reported."""
+    for store in stores:
+        yield from store.problems
+
+
+def expired_before(now: datetime, expire_after: timedelta | None) -> datetime | None:
+    """The cut-off fetch time (entries fetched at or before it are stale), or ``None``."""
+    return None if expire_after is None else now - expire_after
+
+
+class CustomEncoder(json.JSONEncoder):
+    """toggl-api-wrapper's encoder name: models become records, dates ISO 8601 strings, durations seconds."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, TogglClass):
+            return to_record(o)
+        if isinstance(o, (datetime, date)):
+            return o.isoformat()
+        if isinstance(o, timedelta):
+            return o.total_seconds()
+        return super().default(o)
+
+
+class CustomDecoder(json.JSONDecoder):
+    """toggl-api-wrapper's decoder name: objects with a ``"class"`` become models; strings are never sniffed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("object_hook", self._object_hook)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _object_hook(obj: dict[str, Any]) -> Any:
+        if isinstance(obj.get("class"), str) and isinstance(obj.get("id"), int):
+            try:
+                return from_record(obj)
+            except KeyError:
+                return obj
+        return obj
