@@ -39,6 +39,10 @@ MSG_BAD_CREDENTIALS = "Incorrect username and/or password"
 
 Seed = Literal["demo", "empty"]
 
+# Seeded states by (seed, clock time, plan, random seed, id starts): seeding is deterministic,
+# so later emulators clone the first one instead of regenerating thousands of entries.
+_SEED_CACHE: dict[tuple[Any, ...], tuple[Backend, DemoAccount]] = {}
+
 _WS_PATH = re.compile(r"^/workspaces/(\d+)(?:/|$)")
 _ORG_PATH = re.compile(r"^/organizations/(\d+)(?:/|$)")
 _REPORTS_WS_PATH = re.compile(r"^/workspace/(\d+)(?:/|$)")
@@ -122,12 +126,19 @@ class Emulator:
 
     # -- control -------------------------------------------------------------------------------
     def _populate(self) -> None:
-        if self._seed == "demo":
-            self.account = seed_demo(self.state, plan=self._plan, random_seed=self._random_seed)
-        elif self._seed == "empty":
-            self.account = seed_empty(self.state, plan=self._plan)
-        else:
+        if self._seed is None:
             self.account = None
+            return
+        key = (self._seed, self.clock.now(), self._plan, self._random_seed, tuple(sorted(self._id_starts.items())))
+        cached = _SEED_CACHE.get(key)
+        if cached is None:
+            if self._seed == "demo":
+                account = seed_demo(self.state, plan=self._plan, random_seed=self._random_seed)
+            else:
+                account = seed_empty(self.state, plan=self._plan)
+            cached = _SEED_CACHE[key] = (self.state.clone(), account)
+        self.state = cached[0].clone(self.clock)
+        self.account = cached[1]
 
     def reset(self) -> None:
         """Rebuild the seeded state and forget requests, faults and limit counters (the clock stays)."""

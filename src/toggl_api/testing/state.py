@@ -6,10 +6,12 @@ Everything time-dependent reads the injected :class:`~toggl_api.testing.clock.Fa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Literal
+from operator import attrgetter
+from typing import Any, Literal, TypeVar, cast
 
+import attrs
 from attrs import define, field
 
 from .clock import FakeClock
@@ -199,6 +201,22 @@ class TimeEntry:
         return self.server_deleted_at is not None
 
 
+_T = TypeVar("_T")
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def attrs_copy(obj: _T, **changes: Any) -> _T:
+    """Fast shallow copy of an attrs instance, with some attributes replaced."""
+    cls = type(obj)
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        getter = _GETTERS[cls] = attrgetter(*(f.name for f in attrs.fields(cast("Any", cls))))
+    out = cls(*getter(obj))
+    for key, value in changes.items():
+        setattr(out, key, value)
+    return out
+
+
 class Backend:
     """All emulator state plus the operations several handlers share.
 
@@ -218,6 +236,19 @@ class Backend:
         self.projects: dict[int, Project] = {}
         self.tags: dict[int, Tag] = {}
         self.time_entries: dict[int, TimeEntry] = {}
+
+    def clone(self, clock: FakeClock | None = None) -> Backend:
+        """An independent copy of all state (optionally on another clock)."""
+        other = Backend(clock or self.clock)
+        other._next_ids = dict(self._next_ids)
+        other.users = {k: attrs_copy(v) for k, v in self.users.items()}
+        other.organizations = {k: attrs_copy(v, members=dict(v.members)) for k, v in self.organizations.items()}
+        other.workspaces = {k: attrs_copy(v, members=dict(v.members)) for k, v in self.workspaces.items()}
+        other.clients = {k: attrs_copy(v) for k, v in self.clients.items()}
+        other.projects = {k: attrs_copy(v) for k, v in self.projects.items()}
+        other.tags = {k: attrs_copy(v) for k, v in self.tags.items()}
+        other.time_entries = {k: attrs_copy(v, tag_ids=list(v.tag_ids)) for k, v in self.time_entries.items()}
+        return other
 
     # -- basics ---------------------------------------------------------------------------------
     def now(self) -> datetime:
