@@ -9,6 +9,7 @@ from toggl_api._core.policy import (
     Action,
     RetryPolicy,
     backoff_delay,
+    decide_malformed_body,
     decide_response,
     decide_transport_error,
     never_reached_server,
@@ -216,3 +217,15 @@ def test_negative_delays_are_rejected_with_the_field_name() -> None:
 def test_with_retries_keeps_every_other_setting() -> None:
     policy = RetryPolicy(wait_for_quota=True, max_quota_wait=10.0).with_retries(0)
     assert (policy.retries, policy.wait_for_quota, policy.max_quota_wait) == (0, True, 10.0)
+
+
+# -- unreadable answers ----------------------------------------------------------------------------
+
+def test_unreadable_answer_to_an_idempotent_request_is_retried() -> None:
+    decision = decide_malformed_body(POLICY, idempotent=True, attempt=0, elapsed=0.0, rand=0.5)
+    assert decision.action is Action.RETRY
+
+
+def test_unreadable_answer_to_a_post_is_raised_because_the_post_was_applied() -> None:
+    decision = decide_malformed_body(POLICY, idempotent=False, attempt=0, elapsed=0.0, rand=0.5)
+    assert decision.action is Action.RAISE

@@ -7,6 +7,7 @@ A caller's client is used as it is (never mutated): auth is given per request, t
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -17,7 +18,14 @@ import httpx
 from .._core.api.request import Api, ApiRequest, base_url_for, build_httpx_request
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import BudgetExhaustedError, error_from_response
-from .._core.policy import Action, Decision, RetryPolicy, decide_response, decide_transport_error
+from .._core.policy import (
+    Action,
+    Decision,
+    RetryPolicy,
+    decide_malformed_body,
+    decide_response,
+    decide_transport_error,
+)
 from .._core.quota import QuotaInfo, quota_from_response
 from .._core.session import TogglSession
 
@@ -104,13 +112,15 @@ class AsyncRequester:
             request: What to send.
             base_url: Overrides the base URL derived from the host and ``request.api``.
             retries: Overrides the policy's ``retries`` for this call.
-            raise_for_status: When False, the final error response is returned instead of raised.
+            raise_for_status: When False, the final error response is returned instead of raised (and a
+                success is returned as it came, readable or not).
             policy: Overrides the requester's policy for this call.
 
         Raises:
             TogglAPIError: An error answer, after the retries the policy allows.
             BudgetExhaustedError: The session's request budget refused to send (nothing was sent).
             httpx.TransportError: A network error that could not (or could no more) be retried.
+            httpx.DecodingError: A success answered unreadable JSON (after retries; a POST is never repeated).
         """
         policy = policy or self.policy
         if retries is not None:
@@ -152,7 +162,19 @@ class AsyncRequester:
                 quota_waits=quota_waits,
             )
             if decision.action is Action.RETURN:
-                return response
+                if not raise_for_status or not _unreadable_json(response):
+                    return response
+                decision = decide_malformed_body(
+                    policy,
+                    idempotent=request.idempotent,
+                    attempt=attempt,
+                    elapsed=self.clock.monotonic() - started,
+                    rand=self.rng.random(),
+                )
+                if decision.action is not Action.RETRY:
+                    log.error("%s %s: %s", request.method.name, request.path, decision.reason)
+                    msg = f"{request.method.name} {request.path}: {decision.reason}"
+                    raise httpx.DecodingError(msg, request=httpx_request)
             if decision.action is Action.RETRY:
                 await self._wait(request, decision)
                 if decision.quota_wait:
@@ -207,3 +229,14 @@ class AsyncRequester:
         """Close the client if this requester created it (a caller's client is left open)."""
         if self._owns_client:
             await self.client.aclose()
+
+
+def _unreadable_json(response: httpx.Response) -> bool:
+    """A success that says it is JSON but cannot be parsed (a cut-off answer)."""
+    if not response.content or "json" not in response.headers.get("Content-Type", ""):
+        return False
+    try:
+        json.loads(response.content)
+    except ValueError:
+        return True
+    return False

@@ -12,6 +12,8 @@ Rules (Toggl's limits are in the reference, §4); the same for sync and async cl
 - Transport errors: a connection that was never made (connect error, DNS, refused, connect/pool timeout) is
   retried for every method; read/write timeouts and broken connections are retried only for idempotent
   methods, because the server may have applied the request.
+- A success whose JSON body cannot be parsed (a cut-off answer): retried for idempotent methods; a POST was
+  applied, so it is raised rather than repeated.
 - Every retry is bounded by ``retries`` and by the overall ``deadline``; delays use exponential backoff with
   full jitter (``rand`` is passed in so tests are exact). ``retries=0`` turns every retry and wait off.
 """
@@ -30,6 +32,7 @@ __all__ = [
     "Decision",
     "RetryPolicy",
     "backoff_delay",
+    "decide_malformed_body",
     "decide_response",
     "decide_transport_error",
     "never_reached_server",
@@ -219,3 +222,20 @@ def decide_transport_error(
     if _within_budget(policy, attempt, elapsed, delay):
         return Decision(Action.RETRY, delay, f"transport error ({type(error).__name__})")
     return Decision(Action.RAISE, reason=f"transport error ({type(error).__name__}); retries exhausted")
+
+
+def decide_malformed_body(
+    policy: RetryPolicy,
+    *,
+    idempotent: bool,
+    attempt: int,
+    elapsed: float,
+    rand: float,
+) -> Decision:
+    """Decide after a success whose JSON body is cut off or invalid (the request was applied)."""
+    if not idempotent:
+        return Decision(Action.RAISE, reason="the answer to a POST was unreadable; it was applied, not retried")
+    delay = backoff_delay(policy, attempt, rand)
+    if _within_budget(policy, attempt, elapsed, delay):
+        return Decision(Action.RETRY, delay, "unreadable JSON answer")
+    return Decision(Action.RAISE, reason="unreadable JSON answer; retries exhausted")
