@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from .conftest import EXAMPLES
 #: Examples exercised by a test below (kept in step with docs/examples by the last test).
 TESTED = {
     "emulator_quickstart.py",
+    "reports_detailed.py",
     "test_with_emulator.py",
 }
 
@@ -43,6 +45,20 @@ def test_example_test_module_passes_with_the_installed_pytest_plugin(tmp_path: P
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 passed" in result.stdout
+
+
+def test_detailed_report_example_pages_through_every_row_and_exports_csv(
+    run_example: Callable[[str], str],
+) -> None:
+    out = run_example("reports_detailed.py").splitlines()
+    pages, rows = (int(part.split(": ")[1]) for part in out[0].split(", "))
+    assert pages > 1  # a week of demo data does not fit in one page of 25 rows
+    assert rows > 25 * (pages - 1)
+    summed, from_totals = re.fullmatch(r"tracked seconds: (\d+) \(totals endpoint: (\d+)\)", out[1]).groups()
+    assert summed == from_totals  # the pages together hold exactly what the totals endpoint reports
+    assert len(out) == 6
+    assert out[-1] == "exported last-week.csv"
+    assert Path("last-week.csv").read_text().startswith("User,Email,Client,Project")
 
 
 def test_every_example_file_is_run_by_a_test() -> None:
