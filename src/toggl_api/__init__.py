@@ -4,6 +4,10 @@ The public sync surface keeps ``toggl-api-wrapper``'s names; async twins live in
 """
 
 from .__about__ import __version__
+from ._core.api.client import ClientBody
+from ._core.api.project import ProjectBody
+from ._core.api.tracker import BulkEditParameter, Edits, TrackerBody
+from ._core.api.workspace import User, WorkspaceBody, WorkspaceStatistics
 from ._core.errors import (
     AuthenticationError,
     BudgetExhaustedError,
@@ -29,20 +33,37 @@ from ._core.models import (
     TogglTracker,
     TogglWorkspace,
 )
+from ._sync.endpoints import (
+    ClientEndpoint,
+    OrganizationEndpoint,
+    ProjectEndpoint,
+    TagEndpoint,
+    TrackerEndpoint,
+    UserEndpoint,
+    WorkspaceEndpoint,
+)
 
 __all__ = [
     "AuthenticationError",
     "BudgetExhaustedError",
+    "BulkEditParameter",
+    "ClientBody",
+    "ClientEndpoint",
     "CorruptCacheError",
     "DateTimeError",
+    "Edits",
     "MissingParentError",
     "NamingError",
     "NoCacheAssignedError",
     "NotFoundError",
+    "OrganizationEndpoint",
     "PremiumFeatureError",
+    "ProjectBody",
+    "ProjectEndpoint",
     "QuotaExceededError",
     "RateLimitError",
     "ServerError",
+    "TagEndpoint",
     "TogglAPIError",
     "TogglClient",
     "TogglError",
@@ -51,6 +72,13 @@ __all__ = [
     "TogglTag",
     "TogglTracker",
     "TogglWorkspace",
+    "TrackerBody",
+    "TrackerEndpoint",
+    "User",
+    "UserEndpoint",
+    "WorkspaceBody",
+    "WorkspaceEndpoint",
     "WorkspaceMissingError",
+    "WorkspaceStatistics",
     "__version__",
 ]

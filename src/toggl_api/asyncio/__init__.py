@@ -2,6 +2,15 @@
 
 from .._async.cache.base import TogglAsyncCache
 from .._async.endpoint import TogglAsyncCachedEndpoint, TogglAsyncEndpoint
+from .._async.endpoints import (
+    AsyncClientEndpoint,
+    AsyncOrganizationEndpoint,
+    AsyncProjectEndpoint,
+    AsyncTagEndpoint,
+    AsyncTrackerEndpoint,
+    AsyncUserEndpoint,
+    AsyncWorkspaceEndpoint,
+)
 from .._async.endpoints.reports import (
     AsyncDetailedReportEndpoint,
     AsyncReportEndpoint,
@@ -10,10 +19,17 @@ from .._async.endpoints.reports import (
 )
 
 __all__ = [
+    "AsyncClientEndpoint",
     "AsyncDetailedReportEndpoint",
+    "AsyncOrganizationEndpoint",
+    "AsyncProjectEndpoint",
     "AsyncReportEndpoint",
     "AsyncSummaryReportEndpoint",
+    "AsyncTagEndpoint",
+    "AsyncTrackerEndpoint",
+    "AsyncUserEndpoint",
     "AsyncWeeklyReportEndpoint",
+    "AsyncWorkspaceEndpoint",
     "TogglAsyncCache",
     "TogglAsyncCachedEndpoint",
     "TogglAsyncEndpoint",

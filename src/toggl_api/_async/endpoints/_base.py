@@ -1,0 +1,166 @@
+"""Shared parts of the resource endpoints: decoding with the endpoint's clock, scoped list reads, workspace ids."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from ..._core.api.request import ApiRequest
+from ..._core.clock import Clock
+from ..._core.errors import TogglAPIError
+from ..._core.models import TogglClass, TogglWorkspace
+from ..._core.policy import RetryPolicy
+from ..._core.query import TogglQuery
+from ..cache.base import TogglAsyncCache
+from ..endpoint import TogglAsyncCachedEndpoint, decode_json
+
+__all__ = ["AsyncResourceEndpoint", "AsyncWorkspaceScopedEndpoint", "workspace_id_of"]
+
+log = logging.getLogger("toggl-api-wrapper.endpoint")
+
+T = TypeVar("T", bound=TogglClass)
+
+
+def workspace_id_of(workspace: int | TogglWorkspace) -> int:
+    """The id of a workspace given as an int or a ``TogglWorkspace``."""
+    if isinstance(workspace, TogglWorkspace):
+        return workspace.id
+    if isinstance(workspace, bool) or not isinstance(workspace, int):
+        msg = f"workspace_id must be an int or a TogglWorkspace, not {type(workspace).__name__}"
+        raise TypeError(msg)
+    return workspace
+
+
+class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
+    """A cached endpoint of one resource, with the helpers its methods share."""
+
+    def _decode_one(self, data: Any) -> T | None:
+        if not isinstance(data, dict):
+            return None
+        return self._model().from_kwargs(**data, timestamp=self.clock.now())
+
+    def _decode_many(self, data: Any) -> list[T]:
+        if not isinstance(data, list):
+            return []
+        now = self.clock.now()
+        model = self._model()
+        return [model.from_kwargs(**item, timestamp=now) for item in data if isinstance(item, dict)]
+
+    async def _json(self, request: ApiRequest) -> Any:
+        return decode_json(await self._send(request))
+
+    async def _fetch_one(self, request: ApiRequest, *tolerated: int) -> T | None:
+        """Send ``request`` and decode one model; a status in ``tolerated`` gives ``None`` (without re_raise)."""
+        try:
+            return self._decode_one(await self._json(request))
+        except TogglAPIError as exc:
+            if self._tolerated(exc, *tolerated):
+                log.warning("%s %s answered %s; returning None", request.method.name, request.path, exc.status)
+                return None
+            raise
+
+    async def _read_one(
+        self, entity_id: int, request: ApiRequest, *, refresh: bool, tolerated: Sequence[int]
+    ) -> T | None:
+        """A single read: a fresh cached copy, else the API (stored), else ``None`` for a tolerated status.
+
+        A tolerated "not found" also removes a stale cached copy. With ``serve_stale`` an expired copy answers
+        when Toggl fails.
+        """
+        hit = await self._cached_find(entity_id, refresh=refresh)
+        if hit is not None:
+            return hit
+        try:
+            data = await self._json(request)
+        except TogglAPIError as exc:
+            if self._tolerated(exc, *tolerated):
+                log.warning("%s %s answered %s; returning None", request.method.name, request.path, exc.status)
+                if exc.status == 404:
+                    await self._forget(self._model(), entity_id)
+                return None
+            stale = await self._stale_find(entity_id, exc)
+            if stale is not None:
+                return stale
+            raise
+        except Exception as exc:  # network errors, budget: maybe covered by serve_stale
+            stale = await self._stale_find(entity_id, exc)
+            if stale is not None:
+                return stale
+            raise
+        model = self._decode_one(data)
+        if model is not None:
+            await self._store(model)
+        return model
+
+    async def _store(self, *models: T) -> None:
+        """Upsert models into the cache and commit (no-op without a usable cache)."""
+        cache = self._usable_cache()
+        if cache is None or not models:
+            return
+        await cache.add(*models)
+        await cache.commit()
+
+    async def _cached_scopes(
+        self, scopes: Sequence[str], queries: Sequence[TogglQuery[Any]], *, refresh: bool
+    ) -> list[T] | None:
+        """The cached answer when any of ``scopes`` (the exact list first, then supersets) is complete and fresh.
+
+        ``queries`` must select the wanted entities out of every scope given.
+        """
+        cache = self._usable_cache()
+        if cache is None or refresh:
+            return None
+        for scope in scopes:
+            if await cache.list_is_fresh(scope):
+                return await self._cached_list(scope, queries, refresh=False)
+        return await self._cached_list(scopes[0], queries, refresh=False)  # counts the miss
+
+
+class AsyncWorkspaceScopedEndpoint(AsyncResourceEndpoint[T]):
+    """An endpoint under ``/workspaces/{workspace_id}`` (clients, projects, tags, time entries).
+
+    Args:
+        workspace_id: The workspace, as an id or a ``TogglWorkspace``.
+        auth: ``httpx.BasicAuth`` with an API token (``token, "api_token"``) or email and password.
+        cache: A cache for the endpoint's model, or ``None``.
+        client: An ``httpx.AsyncClient`` to send with (never modified).
+        timeout: Seconds per request.
+        re_raise: Raise every HTTP error (no tolerated 404s) and disable retries.
+        retries: Retries of idempotent requests (default: the policy's).
+        base_url: Host to talk to instead of Toggl (e.g. the emulator's).
+        clock: Time source (tests pass a fake clock).
+        policy: Full retry settings.
+        kwargs: Further options of ``TogglAsyncCachedEndpoint`` (``session``, ``serve_stale``).
+    """
+
+    def __init__(
+        self,
+        workspace_id: int | TogglWorkspace,
+        auth: httpx.BasicAuth | None,
+        cache: TogglAsyncCache[T] | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        timeout: httpx.Timeout | int | float = 10,
+        re_raise: bool = False,
+        retries: int | None = None,
+        base_url: str | None = None,
+        clock: Clock | None = None,
+        policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.workspace_id = workspace_id_of(workspace_id)
+        super().__init__(
+            auth,
+            cache,
+            client=client,
+            timeout=timeout,
+            re_raise=re_raise,
+            retries=retries,
+            base_url=base_url,
+            clock=clock,
+            policy=policy,
+            **kwargs,
+        )

@@ -1,0 +1,131 @@
+"""``AsyncClientEndpoint``: the clients of a workspace."""
+
+from __future__ import annotations
+
+import logging
+
+from ..._core.api import client as api
+from ..._core.api._fields import entity_id
+from ..._core.api.client import ClientBody
+from ..._core.api.request import RequestMethod
+from ..._core.errors import TogglAPIError
+from ..._core.models import TogglClient
+from ._base import AsyncWorkspaceScopedEndpoint
+
+__all__ = ["AsyncClientEndpoint", "ClientBody"]
+
+log = logging.getLogger("toggl-api-wrapper.endpoint")
+
+
+class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
+    """Clients of one workspace (``/workspaces/{workspace_id}/clients``).
+
+    Reads are answered from the cache while it is fresh and complete for what is asked, else from Toggl;
+    every write keeps the cache right.
+    """
+
+    MODEL = TogglClient
+
+    @property
+    def endpoint(self) -> str:
+        """The collection path relative to the API base."""
+        return f"workspaces/{self.workspace_id}/clients"
+
+    async def add(self, body: ClientBody) -> TogglClient:
+        """Create a client (``status="archived"`` archives it right after).
+
+        Raises:
+            NamingError: no name, a blank one, or one over 100 characters.
+        """
+        request = api.add(self.workspace_id, body)
+        created = self._decode_one(await self._json(request))
+        if created is None:  # pragma: no cover - Toggl always answers the client
+            msg = "Toggl answered no client"
+            raise TypeError(msg)
+        await self._write_cache(created, RequestMethod.POST)
+        if body.status == "archived":
+            return await self.archive(created)
+        return created
+
+    async def get(self, client_id: int | TogglClient, *, refresh: bool = False) -> TogglClient | None:
+        """A client by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none)."""
+        cid = entity_id(client_id, "client_id")
+        return await self._read_one(cid, api.get(self.workspace_id, cid), refresh=refresh, tolerated=(404,))
+
+    async def edit(self, client: TogglClient | int, body: ClientBody) -> TogglClient:
+        """Change a client's name or notes; ``status`` ``"archived"``/``"active"`` archives or restores it.
+
+        The caller's ``body`` is not modified.
+        """
+        cid = entity_id(client, "client")
+        if body.status == "both":
+            msg = "status='both' is a collect filter; edit takes 'archived' or 'active'"
+            raise ValueError(msg)
+        edited: TogglClient | None = None
+        if body.name is not None or body.notes is not None:
+            edited = self._decode_one(await self._json(api.edit(self.workspace_id, cid, body)))
+            await self._write_cache(edited, RequestMethod.PUT)
+        if body.status == "archived":
+            return await self.archive(cid)
+        if body.status == "active":
+            return await self.restore(cid)
+        if edited is None:
+            msg = "the ClientBody changes nothing: set name, notes or status"
+            raise ValueError(msg)
+        return edited
+
+    async def delete(self, client: TogglClient | int) -> None:
+        """Delete a client (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
+        cid = entity_id(client, "client")
+        try:
+            await self._send(api.delete(self.workspace_id, cid))
+        except TogglAPIError as exc:
+            if not self._tolerated(exc, 404):
+                raise
+            log.warning("client %s was not found; nothing to delete", cid)
+        await self._forget(TogglClient, cid)
+
+    async def archive(self, client: TogglClient | int) -> TogglClient:
+        """Archive a client (and its projects, as Toggl does); returns the archived client."""
+        cid = entity_id(client, "client")
+        await self._send(api.archive(self.workspace_id, cid))
+        return await self._refetch(cid)
+
+    async def restore(
+        self, client: TogglClient | int, *, projects: list[int] | None = None, all_projects: bool = False
+    ) -> TogglClient:
+        """Un-archive a client, and optionally some (``projects``) or all of its projects."""
+        cid = entity_id(client, "client")
+        data = await self._json(api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects))
+        restored = self._decode_one(data)
+        if restored is None:
+            return await self._refetch(cid)
+        await self._store(restored)
+        return restored
+
+    async def _refetch(self, cid: int) -> TogglClient:
+        fetched = await self._read_one(cid, api.get(self.workspace_id, cid), refresh=True, tolerated=())
+        assert fetched is not None  # nothing is tolerated, so an answer is a client
+        return fetched
+
+    async def collect(self, body: ClientBody | None = None, *, refresh: bool = False) -> list[TogglClient]:
+        """The workspace's clients, filtered by Toggl's ``status`` (default ``active``) and ``name`` (substring).
+
+        Answered from the cache when this status (or ``both``) was fetched completely and is still fresh.
+        """
+        status = body.status if body is not None else None
+        name = body.name if body is not None else None
+        queries = api.list_queries(self.workspace_id, status)
+        scopes = [api.list_scope(self.workspace_id, status), api.list_scope(self.workspace_id, "both")]
+        cached = await self._cached_scopes(scopes, queries, refresh=refresh)
+        if cached is not None:
+            return sorted((c for c in cached if api.matches_name(c, name)), key=lambda c: (c.name.lower(), c.id))
+        models = self._decode_many(await self._json(api.collect(self.workspace_id, body)))
+        if name:
+            await self._store(*models)  # a name filter answers part of the list only
+        else:
+            await self._remember_list(scopes[0], models, queries)
+        return models
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(workspace_id={self.workspace_id})"

@@ -1,0 +1,155 @@
+"""``AsyncProjectEndpoint``: the projects of a workspace."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any, Final
+
+from ..._core.api import project as api
+from ..._core.api._fields import entity_id
+from ..._core.api.project import ProjectBody
+from ..._core.api.request import RequestMethod
+from ..._core.errors import TogglAPIError
+from ..._core.models import TogglProject
+from ..._core.models._base import now_utc
+from ..._core.query import TogglQuery
+from ._base import AsyncWorkspaceScopedEndpoint
+
+__all__ = ["AsyncProjectEndpoint", "ProjectBody"]
+
+log = logging.getLogger("toggl-api-wrapper.endpoint")
+
+
+class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
+    """Projects of one workspace (``/workspaces/{workspace_id}/projects``)."""
+
+    MODEL = TogglProject
+    BASIC_COLORS: Final[dict[str, str]] = api.BASIC_COLORS
+
+    @property
+    def endpoint(self) -> str:
+        """The collection path relative to the API base."""
+        return f"workspaces/{self.workspace_id}/projects"
+
+    @classmethod
+    def get_color(cls, name: str) -> str:
+        """The hex value of a basic colour name (unknown names give gray)."""
+        return api.get_color(name)
+
+    @classmethod
+    def get_color_id(cls, color: str) -> int:
+        """The API colour index of a basic colour's hex value (``ValueError`` for others)."""
+        return api.get_color_id(color)
+
+    @staticmethod
+    def status_to_query(status: TogglProject.Status, *, today: date | None = None) -> list[TogglQuery[Any]]:
+        """Cache queries for projects in ``status`` on ``today`` (UTC today by default).
+
+        ``ARCHIVED``, ``UPCOMING`` and ``ENDED`` are supported; ``ACTIVE``/``DELETED`` raise
+        ``NotImplementedError`` (``collect`` filters those with ``TogglProject.get_status``).
+        """
+        return api.status_to_query(status, today=today or now_utc().date())
+
+    async def collect(
+        self,
+        body: ProjectBody | None = None,
+        *,
+        refresh: bool = False,
+        sort_pinned: bool = False,
+        only_me: bool = False,
+        only_templates: bool = False,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> list[TogglProject]:
+        """Projects of the workspace, with Toggl's filters sent as query parameters.
+
+        Without ``page`` every page is fetched (``per_page`` at a time, 200 by default) until a short page.
+        The cache answers when the filter only uses ``active``, ``client_ids`` and ``statuses`` and the list
+        for that ``active`` value (or ``"both"``) was fetched completely and is fresh. A ``body=None`` means
+        ``ProjectBody()``: active projects.
+        """
+        params = api.collect_params(body, sort_pinned=sort_pinned, only_me=only_me, only_templates=only_templates)
+        active = params["active"]
+        today = self.clock.now().date()
+        simple = api.cacheable(body, sort_pinned=sort_pinned, only_me=only_me, only_templates=only_templates)
+        if simple and page is None:
+            scopes = [api.list_scope(self.workspace_id, active), api.list_scope(self.workspace_id, "both")]
+            cached = await self._cached_scopes(scopes, api.list_queries(self.workspace_id, active), refresh=refresh)
+            if cached is not None:
+                return sorted(
+                    (p for p in cached if api.matches_body(p, body, today)), key=lambda p: (p.name.lower(), p.id)
+                )
+        if page is not None:
+            models = self._decode_many(
+                await self._json(api.collect(self.workspace_id, params, page=page, per_page=per_page))
+            )
+            await self._store(*models)
+            return models
+        size = per_page or api.MAX_PER_PAGE
+        models = []
+        number = 1
+        while True:
+            batch = self._decode_many(
+                await self._json(api.collect(self.workspace_id, params, page=number, per_page=size))
+            )
+            models.extend(batch)
+            if len(batch) < size:
+                break
+            number += 1
+        await self._after_collect(models, params, body, simple=simple)
+        return models
+
+    async def _after_collect(
+        self, models: list[TogglProject], params: dict[str, Any], body: ProjectBody | None, *, simple: bool
+    ) -> None:
+        unfiltered = simple and (body is None or (not body.client_ids and not body.statuses))
+        if unfiltered:
+            active = params["active"]
+            await self._remember_list(
+                api.list_scope(self.workspace_id, active), models, api.list_queries(self.workspace_id, active)
+            )
+            return
+        live = [m for m in models if m.server_deleted_at is None]
+        gone = [m for m in models if m.server_deleted_at is not None]
+        await self._store(*live)
+        for model in gone:  # ``since`` reports deletions: drop them from the cache
+            await self._forget(TogglProject, model.id)
+
+    async def get(self, project_id: int | TogglProject, *, refresh: bool = False) -> TogglProject | None:
+        """A project by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none)."""
+        pid = entity_id(project_id, "project_id")
+        return await self._read_one(pid, api.get(self.workspace_id, pid), refresh=refresh, tolerated=(404,))
+
+    async def delete(self, project: TogglProject | int) -> None:
+        """Delete a project (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
+        pid = entity_id(project, "project")
+        try:
+            await self._send(api.delete(self.workspace_id, pid))
+        except TogglAPIError as exc:
+            if not self._tolerated(exc, 404):
+                raise
+            log.warning("project %s was not found; nothing to delete", pid)
+        await self._forget(TogglProject, pid)
+
+    async def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
+        """Change the fields of ``body`` you set (the body itself is not modified)."""
+        pid = entity_id(project, "project")
+        edited = self._decode_one(await self._json(api.edit(self.workspace_id, pid, body)))
+        if edited is None:  # pragma: no cover - Toggl answers the project
+            msg = "Toggl answered no project"
+            raise TypeError(msg)
+        await self._write_cache(edited, RequestMethod.PUT)
+        return edited
+
+    async def add(self, body: ProjectBody) -> TogglProject:
+        """Create a project (``NamingError`` without a name)."""
+        created = self._decode_one(await self._json(api.add(self.workspace_id, body)))
+        if created is None:  # pragma: no cover - Toggl answers the project
+            msg = "Toggl answered no project"
+            raise TypeError(msg)
+        await self._write_cache(created, RequestMethod.POST)
+        return created
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(workspace_id={self.workspace_id})"

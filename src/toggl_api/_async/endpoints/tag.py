@@ -1,0 +1,83 @@
+"""``AsyncTagEndpoint``: the tags of a workspace."""
+
+from __future__ import annotations
+
+import logging
+
+from ..._core.api import tag as api
+from ..._core.api._fields import entity_id
+from ..._core.api.request import RequestMethod
+from ..._core.errors import TogglAPIError
+from ..._core.models import TogglTag
+from ._base import AsyncWorkspaceScopedEndpoint
+
+__all__ = ["AsyncTagEndpoint"]
+
+log = logging.getLogger("toggl-api-wrapper.endpoint")
+
+
+class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
+    """Tags of one workspace (``/workspaces/{workspace_id}/tags``)."""
+
+    MODEL = TogglTag
+
+    @property
+    def endpoint(self) -> str:
+        """The collection path relative to the API base."""
+        return f"workspaces/{self.workspace_id}/tags"
+
+    async def get(self, tag: TogglTag | int, *, refresh: bool = False) -> TogglTag | None:
+        """A tag by id: from the cache when fresh, else from the workspace's tag list (Toggl has no single-tag
+        read); ``None`` when the workspace has no such tag."""
+        tid = entity_id(tag, "tag")
+        hit = await self._cached_find(tid, refresh=refresh)
+        if hit is not None:
+            return hit
+        for candidate in await self.collect(refresh=True):
+            if candidate.id == tid:
+                return candidate
+        return None
+
+    async def collect(self, *, refresh: bool = False) -> list[TogglTag]:
+        """Every tag of the workspace: from the cache when the list was fetched completely and is fresh."""
+        queries = api.list_queries(self.workspace_id)
+        scope = api.list_scope(self.workspace_id)
+        cached = await self._cached_list(scope, queries, refresh=refresh)
+        if cached is not None:
+            return cached
+        models = self._decode_many(await self._json(api.collect(self.workspace_id)))
+        await self._remember_list(scope, models, queries)
+        return models
+
+    async def add(self, name: str) -> TogglTag:
+        """Create a tag (``NamingError`` for a blank name)."""
+        created = self._decode_one(await self._json(api.add(self.workspace_id, name)))
+        if created is None:  # pragma: no cover - Toggl answers the tag
+            msg = "Toggl answered no tag"
+            raise TypeError(msg)
+        await self._write_cache(created, RequestMethod.POST)
+        return created
+
+    async def edit(self, tag: TogglTag | int, name: str) -> TogglTag:
+        """Rename a tag (``NamingError`` for a blank name)."""
+        tid = entity_id(tag, "tag")
+        edited = self._decode_one(await self._json(api.edit(self.workspace_id, tid, name)))
+        if edited is None:  # pragma: no cover - Toggl answers the tag
+            msg = "Toggl answered no tag"
+            raise TypeError(msg)
+        await self._write_cache(edited, RequestMethod.PUT)
+        return edited
+
+    async def delete(self, tag: TogglTag | int) -> None:
+        """Delete a tag (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
+        tid = entity_id(tag, "tag")
+        try:
+            await self._send(api.delete(self.workspace_id, tid))
+        except TogglAPIError as exc:
+            if not self._tolerated(exc, 404):
+                raise
+            log.warning("tag %s was not found; nothing to delete", tid)
+        await self._forget(TogglTag, tid)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(workspace_id={self.workspace_id})"

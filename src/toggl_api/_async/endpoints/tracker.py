@@ -1,0 +1,261 @@
+"""``AsyncTrackerEndpoint``: the user's time entries."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+
+from ..._core.api import tracker as api
+from ..._core.api._fields import chunked, entity_id
+from ..._core.api.request import RequestMethod
+from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
+from ..._core.errors import TogglAPIError
+from ..._core.models import TogglTracker
+from ..._core.query import TogglQuery
+from ._base import AsyncWorkspaceScopedEndpoint
+
+__all__ = ["AsyncTrackerEndpoint", "BulkEditParameter", "Edits", "TrackerBody"]
+
+log = logging.getLogger("toggl-api-wrapper.endpoint")
+
+
+class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
+    """Time entries: writes under ``/workspaces/{workspace_id}/time_entries``, reads under ``/me/time_entries``."""
+
+    MODEL = TogglTracker
+    TRACKER_ALREADY_STOPPED: Final = 409
+    TRACKER_NOT_RUNNING: Final = 405
+
+    @property
+    def endpoint(self) -> str:
+        """The collection path relative to the API base."""
+        return f"workspaces/{self.workspace_id}/time_entries"
+
+    def _workspace_of(self, tracker: TogglTracker | int) -> int:
+        # An entry of another workspace is written under its own workspace.
+        if isinstance(tracker, TogglTracker) and tracker.workspace:
+            return tracker.workspace
+        return self.workspace_id
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    async def current(self, *, refresh: bool = True) -> TogglTracker | None:
+        """The running entry, or ``None``.
+
+        With ``refresh=False`` and a fresh running entry in the cache, that entry answers. When Toggl says
+        nothing runs, cached entries still marked running are re-read so the cache learns how they ended.
+        """
+        cache = self._usable_cache()
+        if cache is not None and not refresh:
+            running = await cache.query(TogglQuery("stop", None), model=TogglTracker)
+            if running:
+                self._count_hit(cache)
+                return max(running, key=lambda t: t.start)
+            cache.stats.misses += 1
+        try:
+            found = self._decode_one(await self._json(api.current()))
+        except TogglAPIError as exc:
+            if not self._tolerated(exc, self.TRACKER_NOT_RUNNING):
+                raise
+            found = None
+        if found is not None:
+            await self._write_cache(found, RequestMethod.GET)
+            return found
+        if cache is not None:
+            # Toggl says nothing runs: cached "running" entries are outdated; the next read fetches them anew.
+            for stale in await cache.query(TogglQuery("stop", None), model=TogglTracker):
+                await self._forget(TogglTracker, stale.id)
+        return None
+
+    async def get(self, tracker_id: int | TogglTracker, *, refresh: bool = False) -> TogglTracker | None:
+        """An entry by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none)."""
+        tid = entity_id(tracker_id, "tracker_id")
+        return await self._read_one(tid, api.get(tid), refresh=refresh, tolerated=(404,))
+
+    async def collect(
+        self,
+        since: int | datetime | None = None,
+        before: date | None = None,
+        start_date: date | None = None,
+        end_date: date | None = None,
+        *,
+        refresh: bool = False,
+    ) -> list[TogglTracker]:
+        """The user's entries, with Toggl's filters as query parameters.
+
+        Args:
+            since: Entries modified since (unix seconds or an aware datetime). Deleted ones are removed from the
+                cache and not returned.
+            before: Entries starting before this day or instant (not with ``since``).
+            start_date: Entries starting at or after (at most three calendar months back).
+            end_date: Entries starting before. With only one of ``start_date``/``end_date`` the other defaults
+                to tomorrow / the look-back limit.
+            refresh: Skip the cache.
+
+        A ``start_date``/``end_date`` range is fetched completely: when Toggl's 1000-entry cap is hit, further
+        windows are requested (each ending where the previous one's oldest entry started) and entries are
+        de-duplicated by id. Such a range is answered from the cache when that exact range was fetched and is
+        fresh. ``since``, ``before`` and unfiltered reads always ask Toggl.
+
+        Raises:
+            DateTimeError: ``since`` with ``before``, naive datetimes, years outside 2006-2030, a ``start_date``
+                older than three months or an ``end_date`` before it (nothing is sent).
+        """
+        today = self.clock.now().date()
+        stamp = api.validate_collect(since, before, start_date, end_date, today=today)
+        window = api.resolve_range(start_date, end_date, today=today)
+        if window is not None and stamp is None and before is None:
+            return await self._collect_range(*window, refresh=refresh)
+        request = api.collect(
+            since=stamp,
+            before=before,
+            start_date=window[0] if window else None,
+            end_date=window[1] if window else None,
+        )
+        models = self._decode_many(await self._json(request))
+        live = [m for m in models if m.server_deleted_at is None]
+        await self._store(*live)
+        for gone in (m for m in models if m.server_deleted_at is not None):
+            await self._forget(TogglTracker, gone.id)
+        return live
+
+    async def _collect_range(
+        self, start_date: date | datetime, end_date: date | datetime, *, refresh: bool
+    ) -> list[TogglTracker]:
+        scope = api.range_scope(start_date, end_date)
+        queries = api.range_queries(start_date, end_date)
+        cached = await self._cached_list(scope, queries, refresh=refresh)
+        if cached is not None:
+            return sorted(cached, key=lambda t: (t.start, t.id), reverse=True)
+        seen: dict[int, TogglTracker] = {}
+        upper: date | datetime = end_date
+        while True:
+            page = self._decode_many(await self._json(api.collect(start_date=start_date, end_date=upper)))
+            fresh = [t for t in page if t.id not in seen]
+            seen.update((t.id, t) for t in page)
+            next_end = api.next_window_end(page)
+            if next_end is None:
+                break
+            if not fresh:
+                log.warning("more than %d entries start within one second; some may be missing", api.LIST_CAP)
+                break
+            upper = next_end
+        models = sorted(seen.values(), key=lambda t: (t.start, t.id), reverse=True)
+        await self._remember_list(scope, models, queries)
+        return models
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    async def add(self, body: TrackerBody) -> TogglTracker:
+        """Create an entry (running unless ``stop`` or ``duration`` is set; ``start`` defaults to now).
+
+        Raises:
+            NamingError: no description.
+            DateTimeError: naive datetimes, years outside 2006-2030, ``stop`` before ``start``.
+        """
+        request = api.add(self.workspace_id, body, self.clock.now())
+        created = self._decode_one(await self._json(request))
+        if created is None:  # pragma: no cover - Toggl answers the entry
+            msg = "Toggl answered no time entry"
+            raise TypeError(msg)
+        cache = self._usable_cache()
+        if cache is not None and created.stop is None:
+            # Toggl stops the previous running entry when a new one starts; mirror that in the cache.
+            # (dropped here; the next read fetches them with their stop).
+            for other in await cache.query(TogglQuery("stop", None), model=TogglTracker):
+                if other.id != created.id:
+                    await self._forget(TogglTracker, other.id)
+        await self._write_cache(created, RequestMethod.POST)
+        return created
+
+    async def edit(self, tracker: TogglTracker | int, body: TrackerBody, *, meta: bool = False) -> TogglTracker:
+        """Change the fields of ``body`` you set (``meta=True`` adds project/client names to the answer).
+
+        Tags are added (``tag_action="remove"`` removes them); the body itself is not modified.
+        """
+        tid = entity_id(tracker, "tracker")
+        request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
+        edited = self._decode_one(await self._json(request))
+        if edited is None:  # pragma: no cover - Toggl answers the entry
+            msg = "Toggl answered no time entry"
+            raise TypeError(msg)
+        await self._write_cache(edited, RequestMethod.PUT)
+        return edited
+
+    async def bulk_edit(self, *trackers: int | TogglTracker, body: TrackerBody) -> Edits:
+        """Apply the same change to many entries, 100 per request.
+
+        Returns:
+            ``Edits(successes, failures)``: the ids changed, and ``{"id", "message"}`` for each failure.
+
+        The cache is brought up to date with one ``since`` read after the edits.
+        """
+        operations = api.bulk_operations(body)
+        ids = list(dict.fromkeys(entity_id(t, "tracker") for t in trackers))
+        if not ids:
+            return Edits([], [])
+        started = self.clock.now()
+        successes: list[int] = []
+        failures: list[BulkEditFailure] = []
+        for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
+            data = await self._json(api.bulk_edit(self.workspace_id, chunk, operations))
+            successes.extend(_ints(data, "success"))
+            failures.extend(_failures(data))
+        if successes and self._usable_cache() is not None:
+            await self._refresh_since(started - timedelta(seconds=1), successes)
+        return Edits(successes, failures)
+
+    async def _refresh_since(self, since: datetime, changed: list[int]) -> None:
+        models = self._decode_many(await self._json(api.collect(since=int(since.timestamp()))))
+        await self._store(*(m for m in models if m.server_deleted_at is None))
+        returned = {m.id for m in models}
+        for model in models:
+            if model.server_deleted_at is not None:
+                await self._forget(TogglTracker, model.id)
+        for missing in (i for i in changed if i not in returned):
+            await self._forget(TogglTracker, missing)  # unknown state: let the next read fetch it
+
+    async def delete(self, tracker: TogglTracker | int) -> None:
+        """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
+        tid = entity_id(tracker, "tracker")
+        try:
+            await self._send(api.delete(self._workspace_of(tracker), tid))
+        except TogglAPIError as exc:
+            if not self._tolerated(exc, 404):
+                raise
+            log.warning("time entry %s was not found; nothing to delete", tid)
+        await self._forget(TogglTracker, tid)
+
+    async def stop(self, tracker: TogglTracker | int) -> TogglTracker | None:
+        """Stop a running entry; ``None`` if it was already stopped (409, unless ``re_raise``)."""
+        tid = entity_id(tracker, "tracker")
+        try:
+            stopped = self._decode_one(await self._json(api.stop(self._workspace_of(tracker), tid)))
+        except TogglAPIError as exc:
+            if not self._tolerated(exc, self.TRACKER_ALREADY_STOPPED):
+                raise
+            log.warning("time entry %s was already stopped", tid)
+            await self._forget(TogglTracker, tid)  # a cached copy may still think it runs
+            return None
+        await self._write_cache(stopped, RequestMethod.PATCH)
+        return stopped
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(workspace_id={self.workspace_id})"
+
+
+def _ints(data: Any, key: str) -> list[int]:
+    values = data.get(key) if isinstance(data, dict) else None
+    return [int(v) for v in values or [] if isinstance(v, int)]
+
+
+def _failures(data: Any) -> list[BulkEditFailure]:
+    values = data.get("failure") if isinstance(data, dict) else None
+    out: list[BulkEditFailure] = []
+    for item in values or []:
+        if isinstance(item, dict):
+            out.append({"id": int(item.get("id", 0)), "message": str(item.get("message", ""))})
+        elif isinstance(item, int):
+            out.append({"id": item, "message": ""})
+    return out

@@ -1,0 +1,158 @@
+"""``AsyncUserEndpoint``: the current user, credential checks and the one-request cache bootstrap."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from ..._core.api import client as client_api
+from ..._core.api import project as project_api
+from ..._core.api import tag as tag_api
+from ..._core.api import user as api
+from ..._core.api import workspace as workspace_api
+from ..._core.api.user import RelatedData
+from ..._core.clock import Clock
+from ..._core.errors import TogglAPIError
+from ..._core.models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
+from ..._core.policy import RetryPolicy
+from ..._core.query import TogglQuery
+from ..cache.base import TogglAsyncCache
+from ..endpoint import TogglAsyncEndpoint, decode_json
+from ..requester import AsyncRequester
+
+__all__ = ["AsyncUserEndpoint"]
+
+log = logging.getLogger("toggl-api-wrapper.endpoint")
+
+
+class AsyncUserEndpoint(TogglAsyncEndpoint[Any]):
+    """The current user (``/me``). No cache and no model: answers are plain JSON.
+
+    Args:
+        auth: ``httpx.BasicAuth`` with an API token or email and password.
+        client: An ``httpx.AsyncClient`` to send with (never modified).
+        timeout: Seconds per request.
+        re_raise: Disable retries.
+        retries: Retries of idempotent requests (default: the policy's).
+        base_url: Host to talk to instead of Toggl.
+        clock: Time source.
+        policy: Full retry settings.
+        kwargs: Further options of ``TogglAsyncEndpoint`` (``session``).
+    """
+
+    def __init__(
+        self,
+        auth: httpx.BasicAuth | None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        timeout: httpx.Timeout | int | float = 10,
+        re_raise: bool = False,
+        retries: int | None = None,
+        base_url: str | None = None,
+        clock: Clock | None = None,
+        policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            auth,
+            client=client,
+            timeout=timeout,
+            re_raise=re_raise,
+            retries=retries,
+            base_url=base_url,
+            clock=clock,
+            policy=policy,
+            **kwargs,
+        )
+
+    @staticmethod
+    async def verify_authentication(
+        auth: httpx.BasicAuth, *, client: httpx.AsyncClient | None = None, base_url: str | None = None
+    ) -> bool:
+        """Whether Toggl accepts ``auth`` (``GET /me/logged``).
+
+        Returns ``False`` for refused credentials (401/403) and for network errors; other error answers raise.
+        A client created here is closed before returning.
+        """
+        requester = AsyncRequester(auth, client=client, host=base_url, policy=RetryPolicy(retries=0))
+        try:
+            await requester.send(api.logged())
+        except TogglAPIError as exc:
+            if exc.status in (401, 403):
+                return False
+            raise
+        except httpx.TransportError as exc:
+            log.warning("could not reach Toggl to verify credentials: %s", type(exc).__name__)
+            return False
+        finally:
+            await requester.aclose()
+        return True
+
+    async def get_details(self) -> dict[str, Any]:
+        """The user's own details (``GET /me``)."""
+        data = decode_json(await self._send(api.details()))
+        return data if isinstance(data, dict) else {}
+
+    async def bootstrap(
+        self,
+        *,
+        workspaces: TogglAsyncCache[Any] | None = None,
+        clients: TogglAsyncCache[Any] | None = None,
+        projects: TogglAsyncCache[Any] | None = None,
+        tags: TogglAsyncCache[Any] | None = None,
+        trackers: TogglAsyncCache[Any] | None = None,
+    ) -> RelatedData:
+        """Fill caches from ONE request (``GET /me?with_related_data=true``), saving a request per list.
+
+        Each given cache receives its models. The complete lists it receives are marked fetched: the user's
+        workspaces, and per workspace its tags, all its clients (``status=both``) and all its projects
+        (``active=both``), so later ``collect`` calls answer from the cache while it is fresh. Time entries are
+        Toggl's recent window only and are stored without claiming any range complete. One cache may be passed
+        for several arguments.
+
+        Returns:
+            The decoded answer (user fields and the related models).
+        """
+        data = decode_json(await self._send(api.details(with_related_data=True)))
+        related = api.decode_related(data if isinstance(data, dict) else {}, timestamp=self.clock.now())
+        now = self.clock.now()
+        workspace_ids = sorted({w.id for w in related.workspaces})
+        if workspaces is not None:
+            await _fill(workspaces, TogglWorkspace, related.workspaces, [(workspace_api.list_scope(), [])], now)
+        if clients is not None:
+            scopes = [(client_api.list_scope(w, "both"), client_api.list_queries(w, "both")) for w in workspace_ids]
+            await _fill(clients, TogglClient, related.clients, scopes, now)
+        if projects is not None:
+            scopes = [(project_api.list_scope(w, "both"), project_api.list_queries(w, "both")) for w in workspace_ids]
+            await _fill(projects, TogglProject, related.projects, scopes, now)
+        if tags is not None:
+            scopes = [(tag_api.list_scope(w), tag_api.list_queries(w)) for w in workspace_ids]
+            await _fill(tags, TogglTag, related.tags, scopes, now)
+        if trackers is not None:
+            await _fill(trackers, TogglTracker, related.trackers, [], now)
+        return related
+
+
+async def _fill(
+    cache: TogglAsyncCache[Any],
+    model: type[TogglClass],
+    models: Sequence[TogglClass],
+    scopes: Sequence[tuple[str, Sequence[TogglQuery[Any]]]],
+    now: Any,
+) -> None:
+    """Upsert ``models``; for each complete scope drop cached entities it no longer has, and mark it fetched."""
+    if cache.disabled:
+        return
+    keep = {m.id for m in models}
+    for _scope, queries in scopes:
+        stale = [m for m in await cache.query(*queries, model=model) if m.id not in keep]
+        if stale:
+            await cache.delete(*stale)
+    if models:
+        await cache.add(*models)
+    for scope, _ in scopes:
+        await cache.mark_complete(scope, now)
+    await cache.commit()
