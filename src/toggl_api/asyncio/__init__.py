@@ -1,6 +1,8 @@
 """The async surface of ``toggl_api`` (``toggl-api-wrapper``'s ``toggl_api.asyncio`` names)."""
 
 from .._async.cache.base import TogglAsyncCache
+from .._async.cache.json import AsyncJSONCache
+from .._async.cache.sqlite import AsyncSqliteCache, async_register_tables
 from .._async.endpoint import TogglAsyncCachedEndpoint, TogglAsyncEndpoint
 from .._async.endpoints import (
     AsyncClientEndpoint,
@@ -21,9 +23,11 @@ from .._async.endpoints.reports import (
 __all__ = [
     "AsyncClientEndpoint",
     "AsyncDetailedReportEndpoint",
+    "AsyncJSONCache",
     "AsyncOrganizationEndpoint",
     "AsyncProjectEndpoint",
     "AsyncReportEndpoint",
+    "AsyncSqliteCache",
     "AsyncSummaryReportEndpoint",
     "AsyncTagEndpoint",
     "AsyncTrackerEndpoint",
@@ -33,4 +37,5 @@ __all__ = [
     "TogglAsyncCache",
     "TogglAsyncCachedEndpoint",
     "TogglAsyncEndpoint",
+    "async_register_tables",
 ]

@@ -11,6 +11,7 @@ from .._core.models import (
     WorkspaceChild,
     as_dict_custom,
 )
+from .._sync.cache.sqlite import register_tables
 
 __all__ = [
     "TogglClass",
@@ -22,4 +23,5 @@ __all__ = [
     "TogglWorkspace",
     "WorkspaceChild",
     "as_dict_custom",
+    "register_tables",
 ]
