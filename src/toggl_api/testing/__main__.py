@@ -14,6 +14,12 @@ from .server import EmulatorServer
 __all__ = ["main"]
 
 
+def _wait_until_interrupted() -> None:
+    stop = threading.Event()
+    while not stop.wait(0.5):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the emulator until Ctrl-C; returns the exit code."""
     parser = argparse.ArgumentParser(prog="toggl-emulator", description="Offline Toggl Track API emulator.")
@@ -29,7 +35,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = FakeClock(datetime.now(timezone.utc).replace(microsecond=0), ticking=True)
     emulator = Emulator(args.seed, clock=clock, limits=not args.no_limits, plan=args.plan)
     account = emulator.account
-    stop = threading.Event()
     with EmulatorServer(emulator, args.host, args.port) as server:
         print(f"Toggl emulator listening on {server.url}", flush=True)
         print(f"  Track API:   {server.url}/api/v9", flush=True)
@@ -41,8 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  Workspace:   {account.workspace_id}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         try:
-            while not stop.wait(0.5):
-                pass
+            _wait_until_interrupted()
         except KeyboardInterrupt:
             print("\nstopping", flush=True)
     return 0
