@@ -1,0 +1,398 @@
+"""``AsyncTogglSync``: mirror a Toggl account into any cache, incrementally and within a request budget.
+
+The decisions (what to fetch, where to resume, when to stop, what changed) are pure functions in
+``toggl_api._core.sync_plan``; this module only sends the requests and applies the answers to the cache.
+
+Example::
+
+    async with AsyncTogglSync(auth, AsyncSqliteCache("toggl.sqlite")) as syncer:
+        report = await syncer.sync()
+        print(report.requests, report.added)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from attrs import evolve, frozen
+
+from .._core.api import client as client_api
+from .._core.api import organization as organization_api
+from .._core.api import project as project_api
+from .._core.api import tag as tag_api
+from .._core.api import workspace as workspace_api
+from .._core.api.request import ApiRequest, RequestMethod
+from .._core.clock import Clock
+from .._core.errors import BudgetExhaustedError, QuotaExceededError
+from .._core.models import (
+    TogglClass,
+    TogglClient,
+    TogglOrganization,
+    TogglProject,
+    TogglTag,
+    TogglTracker,
+    TogglWorkspace,
+)
+from .._core.policy import RetryPolicy
+from .._core.quota import bucket_for_path
+from .._core.session import TogglSession
+from .._core.sync_plan import (
+    Changes,
+    StopReason,
+    SyncReport,
+    SyncState,
+    after_since,
+    after_window,
+    begin_full_fetch,
+    budget_stop,
+    current_window,
+    diff_models,
+    needs_full_fetch,
+    organizations_needed,
+    related_needed,
+    since_params,
+    window_covers,
+    window_params,
+)
+from .cache.base import TogglAsyncCache
+from .endpoint import TogglAsyncEndpoint, decode_json
+
+__all__ = ["DEFAULT_RESERVE", "AsyncTogglSync", "SyncProgress"]
+
+log = logging.getLogger("toggl_api.sync")
+
+#: Requests left in the hourly quota that a sync never spends (for the user's other tools).
+DEFAULT_RESERVE = 3
+
+_RELATED: tuple[tuple[str, type[TogglClass]], ...] = (
+    ("workspaces", TogglWorkspace),
+    ("clients", TogglClient),
+    ("projects", TogglProject),
+    ("tags", TogglTag),
+)
+
+
+@frozen
+class SyncProgress:
+    """Reported to the ``progress`` callback before each request.
+
+    Attributes:
+        step: What is fetched next (e.g. ``"time entries 2026-08-21 → 2026-10-02"``).
+        requests: Requests sent so far in this run.
+    """
+
+    step: str
+    requests: int
+
+
+class _Stop(Exception):
+    def __init__(self, reason: StopReason, message: str, resets_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.resets_at = resets_at
+
+
+class _Tally:
+    """Per-model counters of one run."""
+
+    def __init__(self) -> None:
+        self.added: dict[str, int] = {}
+        self.changed: dict[str, int] = {}
+        self.removed: dict[str, int] = {}
+
+    def count(self, table: str, changes: Changes) -> None:
+        for counter, items in ((self.added, changes.added), (self.changed, changes.changed),
+                               (self.removed, changes.removed)):
+            if items:
+                counter[table] = counter.get(table, 0) + len(items)
+
+
+class AsyncTogglSync:
+    """Mirror organizations, workspaces, clients, projects, tags and time entries into ``cache``.
+
+    The first run fetches everything in the fewest requests (one ``/me?with_related_data=true``, one
+    ``/me/organizations`` and a few windows of ``/me/time_entries``); later runs read only what changed
+    (``since``), remove what was deleted, and fall back to a full fetch when the watermark is too old.
+    Each run stops cleanly before ``max_requests`` or when the quota the latest answer reported drops to
+    ``reserve``; the next run resumes where it stopped. The sync state lives in the cache's completeness store
+    (``sync:*`` scopes), and the list scopes endpoints use are marked complete, so endpoint ``collect()`` calls
+    are answered from the cache afterwards.
+
+    Args:
+        auth: Credentials (``httpx.BasicAuth``).
+        cache: Any cache (JSON, SQLite, SQL URL). Use ``expire_after=None`` for a mirror: expired entries are
+            invisible to the cache's reads.
+        client: An ``httpx.AsyncClient`` to send with (never modified).
+        base_url: Host to talk to instead of Toggl (e.g. the emulator's URL).
+        clock: Time source (tests and the emulator pass a fake clock).
+        session: Shared limits and quota view (e.g. with pacing or an hourly budget).
+        max_requests: Most requests one run may send (``None``: no explicit limit).
+        reserve: Requests to leave in the hourly quota; the run stops when the latest answer reports this many.
+        timeout: Seconds per request.
+        retries: Retries of each request on server and network errors.
+        progress: Called with a ``SyncProgress`` before each request.
+    """
+
+    def __init__(
+        self,
+        auth: httpx.BasicAuth | None,
+        cache: TogglAsyncCache[Any],
+        *,
+        client: httpx.AsyncClient | None = None,
+        base_url: str | None = None,
+        clock: Clock | None = None,
+        session: TogglSession | None = None,
+        max_requests: int | None = None,
+        reserve: int = DEFAULT_RESERVE,
+        timeout: float = 30,
+        retries: int = 3,
+        progress: Callable[[SyncProgress], None] | None = None,
+    ) -> None:
+        if not isinstance(cache, TogglAsyncCache):
+            msg = f"cache must be a {TogglAsyncCache.__name__}, got {type(cache).__name__}"
+            raise TypeError(msg)
+        if max_requests is not None and (isinstance(max_requests, bool) or max_requests < 0):
+            msg = f"max_requests must be a non-negative int or None, got {max_requests!r}"
+            raise ValueError(msg)
+        if isinstance(reserve, bool) or reserve < 0:
+            msg = f"reserve must be a non-negative int, got {reserve!r}"
+            raise ValueError(msg)
+        self.cache = cache
+        self.max_requests = max_requests
+        self.reserve = reserve
+        self.progress = progress
+        # A quota 402 stops the run (the state is saved); waiting up to an hour inside a sync helps nobody.
+        self._endpoint: TogglAsyncEndpoint[TogglClass] = TogglAsyncEndpoint(
+            auth,
+            client=client,
+            timeout=timeout,
+            retries=retries,
+            base_url=base_url,
+            clock=clock,
+            policy=RetryPolicy(retries=retries, wait_for_quota=False),
+            session=session,
+        )
+        self._sent_at_start = 0
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(cache={self.cache!r}, max_requests={self.max_requests}, reserve={self.reserve})"
+
+    @property
+    def clock(self) -> Clock:
+        """The engine's time source."""
+        return self._endpoint.clock
+
+    @property
+    def session(self) -> TogglSession:
+        """The shared limits and quota view (``session.quota`` is the latest quota seen)."""
+        return self._endpoint.session
+
+    async def aclose(self) -> None:
+        """Close the httpx client if the engine created it (the cache stays open)."""
+        await self._endpoint.aclose()
+
+    async def __aenter__(self) -> AsyncTogglSync:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- state -------------------------------------------------------------------------------------
+
+    async def load_state(self) -> SyncState:
+        """The sync state stored in the cache (all ``None`` before the first sync)."""
+        values = {scope: await self.cache.completed_at(scope) for scope in SyncState.scope_names()}
+        return SyncState.from_scopes(values)
+
+    async def _save_state(self, state: SyncState) -> None:
+        for scope, when in state.scopes().items():
+            await self.cache.mark_complete(scope, when)
+        await self.cache.commit()
+
+    # -- the run -----------------------------------------------------------------------------------
+
+    async def sync(self, *, full: bool = False) -> SyncReport:
+        """Run one sync.
+
+        Args:
+            full: Re-read every time entry within the look-back even when an incremental read would do.
+
+        Returns:
+            What the run did: requests spent, entities added/changed/removed per model, and whether (and
+            why) it stopped early.
+
+        Raises:
+            TogglAPIError: Toggl refused a request for a reason other than the quota (e.g. bad credentials).
+            httpx.TransportError: Toggl could not be reached (after retries).
+        """
+        self._sent_at_start = self._endpoint._requester.request_count
+        tally = _Tally()
+        state = await self.load_state()
+        is_full = needs_full_fetch(state, self.clock.now(), force=full)
+        stop: _Stop | None = None
+        try:
+            if related_needed(state):
+                state = await self._sync_related(state, tally)
+            if organizations_needed(
+                state,
+                self.clock.now(),
+                [w.organization for w in await self.cache.load(TogglWorkspace)],
+                [o.id for o in await self.cache.load(TogglOrganization)],
+            ):
+                state = await self._sync_organizations(state, tally)
+            if is_full:
+                state = await self._sync_windows(state, tally, force=full)
+            else:
+                state = await self._sync_since(state, tally)
+        except _Stop as exc:
+            stop = exc
+        except QuotaExceededError as exc:
+            when = f" (resets at {exc.resets_at.isoformat()})" if exc.resets_at else ""
+            stop = _Stop(StopReason.QUOTA_EXCEEDED, f"Toggl's hourly quota is exhausted{when}", exc.resets_at)
+        except BudgetExhaustedError as exc:
+            resets_at = self.clock.now() + timedelta(seconds=exc.resets_in) if exc.resets_in is not None else None
+            stop = _Stop(StopReason.BUDGET_EXHAUSTED, str(exc), resets_at)
+        finally:
+            state = evolve(state, last_run=self.clock.now())
+            await self._save_state(state)
+        report = SyncReport(
+            requests=self._spent(),
+            added=tally.added,
+            changed=tally.changed,
+            removed=tally.removed,
+            full=is_full,
+            complete=stop is None,
+            stopped=stop.reason if stop else None,
+            resets_at=stop.resets_at if stop else None,
+            message=stop.message if stop else "",
+        )
+        log.info("sync %s: %d requests, +%d ~%d -%d", "complete" if report.complete else "stopped",
+                 report.requests, report.total_added, report.total_changed, report.total_removed)
+        return report
+
+    def _spent(self) -> int:
+        return self._endpoint._requester.request_count - self._sent_at_start
+
+    async def _get(self, step: str, path: str, params: Sequence[tuple[str, str]] = ()) -> Any:
+        """Send one GET after checking the budget; the decoded JSON."""
+        quota = self.session.quotas.get(bucket_for_path(path))
+        reason = budget_stop(
+            self._spent(),
+            max_requests=self.max_requests,
+            quota_remaining=quota.remaining if quota is not None else None,
+            reserve=self.reserve,
+        )
+        if reason is StopReason.MAX_REQUESTS:
+            raise _Stop(reason, f"stopped after {self._spent()} requests (max_requests); run again to resume")
+        if reason is StopReason.QUOTA_RESERVE and quota is not None:
+            raise _Stop(
+                reason,
+                f"stopped with {quota.remaining} requests left in the hourly quota (reserve {self.reserve}); "
+                "run again after the reset to resume",
+                quota.resets_at,
+            )
+        if self.progress is not None:
+            self.progress(SyncProgress(step, self._spent()))
+        response = await self._endpoint._send(ApiRequest(RequestMethod.GET, path, tuple(params)))
+        return decode_json(response)
+
+    async def _apply(self, model: type[TogglClass], changes: Changes, tally: _Tally) -> None:
+        if changes.removed:
+            await self.cache.delete(*changes.removed)
+        if changes.added or changes.changed:
+            await self.cache.add(*changes.added, *changes.changed)
+        tally.count(model.__tablename__, changes)
+
+    def _decode(self, model: type[TogglClass], items: Any) -> list[TogglClass]:
+        now = self.clock.now()
+        if not isinstance(items, list):
+            return []
+        return [model.from_kwargs(**{**item, "timestamp": now}) for item in items if isinstance(item, dict)]
+
+    async def _cached(self, model: type[TogglClass]) -> dict[int, TogglClass]:
+        return {m.id: m for m in await self.cache.load(model)}
+
+    # -- phases ------------------------------------------------------------------------------------
+
+    async def _sync_related(self, state: SyncState, tally: _Tally) -> SyncState:
+        data = await self._get("workspaces, clients, projects and tags", "me", (("with_related_data", "true"),))
+        if not isinstance(data, dict):
+            data = {}
+        workspace_ids: list[int] = []
+        for key, model in _RELATED:
+            incoming = self._decode(model, data.get(key))
+            cached = await self._cached(model)
+            await self._apply(model, diff_models(cached, incoming, replace_ids=list(cached)), tally)
+            if model is TogglWorkspace:
+                workspace_ids = [w.id for w in incoming]
+        now = self.clock.now()
+        # The answer holds every workspace, client (archived too), project (archived too) and tag: every list
+        # scope the endpoints use for them is now complete.
+        await self.cache.mark_complete(workspace_api.list_scope(), now)
+        for wid in workspace_ids:
+            await self.cache.mark_complete(tag_api.list_scope(wid), now)
+            for status in ("active", "archived", "both"):
+                await self.cache.mark_complete(client_api.list_scope(wid, status), now)
+            for active in (True, False, "both"):
+                await self.cache.mark_complete(project_api.list_scope(wid, active), now)
+        state = evolve(state, related_at=now)
+        await self._save_state(state)
+        return state
+
+    async def _sync_organizations(self, state: SyncState, tally: _Tally) -> SyncState:
+        data = await self._get("organizations", "me/organizations")
+        incoming = self._decode(TogglOrganization, data)
+        cached = await self._cached(TogglOrganization)
+        await self._apply(TogglOrganization, diff_models(cached, incoming, replace_ids=list(cached)), tally)
+        now = self.clock.now()
+        await self.cache.mark_complete(organization_api.list_scope(), now)
+        state = evolve(state, organizations_at=now)
+        await self._save_state(state)
+        return state
+
+    async def _sync_windows(self, state: SyncState, tally: _Tally, *, force: bool) -> SyncState:
+        if force and not state.full_fetch_in_progress:
+            state = evolve(state, window_end=None, window_floor=None)
+        state = begin_full_fetch(state, self.clock.now())
+        await self._save_state(state)
+        cached = await self._cached(TogglTracker)
+        done = False
+        while not done:
+            window = current_window(state)
+            step = f"time entries {window.floor.date().isoformat()} → {window.end.date().isoformat()}"
+            data = await self._get(step, "me/time_entries", window_params(window))
+            entries = self._decode(TogglTracker, data)
+            starts = [e.start for e in entries if isinstance(e, TogglTracker)]
+            lower, inclusive = window_covers(window, starts)
+            in_window = [
+                i
+                for i, t in cached.items()
+                if isinstance(t, TogglTracker)
+                and (t.start > lower or (inclusive and t.start >= lower))
+                and t.start < window.end
+            ]
+            changes = diff_models(cached, entries, replace_ids=in_window)
+            await self._apply(TogglTracker, changes, tally)
+            for gone in changes.removed:
+                cached.pop(gone.id, None)
+            cached.update({m.id: m for m in (*changes.added, *changes.changed)})
+            state, done = after_window(state, starts)
+            await self._save_state(state)
+        return state
+
+    async def _sync_since(self, state: SyncState, tally: _Tally) -> SyncState:
+        if state.watermark is None:  # pragma: no cover - needs_full_fetch covers it
+            return state
+        requested_at = self.clock.now()
+        data = await self._get("changed time entries", "me/time_entries", since_params(state.watermark))
+        entries = self._decode(TogglTracker, data)
+        cached = await self._cached(TogglTracker)
+        await self._apply(TogglTracker, diff_models(cached, entries), tally)
+        state = after_since(state, [e.at for e in entries], requested_at)
+        await self._save_state(state)
+        return state

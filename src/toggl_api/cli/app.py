@@ -1,0 +1,699 @@
+"""``toggl-api``: mirror a Toggl account into a local cache and read it offline.
+
+Commands: ``sync``, ``entries``, ``projects``, ``clients``, ``tags``, ``workspaces``, ``report``, ``quota``,
+``cache stats|check|export`` and ``fake-server``. ``--fake`` runs everything against the built-in emulator's demo
+account (deterministic data and clock), so ``toggl-api --fake sync && toggl-api --fake report --by project``
+works without an account. Errors are one line on stderr and a non-zero exit code (``--debug`` shows tracebacks).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import httpx
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from .._core.clock import SYSTEM_CLOCK, Clock
+from .._core.errors import (
+    AuthenticationError,
+    AuthenticationFailedError,
+    BudgetExhaustedError,
+    CorruptCacheError,
+    QuotaExceededError,
+    TogglAPIError,
+    TogglError,
+)
+from .._core.models import (
+    MODELS,
+    TogglClass,
+    TogglClient,
+    TogglOrganization,
+    TogglProject,
+    TogglTag,
+    TogglTracker,
+    TogglWorkspace,
+    to_record,
+)
+from .._core.session import TogglSession
+from .._core.sync_plan import StopReason, SyncState
+from .._sync.cache.base import TogglCache
+from .._sync.endpoint import TogglEndpoint
+from .._sync.sync import SyncProgress, TogglSync
+from . import render
+
+__all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
+
+log = logging.getLogger("toggl_api.cli")
+
+#: Environment variable naming the cache folder (overrides the per-user default; not used with ``--fake``).
+DEFAULT_CACHE_ENV = "TOGGL_API_CACHE_DIR"
+#: Environment variable naming the cache folder of ``--fake`` runs.
+FAKE_CACHE_ENV = "TOGGL_API_FAKE_CACHE_DIR"
+SQLITE_NAME = "toggl.sqlite"
+#: Toggl's documented safe pace.
+REQUESTS_PER_SECOND = 1.0
+NO_CREDENTIALS = (
+    "No Toggl credentials: set TOGGL_API_TOKEN (plus TOGGL_PASSWORD for an email login) or add an [auth] "
+    "section to ~/.togglrc; or try the demo account with --fake."
+)
+
+
+def default_cache_dir(*, fake: bool) -> Path:
+    """The cache folder when ``--cache`` is not given.
+
+    Real account: ``$TOGGL_API_CACHE_DIR``, else ``$XDG_CACHE_HOME/toggl-api``, else ``~/.cache/toggl-api``.
+    ``--fake``: ``$TOGGL_API_FAKE_CACHE_DIR``, else ``<temp dir>/toggl-api-fake-<user id>`` (kept between runs
+    so a second ``--fake sync`` is incremental, never mixed with a real account's cache).
+    """
+    if fake:
+        explicit = os.environ.get(FAKE_CACHE_ENV)
+        if explicit:
+            return Path(explicit)
+        uid = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+        return Path(tempfile.gettempdir()) / f"toggl-api-fake-{uid}"
+    explicit = os.environ.get(DEFAULT_CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(xdg) if xdg else Path.home() / ".cache"
+    return root / "toggl-api"
+
+
+def make_emulator() -> Any:
+    """The in-process emulator behind ``--fake``: the demo account on a fixed fake clock, limits on."""
+    from ..testing import Emulator, FakeClock
+
+    return Emulator("demo", clock=FakeClock(), limits=True)
+
+
+class CliError(click.ClickException):
+    """An error shown as one line (``Error: ...``) with exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+class Env:
+    """What every command needs: where the cache is, how to reach Toggl (or the emulator), the clock."""
+
+    def __init__(self, cache: Path | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+        self.fake = fake
+        self.debug = debug
+        path = cache if cache is not None else default_cache_dir(fake=fake)
+        if cache_type is None:
+            cache_type = "sqlite" if path.suffix in (".sqlite", ".sqlite3", ".db") else "json"
+        self.cache_type = cache_type
+        self.cache_path = path
+        self._cache: TogglCache[Any] | None = None
+        self._emulator: Any = None
+
+    # -- connection --------------------------------------------------------------------------------
+
+    @property
+    def emulator(self) -> Any:
+        if self._emulator is None:
+            self._emulator = make_emulator()
+        return self._emulator
+
+    @property
+    def clock(self) -> Clock:
+        """The emulator's fake clock with ``--fake``, else the system clock."""
+        clock: Clock = self.emulator.clock if self.fake else SYSTEM_CLOCK
+        return clock
+
+    def auth(self) -> httpx.BasicAuth:
+        """The credentials (demo account with ``--fake``)."""
+        if self.fake:
+            demo: httpx.BasicAuth = self.emulator.account.auth()
+            return demo
+        from ..config import generate_authentication, use_togglrc
+
+        try:
+            return generate_authentication()
+        except AuthenticationError:
+            pass
+        try:
+            return use_togglrc()
+        except (FileNotFoundError, AuthenticationError):
+            raise CliError(NO_CREDENTIALS) from None
+
+    @contextmanager
+    def http(self) -> Iterator[dict[str, Any]]:
+        """Keyword arguments for an endpoint or the sync engine: auth, client, clock, session."""
+        auth = self.auth()
+        transport = self.emulator.transport() if self.fake else None
+        client = httpx.Client(transport=transport) if transport is not None else httpx.Client()
+        try:
+            yield {
+                "auth": auth,
+                "client": client,
+                "clock": self.clock,
+                "session": TogglSession(requests_per_second=REQUESTS_PER_SECOND),
+            }
+        finally:
+            client.close()
+
+    # -- cache -------------------------------------------------------------------------------------
+
+    def cache(self) -> TogglCache[Any]:
+        """The cache (created on first use; expired entries never hide: it is a mirror)."""
+        if self._cache is None:
+            self._cache = self._open_cache()
+        return self._cache
+
+    def _open_cache(self) -> TogglCache[Any]:
+        path = self.cache_path
+        if self.cache_type == "sqlite":
+            try:
+                from .._sync.cache.sqlite import SqliteCache
+            except ImportError as exc:
+                msg = (
+                    f"SQLite caches need SQLAlchemy ({exc.name or exc}); install toggl-api[sqlite] or use "
+                    "--cache-type json"
+                )
+                raise CliError(msg) from None
+            file = path if path.suffix in (".sqlite", ".sqlite3", ".db") else path / SQLITE_NAME
+            file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return SqliteCache(file, expire_after=None, clock=self.clock)
+        from .._sync.cache.json import JSONCache
+
+        if path.exists() and not path.is_dir():
+            raise CliError(f"{path} is a file; a JSON cache is a folder (use --cache-type sqlite for a file)")
+        return JSONCache(path, expire_after=None, clock=self.clock, max_length=10_000_000, strict=True)
+
+    def load(self, model: type[TogglClass]) -> list[Any]:
+        return self.cache().load(model)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def _fail(message: str) -> NoReturn:
+    raise CliError(message)
+
+
+def _error_line(exc: BaseException, env: Env | None) -> str | None:
+    """The one-line message for an error a person can act on, or ``None`` for a bug."""
+    if isinstance(exc, QuotaExceededError):
+        when = f"; it resets at {exc.resets_at:%Y-%m-%d %H:%M:%S} UTC" if exc.resets_at else ""
+        wait = f" (in {exc.resets_in}s)" if exc.resets_in is not None else ""
+        return f"Toggl's hourly API quota is exhausted{when}{wait}. Try again after the reset."
+    if isinstance(exc, AuthenticationFailedError):
+        return (
+            f"Toggl refused the credentials ({exc.status}): check TOGGL_API_TOKEN / TOGGL_PASSWORD or the "
+            "[auth] section of ~/.togglrc."
+        )
+    if isinstance(exc, TogglAPIError):
+        return f"Toggl answered {exc.status}: {exc.message or exc}"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"Toggl did not answer in time ({exc.request.url.host}): check your network connection and retry."
+    if isinstance(exc, httpx.TransportError):
+        host = exc.request.url.host if _has_request(exc) else "Toggl"
+        return f"Cannot reach {host}: {exc}. Check your network connection."
+    if isinstance(exc, CorruptCacheError):
+        where = f" {exc.path}" if exc.path else ""
+        return (
+            f"The cache file{where} is corrupt ({exc}); delete it (or the cache folder) and run `toggl-api sync` "
+            "to rebuild it."
+        )
+    if isinstance(exc, BudgetExhaustedError):
+        return str(exc)
+    if isinstance(exc, TogglError):
+        return str(exc)
+    return None
+
+
+def _has_request(exc: httpx.TransportError) -> bool:
+    try:
+        exc.request  # noqa: B018 - raises RuntimeError when unset
+    except RuntimeError:
+        return False
+    return True
+
+
+class _Group(click.Group):
+    """Turns actionable errors into one line on stderr and exit code 1 (tracebacks only with ``--debug``)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            env = ctx.find_object(Env)
+            if env is not None and env.debug:
+                raise
+            line = _error_line(exc, env)
+            if line is None:
+                line = f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
+            raise CliError(line) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
+              help="Cache folder (JSON) or .sqlite file. Default: the user cache folder (--fake: a temp folder).")
+@click.option("--cache-type", type=click.Choice(["json", "sqlite"]), default=None,
+              help="Cache backend (default: sqlite for a .sqlite path, else json).")
+@click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
+@click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
+@click.version_option(package_name="toggl-api", prog_name="toggl-api")
+@click.pass_context
+def cli(ctx: click.Context, cache: Path | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+    """Mirror your Toggl Track account into a local cache and query it offline."""
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Env(cache, cache_type, fake, debug)
+
+
+def _console(err: bool = False) -> Console:
+    return Console(stderr=err, highlight=False, soft_wrap=False)
+
+
+def _emit_json(value: Any) -> None:
+    click.echo(render.json_text(value))
+
+
+# -- sync ----------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--full", is_flag=True, help="Re-read every time entry within Toggl's 3-month look-back.")
+@click.option("--max-requests", type=click.IntRange(min=0), default=None, help="Stop after this many requests.")
+@click.option("--reserve", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Requests to leave in the hourly quota.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_env
+def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: bool) -> None:
+    """Mirror organizations, workspaces, clients, projects, tags and time entries into the cache."""
+    cache = env.cache()
+    err = _console(err=True)
+    with env.http() as http, Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
+                                       transient=True, disable=as_json) as progress:
+        task = progress.add_task("syncing", total=None)
+
+        def on_step(step: SyncProgress) -> None:
+            progress.update(task, description=f"request {step.requests + 1}: {step.step}")
+
+        with TogglSync(http["auth"], cache, client=http["client"], clock=http["clock"], session=http["session"],
+                       max_requests=max_requests, reserve=reserve, progress=on_step) as syncer:
+            report = syncer.sync(full=full)
+    if as_json:
+        _emit_json(report.as_dict())
+    else:
+        out = _console()
+        out.print(render.sync_table(report))
+        kind = "full" if report.full else "incremental"
+        out.print(f"{report.requests} requests ({kind} sync) → {env.cache_path}")
+    if report.stopped is not None:
+        click.echo(f"Stopped early: {report.message}", err=True)
+        if report.stopped in (StopReason.QUOTA_EXCEEDED, StopReason.BUDGET_EXHAUSTED):
+            sys.exit(1)
+
+
+# -- listings ------------------------------------------------------------------------------------------
+
+
+def _parse_day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        _fail(f"{name} must be a date like 2026-11-20, got {value!r}")
+
+
+def _match_name(models: list[Any], wanted: str, kind: str) -> set[int]:
+    if wanted.isdigit():
+        return {int(wanted)}
+    found = {m.id for m in models if m.name.lower() == wanted.lower()}
+    if not found:
+        found = {m.id for m in models if wanted.lower() in m.name.lower()}
+    if not found:
+        _fail(f"no cached {kind} matches {wanted!r} (see `toggl-api {kind}s`)")
+    return found
+
+
+def _filtered_entries(
+    env: Env, since: str | None, until: str | None, project: str | None, client: str | None, tag: str | None
+) -> tuple[list[TogglTracker], dict[int, TogglProject]]:
+    entries: list[TogglTracker] = env.load(TogglTracker)
+    projects = {p.id: p for p in env.load(TogglProject)}
+    first, last = _parse_day(since, "--since"), _parse_day(until, "--until")
+    if first is not None:
+        entries = [e for e in entries if e.start.date() >= first]
+    if last is not None:
+        entries = [e for e in entries if e.start.date() <= last]
+    if project is not None:
+        ids = _match_name(list(projects.values()), project, "project")
+        entries = [e for e in entries if e.project in ids]
+    if client is not None:
+        client_ids = _match_name(env.load(TogglClient), client, "client")
+        entries = [e for e in entries if e.project is not None and projects.get(e.project)
+                   and projects[e.project].client in client_ids]
+    if tag is not None:
+        entries = [e for e in entries if any(t.name.lower() == tag.lower() for t in e.tags)]
+    entries.sort(key=lambda e: (e.start, e.id), reverse=True)
+    return entries, projects
+
+
+def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--tag", default=None, help="Only entries with this tag.")(func)
+    func = click.option("--client", default=None, help="Only entries of this client's projects (name or id).")(func)
+    func = click.option("--project", default=None, help="Only entries of this project (name or id).")(func)
+    func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, UTC), inclusive.")(func)
+    return click.option("--since", default=None, help="First day (YYYY-MM-DD, UTC).")(func)
+
+
+@cli.command()
+@_range_options
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Most entries shown (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON records.")
+@pass_env
+def entries(env: Env, since: str | None, until: str | None, project: str | None, client: str | None,
+            tag: str | None, limit: int, as_json: bool) -> None:
+    """Time entries from the cache, newest first (no request)."""
+    found, projects = _filtered_entries(env, since, until, project, client, tag)
+    if limit:
+        found = found[:limit]
+    if as_json:
+        _emit_json([to_record(e) for e in found])
+        return
+    _console().print(render.entries_table(found, projects, env.now()))
+
+
+def _list_command(name: str, model: type[TogglClass], help_text: str) -> None:
+    @cli.command(name=name, help=help_text)
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON records.")
+    @pass_env
+    def command(env: Env, as_json: bool) -> None:
+        items = sorted(env.load(model), key=lambda m: (m.name.lower(), m.id))
+        if as_json:
+            _emit_json([to_record(m) for m in items])
+            return
+        names = {c.id: c.name for c in env.load(TogglClient)} if model is TogglProject else None
+        _console().print(render.models_table(name, items, names))
+
+
+_list_command("projects", TogglProject, "Projects from the cache (no request).")
+_list_command("clients", TogglClient, "Clients from the cache (no request).")
+_list_command("tags", TogglTag, "Tags from the cache (no request).")
+_list_command("workspaces", TogglWorkspace, "Workspaces from the cache (no request).")
+_list_command("organizations", TogglOrganization, "Organizations from the cache (no request).")
+
+
+# -- report --------------------------------------------------------------------------------------------
+
+
+def local_report(entries: list[TogglTracker], by: str, env: Env) -> list[dict[str, Any]]:
+    """Totals per project, client, tag or day computed from cached entries."""
+    now = env.now()
+    projects = {p.id: p for p in env.load(TogglProject)}
+    clients = {c.id: c for c in env.load(TogglClient)}
+    totals: dict[str, list[float]] = {}
+
+    def add(key: str, seconds: float) -> None:
+        slot = totals.setdefault(key, [0.0, 0])
+        slot[0] += seconds
+        slot[1] += 1
+
+    for entry in entries:
+        seconds = entry.elapsed(now).total_seconds()
+        project = projects.get(entry.project) if entry.project is not None else None
+        if by == "project":
+            add(project.name if project else "(no project)", seconds)
+        elif by == "client":
+            client = clients.get(project.client) if project is not None and project.client is not None else None
+            add(client.name if client else "(no client)", seconds)
+        elif by == "tag":
+            for name in entry.tag_names() or ["(no tag)"]:
+                add(name, seconds)
+        else:
+            add(entry.start.date().isoformat(), seconds)
+    ordered = sorted(totals.items()) if by == "day" else sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return [{"name": k, "seconds": round(v[0]), "entries": int(v[1])} for k, v in ordered]
+
+
+def _workspace_id(env: Env, workspace: int | None) -> int:
+    if workspace is not None:
+        return workspace
+    if env.fake:
+        return int(env.emulator.account.workspace_id)
+    raw = os.environ.get("TOGGL_WORKSPACE_ID")
+    if raw and raw.strip().isdigit():
+        return int(raw)
+    cached = env.load(TogglWorkspace)
+    if len(cached) == 1:
+        return int(cached[0].id)
+    _fail("which workspace? pass --workspace ID or set TOGGL_WORKSPACE_ID")
+
+
+def remote_report(env: Env, by: str, first: date, last: date, workspace: int | None) -> list[dict[str, Any]]:
+    """Totals from the Reports API summary endpoint (one request)."""
+    from .._core.api.reports import ReportBody
+    from .._sync.endpoints.reports import SummaryReportEndpoint
+
+    if by not in ("project", "client"):
+        _fail("--remote reports group by project or client only (Toggl's summary report)")
+    wid = _workspace_id(env, workspace)
+    names: dict[int, str] = {m.id: m.name for m in env.load(TogglProject if by == "project" else TogglClient)}
+    with env.http() as http:
+        endpoint = SummaryReportEndpoint(wid, http["auth"], client=http["client"], clock=http["clock"],
+                                         session=http["session"])
+        data = endpoint.search_time_entries(
+            ReportBody(start_date=first, end_date=last, grouping=f"{by}s", sub_grouping="time_entries")
+        )
+    rows: list[dict[str, Any]] = []
+    for group in data.get("groups") or []:
+        group_id = group.get("id")
+        seconds = sum(int(s.get("seconds") or 0) for s in group.get("sub_groups") or [])
+        label = names.get(group_id, f"#{group_id}") if group_id else f"(no {by})"
+        rows.append({"name": label, "seconds": seconds, "entries": None})
+    rows.sort(key=lambda r: (-int(r["seconds"]), str(r["name"])))
+    return rows
+
+
+@cli.command()
+@click.option("--by", type=click.Choice(["project", "client", "tag", "day"]), default="project", show_default=True)
+@_range_options
+@click.option("--remote", is_flag=True, help="Ask Toggl's Reports API (summary) instead of the cache (1 request).")
+@click.option("--workspace", type=int, default=None, help="Workspace of a --remote report.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON rows.")
+@pass_env
+def report(env: Env, by: str, since: str | None, until: str | None, project: str | None, client: str | None,
+           tag: str | None, remote: bool, workspace: int | None, as_json: bool) -> None:
+    """Tracked time per project, client, tag or day (from the cache: no request)."""
+    if remote:
+        today = env.now().date()
+        first = _parse_day(since, "--since") or today - timedelta(days=30)
+        last = _parse_day(until, "--until") or today
+        if project or client or tag:
+            _fail("--project/--client/--tag filters apply to cached reports only")
+        rows = remote_report(env, by, first, last, workspace)
+        title = f"Time per {by}, {first} → {last} (Reports API)"
+    else:
+        found, _ = _filtered_entries(env, since, until, project, client, tag)
+        rows = local_report(found, by, env)
+        if not found and not env.load(TogglWorkspace):
+            click.echo("The cache is empty: run `toggl-api sync` first.", err=True)
+        span = f"{since or 'first'} → {until or 'last'}"
+        title = f"Time per {by}, {span} (cache)"
+    if as_json:
+        _emit_json(rows)
+        return
+    _console().print(render.report_table(by, rows, title))
+
+
+# -- quota ---------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def quota(env: Env, as_json: bool) -> None:
+    """Toggl's hourly request quota per bucket (GET /me/quota, which does not count against it)."""
+    with env.http() as http:
+        endpoint: TogglEndpoint[Any] = TogglEndpoint(http["auth"], client=http["client"], clock=http["clock"],
+                                                     session=http["session"])
+        infos = endpoint.get_quota()
+    if as_json:
+        _emit_json([
+            {"organization_id": i.organization_id, "remaining": i.remaining, "total": i.total,
+             "resets_in": i.resets_in, "resets_at": i.resets_at}
+            for i in infos
+        ])
+        return
+    orgs = {o.id: o.name for o in env.load(TogglOrganization)}
+    _console().print(render.quota_table(infos, orgs))
+
+
+# -- cache ---------------------------------------------------------------------------------------------
+
+
+@cli.group(name="cache", cls=_Group)
+def cache_group() -> None:
+    """Inspect, check and export the cache."""
+
+
+def _files(env: Env) -> list[Path]:
+    path = env.cache_path
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file())
+    return []
+
+
+@cache_group.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def stats(env: Env, as_json: bool) -> None:
+    """Entities per model, files, and the sync state."""
+    cache = env.cache()
+    counts = {m.__tablename__: len(cache.load(m)) for m in MODELS}
+    state = SyncState.from_scopes({s: cache.completed_at(s) for s in SyncState.scope_names()})
+    files = {str(p): p.stat().st_size for p in _files(env)}
+    info = {
+        "path": str(env.cache_path),
+        "type": env.cache_type,
+        "entities": counts,
+        "files": files,
+        "last_sync": state.last_run,
+        "watermark": state.watermark,
+        "full_fetch_in_progress": state.full_fetch_in_progress,
+    }
+    if as_json:
+        _emit_json(info)
+        return
+    out = _console()
+    out.print(f"cache: {env.cache_path} ({env.cache_type}, {sum(files.values())} bytes in {len(files)} files)")
+    for table, count in counts.items():
+        out.print(f"  {render.MODEL_LABELS.get(table, table):<14} {count:>7}")
+    last = state.last_run.isoformat() if state.last_run else "never"
+    out.print(f"last sync: {last}; watermark: {state.watermark.isoformat() if state.watermark else 'none'}"
+              + ("; a full fetch is in progress (run sync to resume)" if state.full_fetch_in_progress else ""))
+
+
+@cache_group.command()
+@pass_env
+def check(env: Env) -> None:
+    """Read every model file and record; exit 1 when something is unreadable."""
+    cache = env.cache()
+    total = 0
+    problems: list[str] = []
+    for model in MODELS:
+        try:
+            items = cache.load(model)
+        except CorruptCacheError as exc:
+            problems.append(str(exc))
+            continue
+        ids = [m.id for m in items]
+        if len(ids) != len(set(ids)):
+            problems.append(f"{model.__tablename__}: duplicate ids")
+        total += len(items)
+    problems += [str(p) for p in getattr(cache, "problems", [])]
+    if problems:
+        for problem in problems:
+            click.echo(f"Error: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {total} entities readable in {env.cache_path}")
+
+
+_CSV_FIELDS = ("id", "workspace", "start", "stop", "seconds", "project_id", "project", "client", "tags", "description",
+               "billable")
+
+
+def _csv_rows(env: Env) -> Iterator[dict[str, Any]]:
+    projects = {p.id: p for p in env.load(TogglProject)}
+    clients = {c.id: c for c in env.load(TogglClient)}
+    now = env.now()
+    for entry in sorted(env.load(TogglTracker), key=lambda e: (e.start, e.id)):
+        project = projects.get(entry.project) if entry.project is not None else None
+        client = clients.get(project.client) if project is not None and project.client is not None else None
+        yield {
+            "id": entry.id,
+            "workspace": entry.workspace,
+            "start": entry.start.isoformat(),
+            "stop": entry.stop.isoformat() if entry.stop else "",
+            "seconds": int(entry.elapsed(now).total_seconds()),
+            "project_id": entry.project or "",
+            "project": project.name if project else "",
+            "client": client.name if client else "",
+            "tags": ";".join(entry.tag_names()),
+            "description": entry.name,
+            "billable": entry.billable,
+        }
+
+
+@cache_group.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="json: every model as records; csv: one row per time entry.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="File to write (created 0600); default stdout.")
+@pass_env
+def export(env: Env, fmt: str, output: Path | None) -> None:
+    """Export the cache as JSON (all models) or CSV (time entries)."""
+    if fmt == "json":
+        text = render.json_text({m.__tablename__: [to_record(x) for x in env.load(m)] for m in MODELS}) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=_CSV_FIELDS)
+        writer.writeheader()
+        writer.writerows(_csv_rows(env))
+        text = buffer.getvalue()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    click.echo(f"wrote {output}", err=True)
+
+
+# -- fake server ---------------------------------------------------------------------------------------
+
+
+@cli.command(name="fake-server")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0 picks a free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface (loopback by default).")
+def fake_server(port: int, host: str) -> None:
+    """Serve the emulator's demo account over HTTP until interrupted (Ctrl-C)."""
+    import time
+
+    from ..testing import DEMO_API_TOKEN, Emulator, FakeClock, serve
+
+    emulator = Emulator("demo", clock=FakeClock(datetime.now(timezone.utc), ticking=True), limits=True)
+    try:
+        server_cm = serve(emulator, host=host, port=port)
+        server = server_cm.__enter__()
+    except OSError as exc:
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        click.echo(f"Toggl emulator listening on {server.url} (demo API token: {DEMO_API_TOKEN})", err=False)
+        click.echo(f"  export TOGGL_API_BASE_URL={server.url} TOGGL_API_TOKEN={DEMO_API_TOKEN}")
+        sys.stdout.flush()
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server_cm.__exit__(None, None, None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point of ``toggl-api``."""
+    cli.main(args=argv, prog_name="toggl-api")
