@@ -8,6 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from toggl_api import TrackerEndpoint
 from toggl_api.testing import Emulator, FakeClock, Fault
 
 
@@ -51,6 +52,23 @@ def test_time_moves_only_when_told(toggl_emulator: Emulator, fake_clock: FakeClo
     before = fake_clock.now()
     fake_clock.advance(3600)  # an hour passes instantly; quota windows and running entries follow
     assert (fake_clock.now() - before).total_seconds() == 3600
+
+
+def test_sdk_code_on_the_in_process_transport(
+    toggl_transport: httpx.MockTransport,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    fake_clock: FakeClock,
+    toggl_emulator: Emulator,
+) -> None:
+    # clock=fake_clock: retries and quota waits sleep on the fake clock, so they take no real time.
+    with httpx.Client(transport=toggl_transport) as client:
+        trackers = TrackerEndpoint(toggl_workspace_id, toggl_auth, client=client, clock=fake_clock)
+        toggl_emulator.faults.add(Fault.server_error(502), times=2)  # two failures, then the real answer
+        running = trackers.current()
+    assert running is not None
+    assert running.name == "Reviewing pull requests"
+    assert toggl_emulator.request_count("GET") == 3  # the SDK retried the idempotent GET twice
 
 
 def test_over_http(toggl_server, toggl_auth: httpx.BasicAuth) -> None:
