@@ -25,6 +25,7 @@ from ._core.errors import (
     TogglError,
     WorkspaceMissingError,
 )
+from ._core.limits import RequestBudget, Throttle
 from ._core.models import (
     TogglClient,
     TogglOrganization,
@@ -33,6 +34,9 @@ from ._core.models import (
     TogglTracker,
     TogglWorkspace,
 )
+from ._core.policy import RetryPolicy
+from ._core.quota import Bucket, QuotaInfo
+from ._core.session import TogglSession
 from ._sync.endpoints import (
     ClientEndpoint,
     OrganizationEndpoint,
@@ -45,6 +49,7 @@ from ._sync.endpoints import (
 
 __all__ = [
     "AuthenticationError",
+    "Bucket",
     "BudgetExhaustedError",
     "BulkEditParameter",
     "ClientBody",
@@ -61,14 +66,19 @@ __all__ = [
     "ProjectBody",
     "ProjectEndpoint",
     "QuotaExceededError",
+    "QuotaInfo",
     "RateLimitError",
+    "RequestBudget",
+    "RetryPolicy",
     "ServerError",
     "TagEndpoint",
+    "Throttle",
     "TogglAPIError",
     "TogglClient",
     "TogglError",
     "TogglOrganization",
     "TogglProject",
+    "TogglSession",
     "TogglTag",
     "TogglTracker",
     "TogglWorkspace",
