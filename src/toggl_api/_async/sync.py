@@ -178,6 +178,7 @@ class AsyncTogglSync:
             session=session,
         )
         self._sent_at_start = 0
+        self._state = SyncState()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cache={self.cache!r}, max_requests={self.max_requests}, reserve={self.reserve})"
@@ -209,7 +210,8 @@ class AsyncTogglSync:
         values = {scope: await self.cache.completed_at(scope) for scope in SyncState.scope_names()}
         return SyncState.from_scopes(values)
 
-    async def _save_state(self, state: SyncState) -> None:
+    async def _set_state(self, state: SyncState) -> None:
+        self._state = state
         for scope, when in state.scopes().items():
             await self.cache.mark_complete(scope, when)
         await self.cache.commit()
@@ -235,20 +237,23 @@ class AsyncTogglSync:
         state = await self.load_state()
         is_full = needs_full_fetch(state, self.clock.now(), force=full)
         stop: _Stop | None = None
+        # Each phase saves the state after every request it applies, and keeps ``self._state`` current, so an
+        # early stop (or a crash) leaves exactly the resume point behind.
+        self._state = state
         try:
             if related_needed(state):
-                state = await self._sync_related(state, tally)
+                await self._sync_related(tally)
             if organizations_needed(
-                state,
+                self._state,
                 self.clock.now(),
                 [w.organization for w in await self.cache.load(TogglWorkspace)],
                 [o.id for o in await self.cache.load(TogglOrganization)],
             ):
-                state = await self._sync_organizations(state, tally)
+                await self._sync_organizations(tally)
             if is_full:
-                state = await self._sync_windows(state, tally, force=full)
+                await self._sync_windows(tally, force=full)
             else:
-                state = await self._sync_since(state, tally)
+                await self._sync_since(tally)
         except _Stop as exc:
             stop = exc
         except QuotaExceededError as exc:
@@ -258,8 +263,7 @@ class AsyncTogglSync:
             resets_at = self.clock.now() + timedelta(seconds=exc.resets_in) if exc.resets_in is not None else None
             stop = _Stop(StopReason.BUDGET_EXHAUSTED, str(exc), resets_at)
         finally:
-            state = evolve(state, last_run=self.clock.now())
-            await self._save_state(state)
+            await self._set_state(evolve(self._state, last_run=self.clock.now()))
         report = SyncReport(
             requests=self._spent(),
             added=tally.added,
@@ -319,7 +323,7 @@ class AsyncTogglSync:
 
     # -- phases ------------------------------------------------------------------------------------
 
-    async def _sync_related(self, state: SyncState, tally: _Tally) -> SyncState:
+    async def _sync_related(self, tally: _Tally) -> None:
         data = await self._get("workspaces, clients, projects and tags", "me", (("with_related_data", "true"),))
         if not isinstance(data, dict):
             data = {}
@@ -340,30 +344,23 @@ class AsyncTogglSync:
                 await self.cache.mark_complete(client_api.list_scope(wid, status), now)
             for active in (True, False, "both"):
                 await self.cache.mark_complete(project_api.list_scope(wid, active), now)
-        state = evolve(state, related_at=now)
-        await self._save_state(state)
-        return state
+        await self._set_state(evolve(self._state, related_at=now))
 
-    async def _sync_organizations(self, state: SyncState, tally: _Tally) -> SyncState:
+    async def _sync_organizations(self, tally: _Tally) -> None:
         data = await self._get("organizations", "me/organizations")
         incoming = self._decode(TogglOrganization, data)
         cached = await self._cached(TogglOrganization)
         await self._apply(TogglOrganization, diff_models(cached, incoming, replace_ids=list(cached)), tally)
         now = self.clock.now()
         await self.cache.mark_complete(organization_api.list_scope(), now)
-        state = evolve(state, organizations_at=now)
-        await self._save_state(state)
-        return state
+        await self._set_state(evolve(self._state, organizations_at=now))
 
-    async def _sync_windows(self, state: SyncState, tally: _Tally, *, force: bool) -> SyncState:
-        if force and not state.full_fetch_in_progress:
-            state = evolve(state, window_end=None, window_floor=None)
-        state = begin_full_fetch(state, self.clock.now())
-        await self._save_state(state)
+    async def _sync_windows(self, tally: _Tally, *, force: bool) -> None:
+        await self._set_state(begin_full_fetch(self._state, self.clock.now()))
         cached = await self._cached(TogglTracker)
         done = False
         while not done:
-            window = current_window(state)
+            window = current_window(self._state)
             step = f"time entries {window.floor.date().isoformat()} → {window.end.date().isoformat()}"
             data = await self._get(step, "me/time_entries", window_params(window))
             entries = self._decode(TogglTracker, data)
@@ -381,18 +378,16 @@ class AsyncTogglSync:
             for gone in changes.removed:
                 cached.pop(gone.id, None)
             cached.update({m.id: m for m in (*changes.added, *changes.changed)})
-            state, done = after_window(state, starts)
-            await self._save_state(state)
-        return state
+            state, done = after_window(self._state, starts)
+            await self._set_state(state)
 
-    async def _sync_since(self, state: SyncState, tally: _Tally) -> SyncState:
-        if state.watermark is None:  # pragma: no cover - needs_full_fetch covers it
-            return state
+    async def _sync_since(self, tally: _Tally) -> None:
+        watermark = self._state.watermark
+        if watermark is None:  # pragma: no cover - needs_full_fetch covers it
+            return
         requested_at = self.clock.now()
-        data = await self._get("changed time entries", "me/time_entries", since_params(state.watermark))
+        data = await self._get("changed time entries", "me/time_entries", since_params(watermark))
         entries = self._decode(TogglTracker, data)
         cached = await self._cached(TogglTracker)
         await self._apply(TogglTracker, diff_models(cached, entries), tally)
-        state = after_since(state, [e.at for e in entries], requested_at)
-        await self._save_state(state)
-        return state
+        await self._set_state(after_since(self._state, [e.at for e in entries], requested_at))

@@ -1,0 +1,250 @@
+"""``AsyncTogglSync`` against the emulator: request counts, incremental reads, deletions, budget stops, resumption."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from toggl_api import TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
+from toggl_api._async.cache.json import AsyncJSONCache
+from toggl_api._async.sync import AsyncTogglSync, SyncProgress
+from toggl_api._core.session import TogglSession
+from toggl_api._core.sync_plan import StopReason, lookback_start
+from toggl_api.asyncio import AsyncTagEndpoint
+from toggl_api.testing import Emulator, FakeClock, Limits
+
+
+@pytest.fixture
+def cache(cache_dir: Path, fake_clock: FakeClock) -> AsyncJSONCache[TogglTracker]:
+    return AsyncJSONCache(cache_dir, clock=fake_clock, max_length=100_000)
+
+
+def _syncer(
+    cache: AsyncJSONCache[TogglTracker],
+    auth: httpx.BasicAuth,
+    client: httpx.AsyncClient,
+    clock: FakeClock,
+    **kwargs: object,
+) -> AsyncTogglSync:
+    return AsyncTogglSync(auth, cache, client=client, clock=clock, session=TogglSession(), **kwargs)  # type: ignore[arg-type]
+
+
+def _expected_entries(emulator: Emulator, user_id: int) -> set[int]:
+    floor = lookback_start(emulator.clock.now())
+    return {
+        t.id
+        for t in emulator.state.time_entries.values()
+        if t.user_id == user_id and not t.deleted and t.start >= floor
+    }
+
+
+async def test_first_sync_mirrors_the_account_in_four_requests(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.complete and report.full
+    assert report.requests == toggl_emulator.request_count() == 4
+    assert toggl_emulator.request_count(path_contains="/me/time_entries") == 2  # > 1000 entries: two windows
+    account = toggl_emulator.account
+    assert account is not None
+    assert {t.id for t in await cache.load(TogglTracker)} == _expected_entries(toggl_emulator, account.user_id)
+    assert len(await cache.load(TogglWorkspace)) == 2
+    assert len(await cache.load(TogglClient)) == 6
+    assert len(await cache.load(TogglProject)) == 15
+    assert report.added["tracker"] == len(await cache.load(TogglTracker))
+
+
+async def test_second_sync_is_incremental_and_costs_two_requests(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    toggl_emulator.requests.clear()
+    fake_clock.advance(600)
+
+    report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.complete and not report.full
+    assert report.requests == toggl_emulator.request_count() == 2
+    since = [r for r in toggl_emulator.requests if r.path.endswith("/me/time_entries")]
+    assert len(since) == 1 and "since" in since[0].params
+    assert report.total_added == report.total_changed == report.total_removed == 0
+
+
+async def test_incremental_sync_removes_entries_deleted_on_toggl(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    victim = max(await cache.load(TogglTracker), key=lambda t: t.start if t.stop else t.start - timedelta(days=1))
+    fake_clock.advance(60)
+    with toggl_emulator.client() as raw:
+        raw.delete(f"/api/v9/workspaces/{toggl_workspace_id}/time_entries/{victim.id}").raise_for_status()
+    fake_clock.advance(60)
+
+    report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.removed == {"tracker": 1}
+    assert await cache.find(victim.id, TogglTracker) is None
+
+
+async def test_incremental_sync_replaces_entries_edited_on_toggl(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    target = min(await cache.load(TogglTracker), key=lambda t: t.start)
+    fake_clock.advance(60)
+    with toggl_emulator.client() as raw:
+        raw.put(
+            f"/api/v9/workspaces/{toggl_workspace_id}/time_entries/{target.id}", json={"description": "Edited"}
+        ).raise_for_status()
+
+    report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.changed == {"tracker": 1}
+    found = await cache.find(target.id, TogglTracker)
+    assert found is not None and found.name == "Edited"
+
+
+async def test_sync_removes_a_tag_deleted_on_toggl(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    tag = next(t for t in await cache.load(TogglTag) if t.workspace == toggl_workspace_id)
+    with toggl_emulator.client() as raw:
+        raw.delete(f"/api/v9/workspaces/{toggl_workspace_id}/tags/{tag.id}").raise_for_status()
+
+    report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.removed.get("tag") == 1
+    assert await cache.find(tag.id, TogglTag) is None
+
+
+async def test_stop_at_max_requests_resumes_at_the_next_window(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    first = await _syncer(cache, toggl_auth, http_client, fake_clock, max_requests=3).sync()
+    assert not first.complete and first.stopped is StopReason.MAX_REQUESTS
+    assert first.requests == 3
+    toggl_emulator.requests.clear()
+
+    second = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert second.complete
+    assert second.requests == toggl_emulator.request_count() == 1  # only the window left; related data is kept
+    account = toggl_emulator.account
+    assert account is not None
+    assert {t.id for t in await cache.load(TogglTracker)} == _expected_entries(toggl_emulator, account.user_id)
+
+
+async def test_sync_stops_before_spending_the_quota_reserve(
+    cache_dir: Path, fake_clock: FakeClock, toggl_auth: httpx.BasicAuth
+) -> None:
+    emulator = Emulator("demo", clock=fake_clock, limits=Limits(burst=False, user_quota=5))
+    cache: AsyncJSONCache[TogglTracker] = AsyncJSONCache(cache_dir, clock=fake_clock, max_length=100_000)
+    async with httpx.AsyncClient(transport=emulator.transport()) as client:
+        report = await _syncer(cache, toggl_auth, client, fake_clock, reserve=3).sync()
+
+    assert report.stopped is StopReason.QUOTA_RESERVE
+    assert report.requests == emulator.request_count() == 2  # 5 - 2 = 3 left: the reserve
+    assert report.resets_at is not None
+
+
+async def test_quota_exhausted_stops_cleanly_and_the_next_run_resumes(
+    cache_dir: Path, fake_clock: FakeClock, toggl_auth: httpx.BasicAuth
+) -> None:
+    emulator = Emulator("demo", clock=fake_clock, limits=Limits(burst=False))
+    cache: AsyncJSONCache[TogglTracker] = AsyncJSONCache(cache_dir, clock=fake_clock, max_length=100_000)
+
+    def other_tool_spends_the_quota(progress: SyncProgress) -> None:
+        if progress.requests == 2:  # after related data and organizations, before the first window
+            with emulator.client() as other:
+                while other.get("/api/v9/me").status_code != 402:
+                    pass
+
+    async with httpx.AsyncClient(transport=emulator.transport()) as client:
+        first = await _syncer(cache, toggl_auth, client, fake_clock, reserve=0,
+                              progress=other_tool_spends_the_quota).sync()
+        assert first.stopped is StopReason.QUOTA_EXCEEDED
+        assert first.resets_at is not None and first.resets_at > fake_clock.now()
+        fake_clock.set(first.resets_at + timedelta(seconds=1))
+        emulator.requests.clear()
+
+        second = await _syncer(cache, toggl_auth, client, fake_clock, reserve=0).sync()
+
+    assert second.complete
+    assert second.requests == emulator.request_count() == 2  # the two windows; nothing before them is repeated
+    account = emulator.account
+    assert account is not None
+    assert {t.id for t in await cache.load(TogglTracker)} == _expected_entries(emulator, account.user_id)
+
+
+async def test_watermark_older_than_the_look_back_triggers_a_full_fetch(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    fake_clock.advance(timedelta(days=100).total_seconds())
+
+    report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.full and report.complete
+
+
+async def test_endpoints_answer_lists_from_the_cache_after_a_sync(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    toggl_emulator.requests.clear()
+
+    tags = await AsyncTagEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock).collect()  # type: ignore[arg-type]
+
+    assert len(tags) == 10
+    assert toggl_emulator.request_count() == 0
+
+
+async def test_bad_credentials_raise_and_leave_the_state_untouched(
+    cache: AsyncJSONCache[TogglTracker], http_client: httpx.AsyncClient, fake_clock: FakeClock
+) -> None:
+    from toggl_api._core.errors import ForbiddenError
+
+    syncer = _syncer(cache, httpx.BasicAuth("wrong-token", "api_token"), http_client, fake_clock)
+    with pytest.raises(ForbiddenError):
+        await syncer.sync()
+    assert (await syncer.load_state()).watermark is None
