@@ -50,7 +50,8 @@ async def test_first_sync_mirrors_the_account_in_four_requests(
 ) -> None:
     report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
 
-    assert report.complete and report.full
+    assert report.complete
+    assert report.full
     assert report.requests == toggl_emulator.request_count() == 4
     assert toggl_emulator.request_count(path_contains="/me/time_entries") == 2  # > 1000 entries: two windows
     account = toggl_emulator.account
@@ -75,10 +76,12 @@ async def test_second_sync_is_incremental_and_costs_two_requests(
 
     report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
 
-    assert report.complete and not report.full
+    assert report.complete
+    assert not report.full
     assert report.requests == toggl_emulator.request_count() == 2
     since = [r for r in toggl_emulator.requests if r.path.endswith("/me/time_entries")]
-    assert len(since) == 1 and "since" in since[0].params
+    assert len(since) == 1
+    assert "since" in since[0].params
     assert report.total_added == report.total_changed == report.total_removed == 0
 
 
@@ -123,7 +126,8 @@ async def test_incremental_sync_replaces_entries_edited_on_toggl(
 
     assert report.changed == {"tracker": 1}
     found = await cache.find(target.id, TogglTracker)
-    assert found is not None and found.name == "Edited"
+    assert found is not None
+    assert found.name == "Edited"
 
 
 async def test_sync_removes_a_tag_deleted_on_toggl(
@@ -153,7 +157,8 @@ async def test_stop_at_max_requests_resumes_at_the_next_window(
     fake_clock: FakeClock,
 ) -> None:
     first = await _syncer(cache, toggl_auth, http_client, fake_clock, max_requests=3).sync()
-    assert not first.complete and first.stopped is StopReason.MAX_REQUESTS
+    assert not first.complete
+    assert first.stopped is StopReason.MAX_REQUESTS
     assert first.requests == 3
     toggl_emulator.requests.clear()
 
@@ -195,7 +200,8 @@ async def test_quota_exhausted_stops_cleanly_and_the_next_run_resumes(
         first = await _syncer(cache, toggl_auth, client, fake_clock, reserve=0,
                               progress=other_tool_spends_the_quota).sync()
         assert first.stopped is StopReason.QUOTA_EXCEEDED
-        assert first.resets_at is not None and first.resets_at > fake_clock.now()
+        assert first.resets_at is not None
+        assert first.resets_at > fake_clock.now()
         fake_clock.set(first.resets_at + timedelta(seconds=1))
         emulator.requests.clear()
 
@@ -219,7 +225,8 @@ async def test_watermark_older_than_the_look_back_triggers_a_full_fetch(
 
     report = await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
 
-    assert report.full and report.complete
+    assert report.full
+    assert report.complete
 
 
 async def test_endpoints_answer_lists_from_the_cache_after_a_sync(

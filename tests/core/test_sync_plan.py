@@ -174,4 +174,5 @@ def test_diff_of_a_complete_list_removes_what_it_no_longer_mentions() -> None:
 
 def test_diff_ignores_deletions_of_entities_never_cached() -> None:
     changes = diff_models({}, [_tracker(9, NOW, server_deleted_at=NOW)])
-    assert changes.removed == () and changes.added == ()
+    assert changes.removed == ()
+    assert changes.added == ()
