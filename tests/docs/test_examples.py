@@ -9,14 +9,69 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from toggl_api.testing import Emulator
+
 from .conftest import EXAMPLES
 
 #: Examples exercised by a test below (kept in step with docs/examples by the last test).
 TESTED = {
+    "async_gather.py",
+    "caching.py",
     "emulator_quickstart.py",
+    "first_calls.py",
+    "quota.py",
     "reports_detailed.py",
     "test_with_emulator.py",
 }
+
+
+def test_first_calls_example_starts_and_stops_an_entry(
+    run_example: Callable[[str], str], toggl_emulator: Emulator
+) -> None:
+    out = run_example("first_calls.py").splitlines()
+    assert out == [
+        "logged in as Demo User",
+        "active projects: API Platform, Customer Support, Data Migration ...",
+        "running: Reading the docs",
+        "stopped: True",
+    ]
+    assert toggl_emulator.request_count("POST", "/time_entries") == 1
+
+
+def test_caching_example_answers_the_second_read_from_the_cache(
+    run_example: Callable[[str], str], toggl_emulator: Emulator
+) -> None:
+    out = run_example("caching.py").splitlines()
+    assert out == [
+        "projects: 12 from Toggl, 10 active from the cache",
+        "tags: 10",
+        "archived: Legacy CRM, Old Website",
+        "hits=1 misses=2 requests saved=1",
+    ]
+    assert toggl_emulator.request_count("GET", "/projects") == 1
+    assert Path("toggl-cache/cache_project.json").is_file()
+
+
+def test_async_example_gathers_three_lists_and_reports_the_quota(
+    run_example: Callable[[str], str], toggl_emulator: Emulator
+) -> None:
+    out = run_example("async_gather.py").splitlines()
+    assert out[0] == "4 clients, 10 projects, 10 tags"
+    # The three requests ran concurrently; the quota shown is whichever answer arrived last.
+    assert out[1] in {"quota left: 27", "quota left: 28", "quota left: 29"}
+    assert toggl_emulator.request_count() == 3
+
+
+def test_quota_example_is_refused_at_the_free_quota_then_waits_for_the_reset(
+    run_example: Callable[[str], str],
+) -> None:
+    out = run_example("quota.py").splitlines()
+    assert out == [
+        "refused after 30 requests: 0 left, resets in 3600 s",
+        "endpoint.quota: 0",
+        "after waiting: 10 tags",
+        "waited: 3601.0 s",
+    ]
 
 
 def test_emulator_quickstart_reaches_the_demo_account_in_process_and_over_http(
@@ -44,7 +99,7 @@ def test_example_test_module_passes_with_the_installed_pytest_plugin(tmp_path: P
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout
 
 
 def test_detailed_report_example_pages_through_every_row_and_exports_csv(
