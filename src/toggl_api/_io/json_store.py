@@ -415,6 +415,8 @@ class JSONSession(_SyncedFile, Generic[T]):
         """Insert or replace entries (pending until ``commit``)."""
         for entry in entries:
             slot = _Slot(to_record(entry), entry)
+            if not self._beats_stored(entry.id, slot):
+                continue
             self._live[entry.id] = slot
             self._dead.pop(entry.id, None)
             self._pending[entry.id] = slot
@@ -424,10 +426,20 @@ class JSONSession(_SyncedFile, Generic[T]):
         """Delete entries by id, leaving tombstones dated ``when`` (the clock's now by default)."""
         moment = when or self.clock.now()
         for ident in ids:
+            if not self._beats_stored(ident, moment):
+                continue
             self._live.pop(ident, None)
             self._dead[ident] = moment
             self._pending[ident] = moment
         self._changed()
+
+    def _beats_stored(self, ident: int, change: _Pending) -> bool:
+        # Our own earlier changes are simply replaced; what another process wrote is only replaced by a newer
+        # version (the same rule as when merging on re-read), so a stale copy cannot undo a newer write or
+        # revive a deleted entity.
+        if ident in self._pending:
+            return True
+        return _local_wins(change, self._live.get(ident) or self._dead.get(ident))
 
     def select(self, queries: Sequence[TogglQuery[Any]], keep: Callable[[T], bool] | None = None) -> list[T]:
         """Entries matching every query (and ``keep``), ordered by id; indexes narrow range and IN lookups."""

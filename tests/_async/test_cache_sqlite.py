@@ -1,0 +1,181 @@
+"""What only the SQL cache promises: its schema, one database for every model, any engine, SQLite settings,
+upserts over expired rows, and a schema that is ready whenever the first operation runs."""
+
+from __future__ import annotations
+
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from toggl_api._core.api.request import RequestMethod
+from toggl_api._core.models import TogglProject, TogglTag, TogglTracker
+from toggl_api._sqlcompat import create_async_engine
+from toggl_api.asyncio import AsyncSqliteCache, async_register_tables
+from toggl_api.testing import FakeClock
+
+
+async def test_register_tables_creates_every_table_in_one_metadata(cache_dir: Path) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{cache_dir / 'db.sqlite'}")
+    try:
+        metadata = await async_register_tables(engine)
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))
+            names = {row[0] for row in rows}
+    finally:
+        await engine.dispose()
+    assert set(metadata.tables) == names
+    assert {"organization", "workspace", "client", "project", "tag", "tracker", "tracker_tag"} <= names
+
+
+async def test_register_tables_returns_the_same_metadata_every_time(cache_dir: Path) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{cache_dir / 'db.sqlite'}")
+    try:
+        assert await async_register_tables(engine) is await async_register_tables(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_all_models_share_one_database_file(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        await cache.add(TogglTag(1, "t", fake_clock.now(), workspace=1), TogglProject(1, "p", workspace=1))
+    finally:
+        await cache.aclose()
+    assert [p.name for p in cache_dir.iterdir() if p.suffix == ".sqlite"] == ["cache.sqlite"]
+
+
+async def test_the_database_file_is_private_to_the_user(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        await cache.add(TogglTag(1, "t", fake_clock.now(), workspace=1))
+    finally:
+        await cache.aclose()
+    assert stat.S_IMODE((cache_dir / "cache.sqlite").stat().st_mode) == 0o600
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        async with cache.database.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            timeout = (await conn.execute(text("PRAGMA busy_timeout"))).scalar_one()
+    finally:
+        await cache.aclose()
+    assert mode == "wal"
+    assert timeout > 0
+
+
+async def test_a_given_engine_is_used_instead_of_the_default_file(cache_dir: Path, fake_clock: FakeClock) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{cache_dir / 'mine.sqlite'}")
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, engine=engine, clock=fake_clock)
+    try:
+        await cache.add(TogglTag(1, "t", fake_clock.now(), workspace=1))
+        assert (await cache.find(1, TogglTag)) is not None
+    finally:
+        await engine.dispose()
+    assert not (cache_dir / "cache.sqlite").exists()
+
+
+async def test_an_engine_of_the_wrong_kind_is_a_type_error(cache_dir: Path) -> None:
+    with pytest.raises(TypeError, match="engine must be"):
+        AsyncSqliteCache(cache_dir, engine="sqlite:///x.sqlite")  # type: ignore[arg-type]
+
+
+async def test_an_expired_row_is_upserted_without_integrity_error(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, expire_after=60, clock=fake_clock)
+    try:
+        await cache.save(TogglTag(1, "old", fake_clock.now(), workspace=1), method=RequestMethod.GET)
+        fake_clock.advance(3600)
+        await cache.save([TogglTag(1, "new", fake_clock.now(), workspace=1)], method=RequestMethod.GET)
+        found = await cache.find(1, TogglTag)
+    finally:
+        await cache.aclose()
+    assert found is not None
+    assert found.name == "new"
+
+
+async def test_deleting_a_time_entry_removes_its_tag_rows(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        entry = TogglTracker(1, "x", fake_clock.now(), workspace=1, tags=[TogglTag(5, "a", workspace=1)])
+        await cache.add(entry)
+        await cache.delete(entry)
+        async with cache.database.connect() as conn:
+            rows = (await conn.execute(text("SELECT count(*) FROM tracker_tag"))).scalar_one()
+    finally:
+        await cache.aclose()
+    assert rows == 0
+
+
+async def test_tags_seen_on_time_entries_do_not_join_the_tag_list(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        await cache.add(TogglTracker(1, "x", fake_clock.now(), workspace=1, tags=[TogglTag(5, "a", workspace=1)]))
+        tags = await cache.load(TogglTag)
+    finally:
+        await cache.aclose()
+    assert tags == []
+
+
+async def test_updating_an_entrys_tags_replaces_them(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        await cache.add(TogglTracker(1, "x", fake_clock.now(), workspace=1, tags=[TogglTag(5, "a", workspace=1)]))
+        await cache.update(TogglTracker(1, "x", fake_clock.now(), workspace=1, tags=[TogglTag(6, "b", workspace=1)]))
+        found = await cache.find(1, TogglTracker)
+    finally:
+        await cache.aclose()
+    assert found is not None
+    assert [t.name for t in found.tags] == ["b"]
+
+
+async def test_distinct_query_uses_no_distinct_on(cache_dir: Path, fake_clock: FakeClock) -> None:
+    from toggl_api.meta.cache import TogglQuery
+
+    statements: list[str] = []
+    cache: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    from sqlalchemy import event
+
+    core_engine = getattr(cache.database, "sync_engine", cache.database)  # the async engine wraps a sync one
+    event.listen(core_engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    try:
+        await cache.add(*(TogglTracker(i, "x", fake_clock.now(), workspace=1, project=i % 2) for i in range(4)))
+        found = await cache.query(TogglQuery("project", [0, 1]), distinct=True, model=TogglTracker)
+    finally:
+        await cache.aclose()
+    assert [t.id for t in found] == [0, 1]
+    assert not any("DISTINCT ON" in s.upper() for s in statements)
+
+
+async def test_the_schema_is_created_on_first_use_inside_a_running_loop(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        assert await cache.find(1, TogglTag) is None
+    finally:
+        await cache.aclose()
+
+
+async def test_commit_batches_nothing_because_each_operation_commits(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    other: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        await cache.add(TogglTag(1, "t", fake_clock.now(), workspace=1))
+        assert await other.find(1, TogglTag) is not None
+    finally:
+        await cache.aclose()
+        await other.aclose()
+
+
+async def test_a_stale_entry_older_than_expiry_is_counted_out(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache: AsyncSqliteCache[TogglTag] = AsyncSqliteCache(cache_dir, expire_after=timedelta(seconds=10),
+                                                         clock=fake_clock)
+    try:
+        await cache.add(TogglTag(1, "t", fake_clock.now(), workspace=1))
+        fake_clock.advance(11)
+        assert await cache.entry_count(TogglTag) == 0
+    finally:
+        await cache.aclose()
