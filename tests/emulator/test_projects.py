@@ -88,3 +88,10 @@ def test_delete_project_unassigns_its_time_entries(client: httpx.Client, wid: in
     assert client.delete(f"/workspaces/{wid}/projects/{project['id']}").status_code == 200
     assert client.get(f"/workspaces/{wid}/projects/{project['id']}").status_code == 404
     assert client.get(f"/me/time_entries/{te['id']}").json()["project_id"] is None
+
+
+def test_failed_project_update_changes_nothing(client: httpx.Client, wid: int) -> None:
+    project = client.post(f"/workspaces/{wid}/projects", json={"name": "Stable", "color": "#111111"}).json()
+    response = client.put(f"/workspaces/{wid}/projects/{project['id']}", json={"color": "#222222", "client_id": 9})
+    assert response.status_code == 400
+    assert client.get(f"/workspaces/{wid}/projects/{project['id']}").json()["color"] == "#111111"

@@ -75,3 +75,8 @@ async def test_transport_works_with_async_client(toggl_emulator: Emulator) -> No
 def test_emulator_client_helper_uses_demo_token(toggl_emulator: Emulator) -> None:
     with toggl_emulator.client() as c:
         assert c.get("/api/v9/me/logged").status_code == 200
+
+
+def test_request_log_keeps_request_headers(client: httpx.Client, toggl_emulator: Emulator) -> None:
+    client.get("/me", headers={"User-Agent": "sdk-test/1.0"})
+    assert toggl_emulator.requests[-1].headers["user-agent"] == "sdk-test/1.0"

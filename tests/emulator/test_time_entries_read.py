@@ -126,3 +126,8 @@ def test_list_only_shows_own_entries(other: httpx.Client, toggl_emulator: Emulat
     entries = other.get("/me/time_entries").json()
     assert len(entries) == 3
     assert {e["user_id"] for e in entries} == {toggl_emulator.account.other_user_id}  # type: ignore[union-attr]
+
+
+def test_list_without_filters_returns_the_last_nine_days(client: httpx.Client) -> None:
+    starts = _starts(client.get("/me/time_entries").json())
+    assert min(starts) >= datetime.fromisoformat("2026-11-11T12:00:00+00:00")

@@ -61,6 +61,7 @@ class RecordedRequest:
         fault: Kind of :class:`~toggl_api.testing.faults.Fault` applied, if any.
         state_touched: True if a handler ran (the backend saw the request).
         time: Fake-clock time of arrival.
+        headers: Request headers (lower-case names).
         exception: Traceback text if a handler crashed (answered 500).
     """
 
@@ -69,6 +70,7 @@ class RecordedRequest:
     params: dict[str, str]
     json: Any
     time: datetime
+    headers: dict[str, str] = field(factory=dict, repr=False)
     status: int | None = None
     fault: str | None = None
     state_touched: bool = False
@@ -189,6 +191,7 @@ class Emulator:
                 dict(request.url.params.items()),
                 _safe_json(request),
                 self.clock.now(),
+                {k.lower(): v for k, v in request.headers.items()},
             )
             self.requests.append(record)
             fault = self.faults.take(record.method, record.path)

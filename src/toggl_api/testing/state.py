@@ -29,6 +29,7 @@ __all__ = [
     "TimeEntry",
     "User",
     "Workspace",
+    "attrs_copy",
 ]
 
 Plan = Literal["free", "starter", "premium", "enterprise"]

@@ -105,9 +105,9 @@ def update_client(ctx: Ctx) -> Any:
     client = _get(backend, ws, ctx.arg("cid"), "Client doesn't exist in the workspace.")
     data = ctx.body_object()
     name = _check_name(backend, ws, data["name"], exclude=client.id) if "name" in data else client.name
-    client.notes = _optional_str(data, "notes", client.notes)
-    client.external_reference = _optional_str(data, "external_reference", client.external_reference)
-    client.name = name
+    notes = _optional_str(data, "notes", client.notes)
+    reference = _optional_str(data, "external_reference", client.external_reference)
+    client.name, client.notes, client.external_reference = name, notes, reference
     client.at = ctx.now
     return render_client(client)
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import bad_request, not_found
-from ..state import Backend, Project, Workspace
+from ..state import Backend, Project, Workspace, attrs_copy
 from ..timefmt import fmt_date, fmt_plus, parse_date_or_ts
 from ._base import Ctx, Route, route
 
@@ -239,12 +239,14 @@ def create_project(ctx: Ctx) -> Any:
 def update_project(ctx: Ctx) -> Any:
     """PUT /workspaces/{wid}/projects/{pid} (partial; ``active: false`` archives)."""
     backend = ctx.backend
-    ws, project = _get(ctx)
+    ws, original = _get(ctx)
+    project = attrs_copy(original)  # applied only if every field validates
     data = ctx.body_object()
     if "name" in data:
         project.name = _check_name(backend, ws, data["name"], exclude=project.id)
     _apply(ctx, ws, project, data)
     project.at = ctx.now
+    backend.projects[project.id] = project
     return render_project(backend, project)
 
 
