@@ -226,11 +226,7 @@ def _error_line(exc: BaseException, env: Env | None) -> str | None:
         host = exc.request.url.host if _has_request(exc) else "Toggl"
         return f"Cannot reach {host}: {exc}. Check your network connection."
     if isinstance(exc, CorruptCacheError):
-        where = f" {exc.path}" if exc.path else ""
-        return (
-            f"The cache file{where} is corrupt ({exc}); delete it (or the cache folder) and run `toggl-api sync` "
-            "to rebuild it."
-        )
+        return f"Corrupt cache: {exc}. Run `toggl-api sync --full` to refill it."
     if isinstance(exc, BudgetExhaustedError):
         return str(exc)
     if isinstance(exc, TogglError):

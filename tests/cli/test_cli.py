@@ -1,0 +1,307 @@
+"""``toggl-api`` end to end against the emulator: output, exit codes, requests counted from the emulator's log."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from toggl_api.cli import app
+from toggl_api.testing import DEMO_API_TOKEN, Emulator, EmulatorServer, FakeClock, Fault, Limits
+
+
+class Emulators:
+    """Every emulator the CLI created (one per invocation, as in separate processes)."""
+
+    def __init__(self) -> None:
+        self.made: list[Emulator] = []
+        self.prepare: list[object] = []
+
+    def __call__(self) -> Emulator:
+        emulator = Emulator("demo", clock=FakeClock(), limits=Limits(burst=True))
+        for step in self.prepare:
+            step(emulator)  # type: ignore[operator]
+        self.made.append(emulator)
+        return emulator
+
+    @property
+    def last(self) -> Emulator:
+        return self.made[-1]
+
+
+@pytest.fixture
+def emulators(monkeypatch: pytest.MonkeyPatch) -> Emulators:
+    made = Emulators()
+    monkeypatch.setattr(app, "make_emulator", made)
+    return made
+
+
+@pytest.fixture
+def fake_cache(tmp_path: Path) -> Path:
+    return tmp_path / "fake-cache"
+
+
+@pytest.fixture
+def runner() -> Iterator[CliRunner]:
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> Result:
+    return runner.invoke(app.cli, list(args), env=env, catch_exceptions=True)
+
+
+def fake(cache: Path, *args: str) -> list[str]:
+    return ["--fake", "--cache", str(cache), *args]
+
+
+def test_main_job_first_sync_costs_four_requests(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    result = run(runner, *fake(fake_cache, "sync"))
+
+    assert result.exit_code == 0, result.output
+    assert emulators.last.request_count() == 4
+    assert "4 requests (full sync)" in result.stdout
+
+
+def test_main_job_second_sync_in_a_new_process_costs_two_requests(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "sync"))
+
+    assert result.exit_code == 0, result.output
+    assert emulators.last.request_count() == 2
+    assert "2 requests (incremental sync)" in result.stdout
+
+
+def test_report_by_project_is_computed_from_the_cache_without_requests(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--by", "project", "--json"))
+
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {"Website Redesign", "Meetings", "(no project)"} <= {r["name"] for r in rows}
+    assert sum(r["entries"] for r in rows) == len(json.loads(run(runner, *fake(fake_cache, "entries", "--limit", "0", "--json")).stdout))
+    assert all(e.request_count() == 0 for e in emulators.made[1:])
+
+
+def test_report_by_day_lists_days_in_order(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    rows = json.loads(run(runner, *fake(fake_cache, "report", "--by", "day", "--since", "2026-11-01", "--json")).stdout)
+
+    days = [r["name"] for r in rows]
+    assert days == sorted(days)
+    assert days[0] >= "2026-11-01"
+
+
+def test_entries_filter_by_project_and_limit(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+    projects = json.loads(run(runner, *fake(fake_cache, "projects", "--json")).stdout)
+    redesign = next(p["id"] for p in projects if p["name"] == "Website Redesign")
+
+    result = run(runner, *fake(fake_cache, "entries", "--project", "website redesign", "--limit", "5", "--json"))
+
+    entries = json.loads(result.stdout)
+    assert len(entries) == 5
+    assert {e["project"] for e in entries} == {redesign}
+
+
+def test_entries_filter_by_tag(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    entries = json.loads(run(runner, *fake(fake_cache, "entries", "--tag", "bug", "--limit", "0", "--json")).stdout)
+
+    assert entries
+    assert all("bug" in [t["name"] for t in e["tags"]] for e in entries)
+
+
+def test_listing_an_unknown_project_says_so(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "entries", "--project", "No Such Project"))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: no cached project matches 'No Such Project' (see `toggl-api projects`)"
+
+
+def test_tags_lists_every_cached_tag(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    assert len(json.loads(run(runner, *fake(fake_cache, "tags", "--json")).stdout)) == 12
+
+
+def test_no_credentials_is_one_line_and_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "--cache", str(tmp_path / "c"), "sync")
+
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: No Toggl credentials: set TOGGL_API_TOKEN")
+
+
+def test_bad_token_is_one_line_without_traceback(
+    runner: CliRunner, toggl_server: EmulatorServer, tmp_path: Path
+) -> None:
+    env = {"TOGGL_API_TOKEN": "not-a-valid-token", "TOGGL_API_BASE_URL": toggl_server.url}
+
+    result = run(runner, "--cache", str(tmp_path / "c"), "sync", env=env)
+
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: Toggl refused the credentials (403): check TOGGL_API_TOKEN / TOGGL_PASSWORD or the [auth] section "
+        "of ~/.togglrc."
+    ]
+    assert "not-a-valid-token" not in result.output
+
+
+def test_no_network_is_one_line(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    emulators.prepare.append(lambda e: e.faults.add(Fault.connect_error(), times=None))
+
+    result = run(runner, *fake(fake_cache, "sync"))
+
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: Cannot reach api.track.toggl.com")
+    assert lines[0].endswith("Check your network connection.")
+
+
+def test_quota_exhausted_sync_stops_with_the_reset_time(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    def spend(emulator: Emulator) -> None:
+        with emulator.client() as other:
+            while other.get("/api/v9/me").status_code != 402:
+                emulator.clock.advance(1)  # stay under the burst limit
+
+    emulators.prepare.append(spend)
+
+    result = run(runner, *fake(fake_cache, "sync"))
+
+    assert result.exit_code == 1
+    assert "Stopped early: Toggl's hourly quota is exhausted (resets at 2026-11-20T13:00" in result.stderr
+
+
+def test_quota_exhausted_on_a_single_call_is_one_line(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    # Another tool spent the organization's quota; the Reports API counts against it.
+    def spend_org(emulator: Emulator) -> None:
+        account = emulator.account
+        assert account is not None
+        with emulator.client() as other:
+            while other.get(f"/api/v9/workspaces/{account.workspace_id}/tags").status_code != 402:
+                emulator.clock.advance(1)
+
+    emulators.prepare.append(spend_org)
+
+    result = run(runner, *fake(fake_cache, "report", "--remote", "--by", "project"))
+
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.startswith("Error: Toggl's hourly API quota is exhausted; it resets at 2026-11-20 ")
+    assert line.endswith("Try again after the reset.")
+
+
+def test_corrupt_cache_is_one_line_and_debug_shows_the_exception(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+    (fake_cache / "cache_tracker.json").write_text("{not json")
+
+    result = run(runner, *fake(fake_cache, "entries"))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Corrupt cache: cache file ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    (fake_cache / "cache_tracker.json").write_text("{not json")
+    debug = run(runner, "--debug", *fake(fake_cache, "entries"))
+    assert type(debug.exception).__name__ == "CorruptCacheError"
+
+
+def test_remote_report_uses_one_reports_request(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--remote", "--by", "project", "--since", "2026-11-01",
+                               "--json"))
+
+    assert result.exit_code == 0, result.output
+    assert emulators.last.request_count() == 1
+    assert "Website Redesign" in {r["name"] for r in json.loads(result.stdout)}
+
+
+def test_quota_command_shows_the_user_bucket(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    result = run(runner, *fake(fake_cache, "quota", "--json"))
+
+    buckets = json.loads(result.stdout)
+    assert {
+        k: buckets[0][k] for k in ("organization_id", "remaining", "total")
+    } == {"organization_id": None, "remaining": 30, "total": 30}
+
+
+def test_cache_export_csv_has_one_row_per_entry(runner: CliRunner, emulators: Emulators, fake_cache: Path,
+                                                tmp_path: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+    out = tmp_path / "entries.csv"
+
+    result = run(runner, *fake(fake_cache, "cache", "export", "--format", "csv", "--output", str(out)))
+
+    assert result.exit_code == 0, result.output
+    stats = json.loads(run(runner, *fake(fake_cache, "cache", "stats", "--json")).stdout)
+    assert len(out.read_text().splitlines()) == stats["entities"]["tracker"] + 1
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_cache_check_passes_on_a_synced_cache(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "cache", "check"))
+
+    assert result.exit_code == 0
+    assert result.stdout.startswith("ok: ")
+
+
+def test_fake_default_cache_folder_comes_from_the_environment(
+    runner: CliRunner, emulators: Emulators, tmp_path: Path
+) -> None:
+    folder = tmp_path / "from-env"
+
+    result = run(runner, "--fake", "sync", env={"TOGGL_API_FAKE_CACHE_DIR": str(folder)})
+
+    assert result.exit_code == 0, result.output
+    assert (folder / "cache_tracker.json").exists()
+
+
+def test_real_default_cache_folder_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(app.DEFAULT_CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+    assert app.default_cache_dir(fake=False) == tmp_path / "xdg" / "toggl-api"
+
+
+def test_fake_server_serves_the_demo_account_on_loopback(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toggl_api", "fake-server", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = line.split(" listening on ")[1].split(" ")[0]
+        response = httpx.get(f"{url}/api/v9/me", auth=(DEMO_API_TOKEN, "api_token"), timeout=10)
+        assert response.json()["email"] == "demo@example.com"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
