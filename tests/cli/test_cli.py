@@ -91,7 +91,8 @@ def test_report_by_project_is_computed_from_the_cache_without_requests(
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert {"Website Redesign", "Meetings", "(no project)"} <= {r["name"] for r in rows}
-    assert sum(r["entries"] for r in rows) == len(json.loads(run(runner, *fake(fake_cache, "entries", "--limit", "0", "--json")).stdout))
+    listed = json.loads(run(runner, *fake(fake_cache, "entries", "--limit", "0", "--json")).stdout)
+    assert sum(r["entries"] for r in rows) == len(listed)
     assert all(e.request_count() == 0 for e in emulators.made[1:])
 
 
