@@ -161,7 +161,8 @@ async def test_archive_marks_the_client_archived_in_api_and_cache(
     assert any(r.method == "POST" and r.path.endswith(f"/clients/{client.id}/archive") for r in toggl_emulator.requests)
     assert archived.archived is True
     cached = await cache.find(client.id, TogglClient)
-    assert cached is not None and cached.archived is True
+    assert cached is not None
+    assert cached.archived is True
 
 
 async def test_restore_unarchives_the_client(endpoint: AsyncClientEndpoint, toggl_emulator: Emulator) -> None:
@@ -183,7 +184,8 @@ async def test_collect_filters_by_name_substring(uncached: AsyncClientEndpoint) 
     everything = await uncached.collect(ClientBody(status="both"))
     word = everything[0].name[1:4].lower()
     found = await uncached.collect(ClientBody(name=word, status="both"))
-    assert found and all(word in c.name.lower() for c in found)
+    assert found
+    assert all(word in c.name.lower() for c in found)
 
 
 async def test_collect_without_cache_asks_the_api_every_time(
@@ -219,7 +221,9 @@ async def test_collect_from_cache_applies_the_name_filter(
     word = everything[0].name[:3].upper()
     found = await endpoint.collect(ClientBody(name=word, status="both"))
     assert toggl_emulator.request_count("GET", "/clients") == 1
-    assert found == [c for c in sorted(everything, key=lambda c: (c.name.lower(), c.id)) if word.lower() in c.name.lower()]
+    assert found == [
+        c for c in sorted(everything, key=lambda c: (c.name.lower(), c.id)) if word.lower() in c.name.lower()
+    ]
 
 
 async def test_collect_from_cache_has_the_new_client_after_add(endpoint: AsyncClientEndpoint) -> None:

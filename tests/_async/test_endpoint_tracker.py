@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from toggl_api import DateTimeError, NamingError, TogglTracker, TrackerBody
-from toggl_api._core.errors import ConflictError
 from toggl_api._async.cache.json import AsyncJSONCache
+from toggl_api._core.errors import ConflictError
 from toggl_api.asyncio import AsyncTrackerEndpoint
 from toggl_api.testing import Emulator, FakeClock, Fault
 
@@ -48,6 +48,7 @@ def _stopped(description: str, fake_clock: FakeClock, hours_ago: int = 3) -> Tra
 
 # -- add ------------------------------------------------------------------------------------------------
 
+
 async def test_add_without_start_starts_a_running_entry_now(
     endpoint: AsyncTrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock, toggl_workspace_id: int
 ) -> None:
@@ -56,7 +57,8 @@ async def test_add_without_start_starts_a_running_entry_now(
     assert (sent.method, sent.path) == ("POST", f"/api/v9/workspaces/{toggl_workspace_id}/time_entries")
     assert sent.json["start"] == fake_clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     assert sent.json["duration"] == -1
-    assert tracker.running() and tracker.start == fake_clock.now().replace(microsecond=0)
+    assert tracker.running()
+    assert tracker.start == fake_clock.now().replace(microsecond=0)
 
 
 async def test_add_leaves_the_callers_body_unchanged_f3(endpoint: AsyncTrackerEndpoint) -> None:
@@ -77,9 +79,7 @@ async def test_add_sends_shared_with_user_ids_and_a_zero_duration_f1(
     assert sent["shared_with_user_ids"] == [7]
 
 
-async def test_add_converts_an_offset_start_to_utc_d2(
-    endpoint: AsyncTrackerEndpoint, toggl_emulator: Emulator
-) -> None:
+async def test_add_converts_an_offset_start_to_utc_d2(endpoint: AsyncTrackerEndpoint, toggl_emulator: Emulator) -> None:
     """D2: upstream formatted a +02:00 datetime unconverted and labelled it Z."""
     start = datetime(2026, 11, 20, 10, 0, tzinfo=PLUS2)
     tracker = await endpoint.add(TrackerBody("x", start=start, duration=600))
@@ -139,6 +139,7 @@ async def test_running_duration_of_a_running_api_entry_is_not_negative_d8(
 
 # -- edit -----------------------------------------------------------------------------------------------
 
+
 async def test_edit_sends_meta_as_a_query_parameter_r7(
     endpoint: AsyncTrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock
 ) -> None:
@@ -146,7 +147,8 @@ async def test_edit_sends_meta_as_a_query_parameter_r7(
     tracker = await endpoint.add(_stopped("a", fake_clock))
     await endpoint.edit(tracker, TrackerBody(description="b"), meta=True)
     sent = toggl_emulator.requests[-1]
-    assert sent.method == "PUT" and sent.params == {"meta": "true"}
+    assert sent.method == "PUT"
+    assert sent.params == {"meta": "true"}
     assert "meta" not in sent.json
 
 
@@ -177,10 +179,12 @@ async def test_edit_updates_the_cache(
     tracker = await endpoint.add(_stopped("a", fake_clock))
     await endpoint.edit(tracker.id, TrackerBody(description="b"))
     cached = await cache.find(tracker.id, TogglTracker)
-    assert cached is not None and cached.name == "b"
+    assert cached is not None
+    assert cached.name == "b"
 
 
 # -- bulk edit ------------------------------------------------------------------------------------------
+
 
 async def test_bulk_edit_splits_ids_into_requests_of_100(
     endpoint: AsyncTrackerEndpoint, toggl_emulator: Emulator
@@ -234,7 +238,9 @@ async def test_bulk_edit_brings_the_cache_up_to_date_r10(
     before = len(toggl_emulator.requests)
     cached = await endpoint.get(tracker.id)
     assert len(toggl_emulator.requests) == before
-    assert cached is not None and cached.name == "b" and cached.tag_names() == ["new"]
+    assert cached is not None
+    assert cached.name == "b"
+    assert cached.tag_names() == ["new"]
 
 
 async def test_bulk_edit_with_nothing_to_change_raises_value_error(endpoint: AsyncTrackerEndpoint) -> None:
@@ -244,17 +250,22 @@ async def test_bulk_edit_with_nothing_to_change_raises_value_error(endpoint: Asy
 
 # -- stop / current ---------------------------------------------------------------------------------------
 
+
 async def test_stop_returns_the_stopped_entry_and_updates_the_cache(
-    endpoint: AsyncTrackerEndpoint, cache: AsyncJSONCache[TogglTracker], fake_clock: FakeClock,
+    endpoint: AsyncTrackerEndpoint,
+    cache: AsyncJSONCache[TogglTracker],
+    fake_clock: FakeClock,
     toggl_emulator: Emulator,
 ) -> None:
     tracker = await endpoint.add(TrackerBody("run"))
     fake_clock.advance(60)
     stopped = await endpoint.stop(tracker)
     assert toggl_emulator.requests[-1].path.endswith(f"/time_entries/{tracker.id}/stop")
-    assert stopped is not None and stopped.stop is not None
+    assert stopped is not None
+    assert stopped.stop is not None
     cached = await cache.find(tracker.id, TogglTracker)
-    assert cached is not None and not cached.running()
+    assert cached is not None
+    assert not cached.running()
 
 
 async def test_stop_of_a_stopped_entry_returns_none(endpoint: AsyncTrackerEndpoint, fake_clock: FakeClock) -> None:
@@ -298,9 +309,7 @@ async def test_current_returns_none_when_nothing_runs_and_drops_stale_running_en
     assert await endpoint.current(refresh=False) is None
 
 
-async def test_current_tolerates_405_unless_re_raise(
-    endpoint: AsyncTrackerEndpoint, toggl_emulator: Emulator
-) -> None:
+async def test_current_tolerates_405_unless_re_raise(endpoint: AsyncTrackerEndpoint, toggl_emulator: Emulator) -> None:
     toggl_emulator.faults.add(Fault.http_error(405), times=1)
     assert await endpoint.current() is None
 
@@ -312,10 +321,12 @@ async def test_adding_a_running_entry_marks_the_previous_one_not_running_in_the_
     second = await endpoint.add(TrackerBody("two"))
     assert await endpoint.current(refresh=False) == second
     refreshed = await endpoint.get(first.id)
-    assert refreshed is not None and not refreshed.running()
+    assert refreshed is not None
+    assert not refreshed.running()
 
 
 # -- get / delete ---------------------------------------------------------------------------------------
+
 
 async def test_get_reads_the_entry_from_me_time_entries(
     uncached: AsyncTrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock
@@ -338,7 +349,9 @@ async def test_get_with_refresh_skips_the_cache(
 
 
 async def test_delete_removes_the_entry_from_cache(
-    endpoint: AsyncTrackerEndpoint, cache: AsyncJSONCache[TogglTracker], fake_clock: FakeClock,
+    endpoint: AsyncTrackerEndpoint,
+    cache: AsyncJSONCache[TogglTracker],
+    fake_clock: FakeClock,
     toggl_emulator: Emulator,
 ) -> None:
     tracker = await endpoint.add(_stopped("a", fake_clock))
@@ -356,6 +369,7 @@ async def test_delete_of_a_missing_entry_only_warns(
 
 
 # -- collect --------------------------------------------------------------------------------------------
+
 
 async def test_collect_without_a_cache_asks_the_api_c22(
     uncached: AsyncTrackerEndpoint, toggl_emulator: Emulator
@@ -388,9 +402,7 @@ async def test_collect_with_end_before_start_raises(endpoint: AsyncTrackerEndpoi
         await endpoint.collect(start_date=date(2026, 11, 10), end_date=date(2026, 11, 1))
 
 
-async def test_collect_accepts_plain_dates_d5(
-    uncached: AsyncTrackerEndpoint, toggl_emulator: Emulator
-) -> None:
+async def test_collect_accepts_plain_dates_d5(uncached: AsyncTrackerEndpoint, toggl_emulator: Emulator) -> None:
     """D5: upstream compared a ``date`` with a datetime and raised TypeError."""
     await uncached.collect(start_date=date(2026, 11, 1), end_date=date(2026, 11, 10))
     assert toggl_emulator.requests[-1].params == {"start_date": "2026-11-01", "end_date": "2026-11-10"}
@@ -413,7 +425,9 @@ async def test_collect_before_is_sent_as_a_query_parameter(
 
 
 async def test_collect_since_drops_deleted_entries_from_result_and_cache(
-    endpoint: AsyncTrackerEndpoint, uncached: AsyncTrackerEndpoint, cache: AsyncJSONCache[TogglTracker],
+    endpoint: AsyncTrackerEndpoint,
+    uncached: AsyncTrackerEndpoint,
+    cache: AsyncJSONCache[TogglTracker],
     fake_clock: FakeClock,
 ) -> None:
     tracker = await endpoint.add(_stopped("doomed", fake_clock))

@@ -162,7 +162,8 @@ def test_archive_marks_the_client_archived_in_api_and_cache(
     assert any(r.method == "POST" and r.path.endswith(f"/clients/{client.id}/archive") for r in toggl_emulator.requests)
     assert archived.archived is True
     cached = cache.find(client.id, TogglClient)
-    assert cached is not None and cached.archived is True
+    assert cached is not None
+    assert cached.archived is True
 
 
 def test_restore_unarchives_the_client(endpoint: ClientEndpoint, toggl_emulator: Emulator) -> None:
@@ -184,7 +185,8 @@ def test_collect_filters_by_name_substring(uncached: ClientEndpoint) -> None:
     everything = uncached.collect(ClientBody(status="both"))
     word = everything[0].name[1:4].lower()
     found = uncached.collect(ClientBody(name=word, status="both"))
-    assert found and all(word in c.name.lower() for c in found)
+    assert found
+    assert all(word in c.name.lower() for c in found)
 
 
 def test_collect_without_cache_asks_the_api_every_time(
@@ -220,7 +222,9 @@ def test_collect_from_cache_applies_the_name_filter(
     word = everything[0].name[:3].upper()
     found = endpoint.collect(ClientBody(name=word, status="both"))
     assert toggl_emulator.request_count("GET", "/clients") == 1
-    assert found == [c for c in sorted(everything, key=lambda c: (c.name.lower(), c.id)) if word.lower() in c.name.lower()]
+    assert found == [
+        c for c in sorted(everything, key=lambda c: (c.name.lower(), c.id)) if word.lower() in c.name.lower()
+    ]
 
 
 def test_collect_from_cache_has_the_new_client_after_add(endpoint: ClientEndpoint) -> None:

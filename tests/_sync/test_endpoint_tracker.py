@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from toggl_api import DateTimeError, NamingError, TogglTracker, TrackerBody
-from toggl_api._core.errors import ConflictError
 from toggl_api._sync.cache.json import JSONCache
+from toggl_api._core.errors import ConflictError
 from toggl_api._sync_surface import TrackerEndpoint
 from toggl_api.testing import Emulator, FakeClock, Fault
 
@@ -49,6 +49,7 @@ def _stopped(description: str, fake_clock: FakeClock, hours_ago: int = 3) -> Tra
 
 # -- add ------------------------------------------------------------------------------------------------
 
+
 def test_add_without_start_starts_a_running_entry_now(
     endpoint: TrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock, toggl_workspace_id: int
 ) -> None:
@@ -57,7 +58,8 @@ def test_add_without_start_starts_a_running_entry_now(
     assert (sent.method, sent.path) == ("POST", f"/api/v9/workspaces/{toggl_workspace_id}/time_entries")
     assert sent.json["start"] == fake_clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     assert sent.json["duration"] == -1
-    assert tracker.running() and tracker.start == fake_clock.now().replace(microsecond=0)
+    assert tracker.running()
+    assert tracker.start == fake_clock.now().replace(microsecond=0)
 
 
 def test_add_leaves_the_callers_body_unchanged_f3(endpoint: TrackerEndpoint) -> None:
@@ -78,9 +80,7 @@ def test_add_sends_shared_with_user_ids_and_a_zero_duration_f1(
     assert sent["shared_with_user_ids"] == [7]
 
 
-def test_add_converts_an_offset_start_to_utc_d2(
-    endpoint: TrackerEndpoint, toggl_emulator: Emulator
-) -> None:
+def test_add_converts_an_offset_start_to_utc_d2(endpoint: TrackerEndpoint, toggl_emulator: Emulator) -> None:
     """D2: upstream formatted a +02:00 datetime unconverted and labelled it Z."""
     start = datetime(2026, 11, 20, 10, 0, tzinfo=PLUS2)
     tracker = endpoint.add(TrackerBody("x", start=start, duration=600))
@@ -140,6 +140,7 @@ def test_running_duration_of_a_running_api_entry_is_not_negative_d8(
 
 # -- edit -----------------------------------------------------------------------------------------------
 
+
 def test_edit_sends_meta_as_a_query_parameter_r7(
     endpoint: TrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock
 ) -> None:
@@ -147,7 +148,8 @@ def test_edit_sends_meta_as_a_query_parameter_r7(
     tracker = endpoint.add(_stopped("a", fake_clock))
     endpoint.edit(tracker, TrackerBody(description="b"), meta=True)
     sent = toggl_emulator.requests[-1]
-    assert sent.method == "PUT" and sent.params == {"meta": "true"}
+    assert sent.method == "PUT"
+    assert sent.params == {"meta": "true"}
     assert "meta" not in sent.json
 
 
@@ -178,10 +180,12 @@ def test_edit_updates_the_cache(
     tracker = endpoint.add(_stopped("a", fake_clock))
     endpoint.edit(tracker.id, TrackerBody(description="b"))
     cached = cache.find(tracker.id, TogglTracker)
-    assert cached is not None and cached.name == "b"
+    assert cached is not None
+    assert cached.name == "b"
 
 
 # -- bulk edit ------------------------------------------------------------------------------------------
+
 
 def test_bulk_edit_splits_ids_into_requests_of_100(
     endpoint: TrackerEndpoint, toggl_emulator: Emulator
@@ -235,7 +239,9 @@ def test_bulk_edit_brings_the_cache_up_to_date_r10(
     before = len(toggl_emulator.requests)
     cached = endpoint.get(tracker.id)
     assert len(toggl_emulator.requests) == before
-    assert cached is not None and cached.name == "b" and cached.tag_names() == ["new"]
+    assert cached is not None
+    assert cached.name == "b"
+    assert cached.tag_names() == ["new"]
 
 
 def test_bulk_edit_with_nothing_to_change_raises_value_error(endpoint: TrackerEndpoint) -> None:
@@ -245,17 +251,22 @@ def test_bulk_edit_with_nothing_to_change_raises_value_error(endpoint: TrackerEn
 
 # -- stop / current ---------------------------------------------------------------------------------------
 
+
 def test_stop_returns_the_stopped_entry_and_updates_the_cache(
-    endpoint: TrackerEndpoint, cache: JSONCache[TogglTracker], fake_clock: FakeClock,
+    endpoint: TrackerEndpoint,
+    cache: JSONCache[TogglTracker],
+    fake_clock: FakeClock,
     toggl_emulator: Emulator,
 ) -> None:
     tracker = endpoint.add(TrackerBody("run"))
     fake_clock.advance(60)
     stopped = endpoint.stop(tracker)
     assert toggl_emulator.requests[-1].path.endswith(f"/time_entries/{tracker.id}/stop")
-    assert stopped is not None and stopped.stop is not None
+    assert stopped is not None
+    assert stopped.stop is not None
     cached = cache.find(tracker.id, TogglTracker)
-    assert cached is not None and not cached.running()
+    assert cached is not None
+    assert not cached.running()
 
 
 def test_stop_of_a_stopped_entry_returns_none(endpoint: TrackerEndpoint, fake_clock: FakeClock) -> None:
@@ -299,9 +310,7 @@ def test_current_returns_none_when_nothing_runs_and_drops_stale_running_entries(
     assert endpoint.current(refresh=False) is None
 
 
-def test_current_tolerates_405_unless_re_raise(
-    endpoint: TrackerEndpoint, toggl_emulator: Emulator
-) -> None:
+def test_current_tolerates_405_unless_re_raise(endpoint: TrackerEndpoint, toggl_emulator: Emulator) -> None:
     toggl_emulator.faults.add(Fault.http_error(405), times=1)
     assert endpoint.current() is None
 
@@ -313,10 +322,12 @@ def test_adding_a_running_entry_marks_the_previous_one_not_running_in_the_cache(
     second = endpoint.add(TrackerBody("two"))
     assert endpoint.current(refresh=False) == second
     refreshed = endpoint.get(first.id)
-    assert refreshed is not None and not refreshed.running()
+    assert refreshed is not None
+    assert not refreshed.running()
 
 
 # -- get / delete ---------------------------------------------------------------------------------------
+
 
 def test_get_reads_the_entry_from_me_time_entries(
     uncached: TrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock
@@ -339,7 +350,9 @@ def test_get_with_refresh_skips_the_cache(
 
 
 def test_delete_removes_the_entry_from_cache(
-    endpoint: TrackerEndpoint, cache: JSONCache[TogglTracker], fake_clock: FakeClock,
+    endpoint: TrackerEndpoint,
+    cache: JSONCache[TogglTracker],
+    fake_clock: FakeClock,
     toggl_emulator: Emulator,
 ) -> None:
     tracker = endpoint.add(_stopped("a", fake_clock))
@@ -357,6 +370,7 @@ def test_delete_of_a_missing_entry_only_warns(
 
 
 # -- collect --------------------------------------------------------------------------------------------
+
 
 def test_collect_without_a_cache_asks_the_api_c22(
     uncached: TrackerEndpoint, toggl_emulator: Emulator
@@ -389,9 +403,7 @@ def test_collect_with_end_before_start_raises(endpoint: TrackerEndpoint) -> None
         endpoint.collect(start_date=date(2026, 11, 10), end_date=date(2026, 11, 1))
 
 
-def test_collect_accepts_plain_dates_d5(
-    uncached: TrackerEndpoint, toggl_emulator: Emulator
-) -> None:
+def test_collect_accepts_plain_dates_d5(uncached: TrackerEndpoint, toggl_emulator: Emulator) -> None:
     """D5: upstream compared a ``date`` with a datetime and raised TypeError."""
     uncached.collect(start_date=date(2026, 11, 1), end_date=date(2026, 11, 10))
     assert toggl_emulator.requests[-1].params == {"start_date": "2026-11-01", "end_date": "2026-11-10"}
@@ -414,7 +426,9 @@ def test_collect_before_is_sent_as_a_query_parameter(
 
 
 def test_collect_since_drops_deleted_entries_from_result_and_cache(
-    endpoint: TrackerEndpoint, uncached: TrackerEndpoint, cache: JSONCache[TogglTracker],
+    endpoint: TrackerEndpoint,
+    uncached: TrackerEndpoint,
+    cache: JSONCache[TogglTracker],
     fake_clock: FakeClock,
 ) -> None:
     tracker = endpoint.add(_stopped("doomed", fake_clock))
