@@ -89,3 +89,32 @@ def test_me_tags_since_shows_deleted_tags_with_deleted_at(
     (item,) = client.get("/me/tags", params={"since": since}).json()
     assert item["id"] == tag["id"]
     assert item["deleted_at"]
+
+
+def test_put_me_updates_profile_fields(client: httpx.Client) -> None:
+    me = client.put("/me", json={"fullname": "New Name", "timezone": "Asia/Tokyo", "beginning_of_week": 0}).json()
+    assert (me["fullname"], me["timezone"], me["beginning_of_week"]) == ("New Name", "Asia/Tokyo", 0)
+
+
+def test_put_me_rejects_unknown_timezone(client: httpx.Client) -> None:
+    response = client.put("/me", json={"timezone": "Mars/Olympus"})
+    assert response.status_code == 400
+    assert response.json() == "Invalid timezone"
+
+
+def test_put_me_rejects_foreign_default_workspace(client: httpx.Client, toggl_account: DemoAccount) -> None:
+    response = client.put("/me", json={"default_workspace_id": toggl_account.other_workspace_id})
+    assert response.json() == "Invalid default_workspace_id"
+
+
+def test_me_id_returns_a_bare_number(client: httpx.Client, toggl_account: DemoAccount) -> None:
+    assert client.get("/me/id").json() == toggl_account.user_id
+
+
+def test_reset_token_invalidates_the_old_token(client: httpx.Client, toggl_emulator: Emulator) -> None:
+    new_token = client.post("/me/reset_token").json()
+    assert isinstance(new_token, str)
+    assert new_token != "demo-api-token-0000"
+    assert client.get("/me").status_code == 403
+    with httpx.Client(transport=toggl_emulator.transport(), auth=(new_token, "api_token")) as c:
+        assert c.get("https://api.track.toggl.com/api/v9/me").status_code == 200

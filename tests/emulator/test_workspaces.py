@@ -104,3 +104,9 @@ def test_leaving_an_organization_removes_its_workspaces(client: httpx.Client) ->
     body = client.post("/organizations", json={"name": "Temp Org", "workspace_name": "Temp WS"}).json()
     assert client.delete(f"/organizations/{body['id']}/users/leave").status_code == 200
     assert client.get(f"/workspaces/{body['workspace_id']}").status_code == 403
+
+
+def test_workspace_users_lists_members_with_role(client: httpx.Client, wid: int) -> None:
+    (user,) = client.get(f"/workspaces/{wid}/users").json()
+    assert user["email"] == "demo@example.com"
+    assert user["role"] == "admin"

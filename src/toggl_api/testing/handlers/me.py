@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import bad_request
 from ..state import Backend, User
@@ -107,6 +108,65 @@ def get_me(ctx: Ctx) -> Any:
     return out
 
 
+def update_me(ctx: Ctx) -> Any:
+    """PUT /me: fullname, email, timezone, beginning_of_week, default_workspace_id, country_id."""
+    backend, me = ctx.backend, ctx.me
+    data = ctx.body_object()
+    changes: dict[str, Any] = {}
+    if "fullname" in data:
+        if not isinstance(data["fullname"], str) or not data["fullname"].strip():
+            raise bad_request("Invalid fullname")
+        changes["fullname"] = data["fullname"].strip()
+    if "email" in data:
+        email = data["email"]
+        if not isinstance(email, str) or "@" not in email:
+            raise bad_request("Invalid email")
+        if any(u.email.lower() == email.lower() and u.id != me.id for u in backend.users.values()):
+            raise bad_request("user with this email already exists")
+        changes["email"] = email
+    if "timezone" in data:
+        if not isinstance(data["timezone"], str) or not _valid_timezone(data["timezone"]):
+            raise bad_request("Invalid timezone")
+        changes["timezone"] = data["timezone"]
+    if "beginning_of_week" in data:
+        if data["beginning_of_week"] not in range(7) or isinstance(data["beginning_of_week"], bool):
+            raise bad_request("Invalid beginning_of_week")
+        changes["beginning_of_week"] = data["beginning_of_week"]
+    if "default_workspace_id" in data:
+        if data["default_workspace_id"] not in _workspace_ids(backend, me):
+            raise bad_request("Invalid default_workspace_id")
+        changes["default_workspace_id"] = data["default_workspace_id"]
+    if "country_id" in data:
+        if data["country_id"] is not None and not isinstance(data["country_id"], int):
+            raise bad_request("Invalid country_id")
+        changes["country_id"] = data["country_id"]
+    for key, value in changes.items():
+        setattr(me, key, value)
+    me.at = ctx.now
+    return render_user(me)
+
+
+def _valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def me_id(ctx: Ctx) -> Any:
+    """GET /me/id: the user id as a bare number."""
+    return ctx.me.id
+
+
+def reset_token(ctx: Ctx) -> Any:
+    """POST /me/reset_token: a new API token (JSON string); the old one stops working."""
+    me = ctx.me
+    me.api_token = hashlib.sha1(f"{me.api_token}:{ctx.now.isoformat()}".encode()).hexdigest()[:32]
+    me.at = ctx.now
+    return me.api_token
+
+
 def logged(ctx: Ctx) -> Any:
     """GET /me/logged: 200 with an empty body when the credentials work."""
     return EMPTY
@@ -158,6 +218,9 @@ def me_quota(ctx: Ctx) -> Any:
 
 ROUTES: list[Route] = [
     route("GET", "/me", get_me),
+    route("PUT", "/me", update_me),
+    route("GET", "/me/id", me_id),
+    route("POST", "/me/reset_token", reset_token),
     route("GET", "/me/logged", logged),
     route("GET", "/me/workspaces", me_workspaces),
     route("GET", "/me/organizations", me_organizations),

@@ -145,9 +145,29 @@ def time_entry_constraints(ctx: Ctx) -> Any:
     }
 
 
+def workspace_users(ctx: Ctx) -> Any:
+    """GET /workspaces/{wid}/users: SimpleWorkspaceUser items."""
+    backend = ctx.backend
+    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
+    return [
+        {
+            "id": uid,
+            "email": backend.users[uid].email,
+            "fullname": backend.users[uid].fullname,
+            "inactive": False,
+            "is_active": True,
+            "is_admin": role == "admin",
+            "role": role,
+        }
+        for uid, role in sorted(ws.members.items())
+        if uid in backend.users
+    ]
+
+
 ROUTES: list[Route] = [
     route("GET", "/workspaces/{wid}", get_workspace),
     route("PUT", "/workspaces/{wid}", update_workspace),
     route("GET", "/workspaces/{wid}/statistics", workspace_statistics),
+    route("GET", "/workspaces/{wid}/users", workspace_users),
     route("GET", "/workspaces/{wid}/time_entry_constraints", time_entry_constraints),
 ]
