@@ -306,3 +306,16 @@ def test_fake_server_serves_the_demo_account_on_loopback(tmp_path: Path) -> None
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_sqlite_cache_file_gets_the_same_incremental_sync(
+    runner: CliRunner, emulators: Emulators, tmp_path: Path
+) -> None:
+    target = tmp_path / "toggl.sqlite"
+    run(runner, "--fake", "--cache", str(target), "sync")
+
+    result = run(runner, "--fake", "--cache", str(target), "sync")
+
+    assert result.exit_code == 0, result.output
+    assert emulators.last.request_count() == 2
+    assert target.stat().st_mode & 0o777 == 0o600

@@ -61,7 +61,7 @@ log = logging.getLogger("toggl_api.cli")
 DEFAULT_CACHE_ENV = "TOGGL_API_CACHE_DIR"
 #: Environment variable naming the cache folder of ``--fake`` runs.
 FAKE_CACHE_ENV = "TOGGL_API_FAKE_CACHE_DIR"
-SQLITE_NAME = "toggl.sqlite"
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 #: Toggl's documented safe pace.
 REQUESTS_PER_SECOND = 1.0
 NO_CREDENTIALS = (
@@ -108,12 +108,14 @@ class CliError(click.ClickException):
 class Env:
     """What every command needs: where the cache is, how to reach Toggl (or the emulator), the clock."""
 
-    def __init__(self, cache: Path | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+    def __init__(self, cache: str | None, cache_type: str | None, fake: bool, debug: bool) -> None:
         self.fake = fake
         self.debug = debug
-        path = cache if cache is not None else default_cache_dir(fake=fake)
+        # An SQLAlchemy URL (e.g. postgresql+psycopg://...) selects an SQL cache on that database.
+        self.cache_url = cache if cache is not None and "://" in cache else None
+        path = Path(cache) if cache is not None and self.cache_url is None else default_cache_dir(fake=fake)
         if cache_type is None:
-            cache_type = "sqlite" if path.suffix in (".sqlite", ".sqlite3", ".db") else "json"
+            cache_type = "sqlite" if self.cache_url or path.suffix in SQLITE_SUFFIXES else "json"
         self.cache_type = cache_type
         self.cache_path = path
         self._cache: TogglCache[Any] | None = None
@@ -177,6 +179,8 @@ class Env:
         path = self.cache_path
         if self.cache_type == "sqlite":
             try:
+                from sqlalchemy import create_engine
+
                 from .._sync.cache.sqlite import SqliteCache
             except ImportError as exc:
                 msg = (
@@ -184,9 +188,17 @@ class Env:
                     "--cache-type json"
                 )
                 raise CliError(msg) from None
-            file = path if path.suffix in (".sqlite", ".sqlite3", ".db") else path / SQLITE_NAME
-            file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            return SqliteCache(file, expire_after=None, clock=self.clock)
+            if self.cache_url is not None:
+                engine = create_engine(self.cache_url)
+                return SqliteCache(Path.cwd(), expire_after=None, clock=self.clock, engine=engine)
+            if path.suffix in SQLITE_SUFFIXES:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                if not path.exists():  # user data: owner-only from the start (SQLite would create it 0644)
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+                engine = create_engine(f"sqlite:///{path}")
+                return SqliteCache(path.parent, expire_after=None, clock=self.clock, engine=engine)
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return SqliteCache(path, expire_after=None, clock=self.clock)
         from .._sync.cache.json import JSONCache
 
         if path.exists() and not path.is_dir():
@@ -261,15 +273,16 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
-              help="Cache folder (JSON) or .sqlite file. Default: the user cache folder (--fake: a temp folder).")
+@click.option("--cache", "cache", default=None,
+              help="Cache folder, .sqlite file or SQLAlchemy URL. Default: the user cache folder (--fake: a temp "
+                   "folder).")
 @click.option("--cache-type", type=click.Choice(["json", "sqlite"]), default=None,
               help="Cache backend (default: sqlite for a .sqlite path, else json).")
 @click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
 @click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
 @click.version_option(package_name="toggl-api", prog_name="toggl-api")
 @click.pass_context
-def cli(ctx: click.Context, cache: Path | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: bool, debug: bool) -> None:
     """Mirror your Toggl Track account into a local cache and query it offline."""
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
