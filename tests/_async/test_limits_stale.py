@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
-from toggl_api import BudgetExhaustedError, NotFoundError, ServerError, TogglTracker
+from toggl_api import BudgetExhaustedError, NotFoundError, ServerError, TogglTracker, TrackerBody
 from toggl_api._core.api.request import RequestMethod
 from toggl_api._core.session import TogglSession
-from toggl_api.asyncio import TogglAsyncCachedEndpoint
+from toggl_api.asyncio import AsyncJSONCache, AsyncTrackerEndpoint, TogglAsyncCachedEndpoint
 from toggl_api.testing import Emulator, FakeClock, Fault
 
 from ._memory_cache import AsyncMemoryCache
@@ -113,3 +114,19 @@ async def test_budget_error_is_raised_when_nothing_is_cached(
     await endpoint.request("me", raw=True)
     with pytest.raises(BudgetExhaustedError):
         await endpoint.request("me/time_entries/424242")
+
+
+async def test_tracker_endpoint_with_a_json_cache_serves_an_expired_entry_when_toggl_fails(
+    toggl_auth: httpx.BasicAuth, http_client: httpx.AsyncClient, fake_clock: FakeClock, toggl_emulator: Emulator,
+    toggl_workspace_id: int, cache_dir: Path,
+) -> None:
+    cache: AsyncJSONCache[TogglTracker] = AsyncJSONCache(cache_dir, timedelta(minutes=5), clock=fake_clock)
+    endpoint = AsyncTrackerEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock,
+                                    serve_stale=True)
+    created = await endpoint.add(TrackerBody(description="kept offline", duration=60,
+                                             start=fake_clock.now() - timedelta(hours=1)))
+    fake_clock.advance(3600)
+    toggl_emulator.faults.add(Fault.server_error(503), times=None)
+    got = await endpoint.get(created.id)
+    assert got is not None
+    assert (got.id, got.name) == (created.id, "kept offline")

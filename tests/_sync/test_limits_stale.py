@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
-from toggl_api import BudgetExhaustedError, NotFoundError, ServerError, TogglTracker
+from toggl_api import BudgetExhaustedError, NotFoundError, ServerError, TogglTracker, TrackerBody
 from toggl_api._core.api.request import RequestMethod
 from toggl_api._core.session import TogglSession
-from toggl_api._sync_surface import TogglCachedEndpoint
+from toggl_api._sync_surface import JSONCache, TrackerEndpoint, TogglCachedEndpoint
 from toggl_api.testing import Emulator, FakeClock, Fault
 
 from ._memory_cache import MemoryCache
@@ -114,3 +115,19 @@ def test_budget_error_is_raised_when_nothing_is_cached(
     endpoint.request("me", raw=True)
     with pytest.raises(BudgetExhaustedError):
         endpoint.request("me/time_entries/424242")
+
+
+def test_tracker_endpoint_with_a_json_cache_serves_an_expired_entry_when_toggl_fails(
+    toggl_auth: httpx.BasicAuth, http_client: httpx.Client, fake_clock: FakeClock, toggl_emulator: Emulator,
+    toggl_workspace_id: int, cache_dir: Path,
+) -> None:
+    cache: JSONCache[TogglTracker] = JSONCache(cache_dir, timedelta(minutes=5), clock=fake_clock)
+    endpoint = TrackerEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock,
+                                    serve_stale=True)
+    created = endpoint.add(TrackerBody(description="kept offline", duration=60,
+                                             start=fake_clock.now() - timedelta(hours=1)))
+    fake_clock.advance(3600)
+    toggl_emulator.faults.add(Fault.server_error(503), times=None)
+    got = endpoint.get(created.id)
+    assert got is not None
+    assert (got.id, got.name) == (created.id, "kept offline")
