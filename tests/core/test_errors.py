@@ -87,3 +87,20 @@ def test_error_text_never_contains_the_token() -> None:
     error = error_from_response(_response(403, b'"Incorrect username and/or password"'))
     assert TOKEN not in str(error)
     assert TOKEN not in repr(error)
+
+
+def test_402_with_quota_headers_but_remaining_quota_is_a_premium_feature_error() -> None:
+    """Toggl sends quota headers on every answer: a feature-gated 402 still carries them."""
+    response = _response(
+        402,
+        b'"Workspace needs to have this feature enabled"',
+        {"X-Toggl-Quota-Remaining": "17", "X-Toggl-Quota-Resets-In": "900"},
+    )
+    assert isinstance(error_from_response(response), PremiumFeatureError)
+
+
+def test_402_saying_hourly_limit_is_quota_even_if_remaining_is_missing() -> None:
+    response = _response(
+        402, b"You have hit your hourly limit for API calls.", {"X-Toggl-Quota-Resets-In": "60"}
+    )
+    assert isinstance(error_from_response(response), QuotaExceededError)

@@ -248,8 +248,18 @@ def parse_retry_after(response: httpx.Response) -> float | None:
 
 
 def is_quota_response(response: httpx.Response) -> bool:
-    """True when a 402 carries Toggl's quota headers (the hourly limit, not a premium feature)."""
-    return QUOTA_REMAINING_HEADER in response.headers or QUOTA_RESETS_IN_HEADER in response.headers
+    """True when a 402 means the hourly quota is spent, not that a feature needs a paid plan.
+
+    Toggl sends the quota headers on every response, so their presence alone proves nothing: the quota is spent
+    when they say nothing remains, or when the body says so ("You have hit your hourly limit ...").
+    """
+    if QUOTA_REMAINING_HEADER not in response.headers and QUOTA_RESETS_IN_HEADER not in response.headers:
+        return False
+    remaining = _int_header(response, QUOTA_REMAINING_HEADER)
+    if remaining is not None and remaining <= 0:
+        return True
+    text = response_message(response).lower()
+    return "hourly limit" in text or "quota" in text
 
 
 def error_from_response(response: httpx.Response, *, now: datetime | None = None) -> TogglAPIError:

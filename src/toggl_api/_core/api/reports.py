@@ -319,7 +319,8 @@ def _workspace(workspace_id: int) -> str:
 
 
 def _post(path: str, body: Mapping[str, Any]) -> ApiRequest:
-    return ApiRequest(RequestMethod.POST, path, json=dict(body), api=Api.REPORTS)
+    # Reports are read with POST: repeating one cannot create anything, so it is retried like a GET.
+    return ApiRequest(RequestMethod.POST, path, json=dict(body), api=Api.REPORTS, read_only=True)
 
 
 def project_summary_request(

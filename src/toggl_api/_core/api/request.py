@@ -70,6 +70,7 @@ class ApiRequest:
         json: The JSON body, or ``None`` for no body.
         api: Track v9 or Reports v3.
         headers: Extra headers (merged over the defaults).
+        read_only: The request only reads (e.g. a Reports POST), so it is safe to repeat whatever its method.
     """
 
     method: RequestMethod
@@ -78,11 +79,12 @@ class ApiRequest:
     json: Any = None
     api: Api = Api.TRACK
     headers: tuple[tuple[str, str], ...] = ()
+    read_only: bool = False
 
     @property
     def idempotent(self) -> bool:
-        """Whether a retry can never duplicate a write."""
-        return self.method.idempotent
+        """Whether a retry can never duplicate a write (every method but POST, and read-only POSTs)."""
+        return self.read_only or self.method.idempotent
 
     def url(self, base_url: str) -> str:
         """The absolute URL under ``base_url`` (which ends with the API's prefix)."""
