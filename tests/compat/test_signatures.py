@@ -21,10 +21,23 @@ EMPTY = P.empty
 VAR = P.VAR_POSITIONAL
 
 #: upstream 2.2.0 (reference §3.1-§3.7): method -> ([(name, kind, default)], return annotation)
-CTOR_WS = [("workspace_id", POS, EMPTY), ("auth", POS, EMPTY), ("cache", POS, None), ("client", KW, None),
-           ("timeout", KW, 10), ("re_raise", KW, False), ("retries", KW, 3)]
-CTOR_PLAIN = [("auth", POS, EMPTY), ("cache", POS, None), ("client", KW, None), ("timeout", KW, 10),
-              ("re_raise", KW, False), ("retries", KW, 3)]
+CTOR_WS = [
+    ("workspace_id", POS, EMPTY),
+    ("auth", POS, EMPTY),
+    ("cache", POS, None),
+    ("client", KW, None),
+    ("timeout", KW, 10),
+    ("re_raise", KW, False),
+    ("retries", KW, 3),
+]
+CTOR_PLAIN = [
+    ("auth", POS, EMPTY),
+    ("cache", POS, None),
+    ("client", KW, None),
+    ("timeout", KW, 10),
+    ("re_raise", KW, False),
+    ("retries", KW, 3),
+]
 UPSTREAM: dict[str, dict[str, tuple[list[tuple[str, Any, Any]], str | None]]] = {
     "ClientEndpoint": {
         "__init__": (CTOR_WS, None),
@@ -37,8 +50,13 @@ UPSTREAM: dict[str, dict[str, tuple[list[tuple[str, Any, Any]], str | None]]] = 
     "ProjectEndpoint": {
         "__init__": (CTOR_WS, None),
         "collect": (
-            [("body", POS, None), ("refresh", KW, False), ("sort_pinned", KW, False), ("only_me", KW, False),
-             ("only_templates", KW, False)],
+            [
+                ("body", POS, None),
+                ("refresh", KW, False),
+                ("sort_pinned", KW, False),
+                ("only_me", KW, False),
+                ("only_templates", KW, False),
+            ],
             "list[TogglProject]",
         ),
         "get": ([("project_id", POS, EMPTY), ("refresh", KW, False)], "TogglProject | None"),
@@ -60,8 +78,13 @@ UPSTREAM: dict[str, dict[str, tuple[list[tuple[str, Any, Any]], str | None]]] = 
         "__init__": (CTOR_WS, None),
         "current": ([("refresh", KW, True)], "TogglTracker | None"),
         "collect": (
-            [("since", POS, None), ("before", POS, None), ("start_date", POS, None), ("end_date", POS, None),
-             ("refresh", KW, False)],
+            [
+                ("since", POS, None),
+                ("before", POS, None),
+                ("start_date", POS, None),
+                ("end_date", POS, None),
+                ("refresh", KW, False),
+            ],
             "list[TogglTracker]",
         ),
         "get": ([("tracker_id", POS, EMPTY), ("refresh", KW, False)], "TogglTracker | None"),
@@ -120,7 +143,9 @@ def _public_methods(cls: type) -> set[str]:
 def test_sync_class_has_every_public_method_of_its_async_twin(name: str) -> None:
     sync_cls = getattr(toggl_api, name)
     async_cls = getattr(toggl_api.asyncio, f"Async{name}")
-    assert _public_methods(sync_cls) == _public_methods(async_cls) - {"aclose"} | ({"close"} & _public_methods(sync_cls))
+    assert _public_methods(sync_cls) == _public_methods(async_cls) - {"aclose"} | (
+        {"close"} & _public_methods(sync_cls)
+    )
 
 
 @pytest.mark.parametrize("name", PAIRS)
@@ -153,7 +178,9 @@ def _check_upstream(cls: type, method: str, expected: list[tuple[str, Any, Any]]
             assert actual[index].name == param, f"{cls.__name__}.{method}: {param} moved"
         assert ours.default == ALLOWED_DEFAULTS.get((param, default), default), f"{cls.__name__}.{method}({param})"
     for extra in (p for p in actual if p.name not in {e[0] for e in expected}):
-        assert extra.kind is KW and extra.default is not EMPTY, f"{cls.__name__}.{method}: extra {extra.name} breaks"
+        where = f"{cls.__name__}.{method}: extra {extra.name} breaks callers"
+        assert extra.kind is KW, where
+        assert extra.default is not EMPTY, where
     if returns is not None:
         assert inspect.signature(getattr(cls, method)).return_annotation == returns, f"{cls.__name__}.{method}"
 
