@@ -167,6 +167,8 @@ def map_models() -> MetaData:
     for model, table in _TABLES.items():
         if "__mapper__" not in model.__dict__:
             _REGISTRY.map_imperatively(model, table)
+    # Configure now, not on the first query: attribute access on models made before mapping needs it.
+    _REGISTRY.configure()
     return METADATA
 
 

@@ -121,6 +121,7 @@ class SqliteCache(TogglCache[T]):
         self.metadata: MetaData = map_models()
         self._schema_ready = False
         self._schema_lock = Lock()
+        self._statements: dict[tuple[type[TogglClass], bool], tuple[Any, Any]] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.database.url!r}, expire_after={self._expire_after!r})"
@@ -255,13 +256,42 @@ class SqliteCache(TogglCache[T]):
         target = self._model(model)
         ident = _entry_id(entry)
         engine = self._ready()
-        table = self._table(target)
-        clauses = [table.c.id == ident]
-        if not include_expired:
-            clauses += self._fresh_clauses(target)
+        fresh = not include_expired and self._expire_after is not None
+        stmt, tags_stmt = self._find_statements(target, fresh=fresh)
+        params: dict[str, Any] = {"ident": ident}
+        if fresh:
+            params["cutoff"] = self.now() - self._expire_after  # type: ignore[operator]
         with open_session(engine) as session:
-            found = self._select(session, target, clauses)
-        return found[0] if found else None
+            found = (session.scalars(stmt, params)).first()
+            if found is not None and tags_stmt is not None:
+                rows = (session.execute(tags_stmt, {"ident": ident})).all()
+                found.__dict__["tags"] = [TogglTag(i, n, found.timestamp, workspace=w) for i, n, w in rows]
+        return found
+
+    def _find_statements(self, model: type[TogglClass], *, fresh: bool) -> tuple[Any, Any]:
+        # Built once per model: a lookup by id is the hot path, and building statements costs more than running
+        # them.
+        key = (model, fresh)
+        cached = self._statements.get(key)
+        if cached is None:
+            from sqlalchemy import bindparam, select
+
+            from ..._core.models.tables import TRACKER_TAGS as TT
+
+            table = self._table(model)
+            clauses = [table.c.id == bindparam("ident")]
+            if fresh:
+                clauses.append(table.c.timestamp > bindparam("cutoff", type_=table.c.timestamp.type))
+            tags = None
+            if issubclass(model, TogglTracker):
+                tags = (
+                    select(TT.c.tag, TT.c.name, TT.c.workspace)
+                    .where(TT.c.tracker == bindparam("ident"))
+                    .order_by(TT.c.position)
+                )
+            cached = (select(model).where(*clauses), tags)
+            self._statements[key] = cached
+        return cached
 
     def add(self, *entries: T) -> None:
         """Insert or replace entries by primary key (expired rows included), all in one transaction."""
