@@ -24,6 +24,7 @@ FACADES = (
     "toggl_api.config",
     "toggl_api.utility",
     "toggl_api.testing",
+    "toggl_api.errors",
 )
 
 
