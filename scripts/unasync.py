@@ -31,20 +31,15 @@ RULES: list[tuple[str, str]] = [
     (r"\bawait ", ""),
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
-    (r"\b__aiter__\b", "__iter__"),
-    (r"\b__anext__\b", "__next__"),
-    (r"\bStopAsyncIteration\b", "StopIteration"),
     (r"\baclose\b", "close"),
     (r"\baread\b", "read"),
     (r"\basleep\b", "sleep"),
     (r"\bAsyncIterator\b", "Iterator"),
-    (r"\bAsyncIterable\b", "Iterable"),
     (r"\bTogglAsync(\w*)", r"Toggl\1"),
     (r"\bcreate_async_engine\b", "create_engine"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
     (r"\basync_(\w+)", r"\1"),
     (r"\bsqlite\+aiosqlite\b", "sqlite"),
-    (r"^\s*@pytest\.mark\.asyncio\s*$\n?", ""),
     (r"\b_async\b", "_sync"),
     (r"\btoggl_api\.asyncio\b", "toggl_api._sync_surface"),
 ]
@@ -54,7 +49,7 @@ COMPILED = [(re.compile(p, re.MULTILINE), r) for p, r in RULES]
 def transform(text: str, used: set[str]) -> str:
     out_lines = []
     for line in text.splitlines(keepends=True):
-        for (pattern, replacement), (raw, _) in zip(COMPILED, RULES):
+        for (pattern, replacement), (raw, _) in zip(COMPILED, RULES, strict=True):
             new = pattern.sub(replacement, line)
             if new != line:
                 used.add(raw)

@@ -65,7 +65,9 @@ async def test_get_body_is_sent_as_query_parameters_r5(
     assert toggl_emulator.requests[-1].params == {"status": "archived"}
 
 
-async def test_caller_client_is_not_modified_r8(toggl_transport: httpx.MockTransport, toggl_auth: httpx.BasicAuth) -> None:
+async def test_caller_client_is_not_modified_r8(
+    toggl_transport: httpx.MockTransport, toggl_auth: httpx.BasicAuth
+) -> None:
     """R8: the endpoint neither sets auth, base URL nor timeout on a client it was given."""
     async with httpx.AsyncClient(transport=toggl_transport, timeout=33) as client:
         endpoint = AsyncRawReader(toggl_auth, client=client, timeout=5)

@@ -66,7 +66,9 @@ def test_get_body_is_sent_as_query_parameters_r5(
     assert toggl_emulator.requests[-1].params == {"status": "archived"}
 
 
-def test_caller_client_is_not_modified_r8(toggl_transport: httpx.MockTransport, toggl_auth: httpx.BasicAuth) -> None:
+def test_caller_client_is_not_modified_r8(
+    toggl_transport: httpx.MockTransport, toggl_auth: httpx.BasicAuth
+) -> None:
     """R8: the endpoint neither sets auth, base URL nor timeout on a client it was given."""
     with httpx.Client(transport=toggl_transport, timeout=33) as client:
         endpoint = RawReader(toggl_auth, client=client, timeout=5)

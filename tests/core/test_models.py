@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from toggl_api import DateTimeError, NamingError
+from toggl_api._core.models import MODELS, from_record, to_record
 from toggl_api.models import (
     TogglClient,
     TogglOrganization,
@@ -16,7 +17,6 @@ from toggl_api.models import (
     TogglWorkspace,
     as_dict_custom,
 )
-from toggl_api._core.models import MODELS, from_record, to_record
 
 # Shapes observed from the real API (reference §5).
 TIME_ENTRY = {
