@@ -129,3 +129,14 @@ def test_the_sql_compiler_and_the_matcher_agree() -> None:
             py_ids = sorted(m.id for m in models if all(match(m, q) for q in queries))
             assert sql_ids == py_ids, queries
     engine.dispose()
+
+
+def test_the_index_intersects_both_bounds_of_a_range() -> None:
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    index = build_index([entry(i, base + timedelta(hours=i)) for i in range(10)], "start")
+    assert index is not None
+    found = index.candidates_all([
+        TogglQuery("start", base + timedelta(hours=3), Comparison.GREATER_THEN_OR_EQUAL),
+        TogglQuery("start", base + timedelta(hours=5), Comparison.LESS_THEN),
+    ])
+    assert sorted(found or []) == [3, 4]

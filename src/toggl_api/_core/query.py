@@ -214,6 +214,39 @@ class FieldIndex:
         self._ids = [p[1] for p in pairs]
         self._by_value: dict[Any, list[int]] | None = None
 
+    def candidates_all(self, queries: Sequence[TogglQuery[Any]]) -> list[int] | None:
+        """Ids that may match every query in ``queries`` (all on this field): range bounds are intersected into
+        one slice; ``None`` when the index cannot answer them."""
+        from bisect import bisect_left, bisect_right
+
+        ranges = [q for q in queries if q.comparison is not Comparison.EQUAL]
+        equal = [q for q in queries if q.comparison is Comparison.EQUAL]
+        if equal:
+            best = None
+            for query in equal:
+                found = self.candidates(query)
+                if found is not None and (best is None or len(found) < len(best)):
+                    best = found
+            if best is not None or not ranges:
+                return best
+        lo, hi = 0, len(self._keys)
+        for query in ranges:
+            value = query.value
+            if not self._keys:
+                return []
+            if not (type(value) is type(self._keys[0]) or (
+                isinstance(value, datetime) and isinstance(self._keys[0], datetime))):
+                return None
+            if query.comparison is Comparison.LESS_THEN:
+                hi = min(hi, bisect_left(self._keys, value))
+            elif query.comparison is Comparison.LESS_THEN_OR_EQUAL:
+                hi = min(hi, bisect_right(self._keys, value))
+            elif query.comparison is Comparison.GREATER_THEN:
+                lo = max(lo, bisect_right(self._keys, value))
+            else:
+                lo = max(lo, bisect_left(self._keys, value))
+        return self._ids[lo:hi] if lo < hi else []
+
     def candidates(self, query: TogglQuery[Any]) -> list[int] | None:
         """Ids that may match ``query`` (a superset), or ``None`` when the index cannot answer it."""
         from bisect import bisect_left, bisect_right

@@ -444,12 +444,14 @@ class JSONSession(_SyncedFile, Generic[T]):
     def select(self, queries: Sequence[TogglQuery[Any]], keep: Callable[[T], bool] | None = None) -> list[T]:
         """Entries matching every query (and ``keep``), ordered by id; indexes narrow range and IN lookups."""
         ids: Sequence[int] | None = None
-        if queries:
-            for query in queries:
-                index = self._index(query.key)
-                found = index.candidates(query) if index is not None else None
-                if found is not None and (ids is None or len(found) < len(ids)):
-                    ids = found
+        by_key: dict[str, list[TogglQuery[Any]]] = {}
+        for query in queries:
+            by_key.setdefault(query.key, []).append(query)
+        for key, on_key in by_key.items():
+            index = self._index(key)
+            found = index.candidates_all(on_key) if index is not None else None
+            if found is not None and (ids is None or len(found) < len(ids)):
+                ids = found
         ordered = sorted(set(ids)) if ids is not None else self._ids()
         result: list[T] = []
         for ident in ordered:
