@@ -231,3 +231,11 @@ def test_tags_given_as_plain_names_are_refused_m5() -> None:
 def test_mismatched_tag_names_and_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="pair"):
         TogglTracker.from_kwargs(**{**TIME_ENTRY, "tag_ids": [1]})
+
+
+def test_fetch_timestamp_with_an_offset_is_converted_not_relabelled_d4() -> None:
+    """D4: a timestamp given at +02:00 keeps its instant (relabelling as UTC would shift it by two hours)."""
+    plus_two = timezone(timedelta(hours=2))
+    tag = TogglTag(1, "t", datetime(2024, 1, 1, 12, 0, tzinfo=plus_two), 3)
+    assert tag.timestamp == datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
+    assert tag.timestamp.utcoffset() == timedelta(0)
