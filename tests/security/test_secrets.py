@@ -48,7 +48,7 @@ def workload_logs(
             bad.collect(refresh=True)
         seen += [bad, info.value, UserEndpoint(auth, client=client)]
     lines = [record.getMessage() for record in caplog.records]
-    return lines + [str(info.value)], seen
+    return [*lines, str(info.value)], seen
 
 
 def test_token_is_absent_from_every_log_line(workload_logs: tuple[list[str], list[object]]) -> None:
