@@ -9,7 +9,14 @@ __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run ``toggl-api`` (see ``toggl_api.cli.app``)."""
-    from .app import main as app_main
+    """Run ``toggl-api`` (see ``toggl_api.cli.app``); without click and rich, say which extra to install."""
+    try:
+        from .app import main as app_main
+    except ModuleNotFoundError as exc:
+        if exc.name not in {"click", "rich"}:
+            raise
+        import sys
 
+        print(f"toggl-api needs {exc.name!r}: pip install 'toggl-api[cli]'", file=sys.stderr)
+        raise SystemExit(2) from None
     app_main(argv)
