@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
 
@@ -83,6 +83,8 @@ class TogglAsyncEndpoint(Generic[T]):
     """
 
     BASE_ENDPOINT: ClassVar[str] = "https://api.track.toggl.com/api/v9/"
+    #: toggl-api-wrapper's default headers, kept for subclasses that pass ``headers=self.HEADERS``.
+    HEADERS: Final[httpx.Headers] = httpx.Headers({"content-type": "application/json"})
     API: ClassVar[Api] = Api.TRACK
     MODEL: type[T] | None = None
 
