@@ -534,6 +534,23 @@ def test_sqlite_cache_serves_a_tracker_endpoint(
     assert (tmp_path / "cache" / "cache.sqlite").exists()
 
 
+def test_sqlite_cache_takes_an_engine_keyword(tmp_path: Path) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'own.sqlite'}")
+    cache = SqliteCache(tmp_path / "cache", engine=engine)
+    endpoint = TagEndpoint(1, None, cache)
+    endpoint.save_cache([TogglTag(1, "a", None, 1), TogglTag(2, "b", None, 1)], RequestMethod.PUT)
+    assert [t.name for t in endpoint.load_cache()] == ["a", "b"]
+    assert "`SqliteCache.load()` and `query()` return lists" in MIGRATING.read_text()
+
+
+def test_distinct_query_drops_repeated_values(tmp_path: Path) -> None:
+    endpoint = TagEndpoint(1, None, JSONCache(tmp_path / "cache", max_length=100))
+    endpoint.save_cache([TogglTag(1, "same", None, 1), TogglTag(2, "same", None, 1)], RequestMethod.GET)
+    assert len(endpoint.query(TogglQuery("name", "same"), distinct=True)) == 1
+
+
 def test_one_json_cache_serves_two_endpoints_of_different_models(
     toggl_workspace_id: int, toggl_auth: httpx.BasicAuth, tmp_path: Path, client: httpx.Client
 ) -> None:
@@ -743,6 +760,21 @@ def test_from_kwargs_reads_an_api_payload() -> None:
         id=5, workspace_id=7, description="d", start="2026-01-01T10:00:00Z", stop=None, duration=-1, project_id=3
     )
     assert (tracker.workspace, tracker.project, tracker.running()) == (7, 3, True)
+
+
+def test_models_survive_pickling() -> None:
+    import pickle
+
+    tracker = TogglTracker(1, "x", None, 2, datetime(2026, 1, 1, tzinfo=UTC), tags=[TogglTag(3, "a", None, 2)])
+    assert pickle.loads(pickle.dumps(tracker)) == tracker
+
+
+def test_dataclass_helpers_are_replaced_by_attrs_and_the_guide_says_so() -> None:
+    import attrs
+
+    tracker = TogglTracker(1, "x", None, 2, datetime(2026, 1, 1, tzinfo=UTC))
+    assert attrs.evolve(tracker, name="y").name == "y"
+    assert "`attrs.evolve`" in MIGRATING.read_text()
 
 
 def test_as_dict_custom_tags_records_with_their_class() -> None:
