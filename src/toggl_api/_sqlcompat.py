@@ -1,7 +1,10 @@
 """SQLAlchemy pairs for the generated code: each async name has a sync twin that ``scripts/unasync.py`` maps.
 
 ``AsyncEngine``/``Engine``, ``AsyncSession``/``Session``, ``create_async_engine``/``create_engine``,
-``async_open_session``/``open_session``, ``async_create_all``/``create_all``, ``async_dispose``/``dispose``.
+``async_open_session``/``open_session``, ``async_create_all``/``create_all``, ``async_dispose``/``dispose``,
+``async_run_read``/``run_read``, ``async_run_write``/``run_write`` and ``async_run_dbapi``/``run_dbapi`` (run a
+plain function on one pooled connection; the async variants run it through ``run_sync``, so the same code serves
+both worlds).
 
 SQLAlchemy is an optional dependency, so nothing here imports it at module import time: every function imports
 it when called and raises an ``ImportError`` naming the extra to install when it is missing.
@@ -10,7 +13,8 @@ it when called and raises an ``ImportError`` naming the extra to install when it
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine, MetaData
@@ -26,6 +30,9 @@ __all__ = [
     "async_dispose",
     "async_open_session",
     "async_prepare_engine",
+    "async_run_dbapi",
+    "async_run_read",
+    "async_run_write",
     "create_all",
     "create_async_engine",
     "create_engine",
@@ -33,7 +40,12 @@ __all__ = [
     "open_session",
     "prepare_engine",
     "require_sqlalchemy",
+    "run_dbapi",
+    "run_read",
+    "run_write",
 ]
+
+R = TypeVar("R")
 
 #: SQLite waits this long (ms) for another connection's write lock before failing with "database is locked".
 BUSY_TIMEOUT_MS = 30_000
@@ -139,6 +151,46 @@ async def async_create_all(engine: AsyncEngine, metadata: MetaData) -> None:
     """Create the tables of ``metadata`` that do not exist yet."""
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
+
+
+def run_read(engine: Engine, func: Callable[..., R], *args: Any) -> R:
+    """``func(connection, *args)`` on one pooled connection, outside any explicit transaction."""
+    with engine.connect() as conn:
+        return func(conn, *args)
+
+
+async def async_run_read(engine: AsyncEngine, func: Callable[..., R], *args: Any) -> R:
+    """``func(connection, *args)`` on one pooled connection (a sync ``Connection``, through ``run_sync``)."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(func, *args)
+
+
+def run_dbapi(engine: Engine, func: Callable[..., R], *args: Any) -> R:
+    """``func(dbapi_connection, *args)`` on one pooled DBAPI connection (the cheapest checkout)."""
+    raw = engine.raw_connection()
+    try:
+        return func(raw.dbapi_connection, *args)
+    finally:
+        raw.close()
+
+
+async def async_run_dbapi(engine: AsyncEngine, func: Callable[..., R], *args: Any) -> R:
+    """``func(dbapi_connection, *args)`` on one pooled connection; the DBAPI adapter of the async driver is
+    usable there because the function runs through ``run_sync``."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(lambda sync: func(sync.connection.dbapi_connection, *args))
+
+
+def run_write(engine: Engine, func: Callable[..., R], *args: Any) -> R:
+    """``func(connection, *args)`` in one transaction, committed when ``func`` returns."""
+    with engine.begin() as conn:
+        return func(conn, *args)
+
+
+async def async_run_write(engine: AsyncEngine, func: Callable[..., R], *args: Any) -> R:
+    """``func(connection, *args)`` in one transaction (through ``run_sync``), committed when ``func`` returns."""
+    async with engine.begin() as conn:
+        return await conn.run_sync(func, *args)
 
 
 def dispose(engine: Engine) -> None:

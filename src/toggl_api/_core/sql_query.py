@@ -3,6 +3,11 @@
 Only portable constructs are produced (``=``, ``IN``, ranges, ``IS NULL``, ``EXISTS``), so the same queries run
 on SQLite and PostgreSQL. ``tags`` is answered from the ``tracker_tag`` association table: ints match tag ids,
 strings match tag names.
+
+Translation happens in two steps so the SQL cache can reuse compiled statements: ``plan_queries`` reduces the
+queries to a *shape* (the SQL structure: fields, operators, how many values each IN list has) and the list of
+values to bind, and ``where_clauses`` builds the clauses of a shape with one bound parameter per value
+(``q0``, ``q1``, ...). Queries of the same shape share one compiled statement whatever their values.
 """
 
 from __future__ import annotations
@@ -11,15 +16,24 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Table, and_, exists, false, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Date, Table, and_, bindparam, exists, false, or_, select
 
 from .models._base import TogglClass
 from .models.tables import TRACKER_TAGS, table_for
 from .query import Comparison, TogglQuery, validate_queries
 
-__all__ = ["compile_queries", "expiry_clause"]
+__all__ = ["Shape", "compile_queries", "expiry_clause", "plan_queries", "where_clauses"]
 
 _SEQUENCES = (list, tuple, set, frozenset)
+_OPERATORS = {
+    Comparison.LESS_THEN: "<",
+    Comparison.LESS_THEN_OR_EQUAL: "<=",
+    Comparison.GREATER_THEN: ">",
+    Comparison.GREATER_THEN_OR_EQUAL: ">=",
+}
+
+#: The SQL structure of a list of queries: one tuple per query (see ``plan_queries``); hashable.
+Shape = tuple[tuple[Any, ...], ...]
 
 
 def _scalar(value: Any) -> Any:
@@ -30,74 +44,48 @@ def _values(value: Any) -> list[Any]:
     return [_scalar(v) for v in value] if isinstance(value, _SEQUENCES) else [_scalar(value)]
 
 
-def _tags_clause(table: Table, query: TogglQuery[Any]) -> ColumnElement[bool]:
-    if query.comparison is not Comparison.EQUAL:
-        msg = "tags can only be queried with Comparison.EQUAL (a tag name or id, or a list of them)"
-        raise TypeError(msg)
-    wanted = _values(query.value)
-    ids = [v for v in wanted if isinstance(v, int) and not isinstance(v, bool)]
-    names = [v for v in wanted if isinstance(v, str)]
-    conditions: list[ColumnElement[bool]] = []
-    if ids:
-        conditions.append(TRACKER_TAGS.c.tag.in_(ids))
-    if names:
-        conditions.append(TRACKER_TAGS.c.name.in_(names))
-    if not conditions:
-        return false()
-    return exists(
-        select(TRACKER_TAGS.c.tracker).where(TRACKER_TAGS.c.tracker == table.c.id, or_(*conditions))
-    )
-
-
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return datetime.combine(day, time.min, tzinfo=timezone.utc), datetime.combine(day, time.max, tzinfo=timezone.utc)
 
 
-def _clause(table: Table, query: TogglQuery[Any]) -> ColumnElement[bool]:
+def _plan_one(table: Table, query: TogglQuery[Any], values: list[Any]) -> tuple[Any, ...]:
     if query.key == "tags":
-        return _tags_clause(table, query)
-    column = table.c[query.key]
-    is_date_column = isinstance(column.type, Date)
+        if query.comparison is not Comparison.EQUAL:
+            msg = "tags can only be queried with Comparison.EQUAL (a tag name or id, or a list of them)"
+            raise TypeError(msg)
+        wanted = _values(query.value)
+        ids = [v for v in wanted if isinstance(v, int) and not isinstance(v, bool)]
+        names = [v for v in wanted if isinstance(v, str)]
+        values += ids
+        values += names
+        return ("tags", len(ids), len(names))
+    is_date_column = isinstance(table.c[query.key].type, Date)
     if query.comparison is Comparison.EQUAL:
-        values = _values(query.value)
-        clauses: list[ColumnElement[bool]] = []
+        parts: list[tuple[str, ...]] = []
         plain: list[Any] = []
-        for value in values:
+        for value in _values(query.value):
             if value is None:
-                clauses.append(column.is_(None))
+                parts.append(("null",))
             elif type(value) is date and not is_date_column:
-                low, high = _day_bounds(value)  # a day against a datetime field: any time on that day
-                clauses.append(and_(column >= low, column <= high))
+                values.extend(_day_bounds(value))  # a day against a datetime field: any time on that day
+                parts.append(("day",))
             elif isinstance(value, datetime) and is_date_column:
                 plain.append(value.astimezone(timezone.utc).date())
             else:
                 plain.append(value)
-        if len(plain) == 1:
-            clauses.append(column == plain[0])
-        elif plain:
-            clauses.append(column.in_(plain))
-        if not clauses:
-            return false()
-        return clauses[0] if len(clauses) == 1 else or_(*clauses)
+        if plain:
+            values += plain
+            parts.append(("in", len(plain)))  # type: ignore[arg-type]
+        return ("eq", query.key, tuple(parts))
     value = _scalar(query.value)
     if isinstance(value, datetime) and is_date_column:
         value = value.astimezone(timezone.utc).date()
-    clause: ColumnElement[bool]
-    if query.comparison is Comparison.LESS_THEN:
-        clause = column < value
-    elif query.comparison is Comparison.LESS_THEN_OR_EQUAL:
-        clause = column <= value
-    elif query.comparison is Comparison.GREATER_THEN:
-        clause = column > value
-    elif query.comparison is Comparison.GREATER_THEN_OR_EQUAL:
-        clause = column >= value
-    else:  # pragma: no cover - the enum is closed
-        raise NotImplementedError(query.comparison)
-    return clause
+    values.append(value)
+    return ("cmp", query.key, _OPERATORS[query.comparison])
 
 
-def compile_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) -> list[ColumnElement[bool]]:
-    """WHERE clauses (to be AND-ed) for ``queries`` against ``model``'s table.
+def plan_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) -> tuple[Shape, list[Any]]:
+    """The shape of ``queries`` against ``model`` and the values to bind, in parameter order.
 
     Raises:
         ValueError: a key that is not a queryable field of ``model``.
@@ -105,7 +93,87 @@ def compile_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]])
     """
     validate_queries(model, queries)
     table = table_for(model)
-    return [_clause(table, q) for q in queries]
+    values: list[Any] = []
+    shape = tuple(_plan_one(table, q, values) for q in queries)
+    return shape, values
+
+
+class _Binds:
+    """Hands out the bound parameters of a shape in order: typed like their column, valued when values are known."""
+
+    def __init__(self, values: Sequence[Any] | None) -> None:
+        self.values = values
+        self.count = 0
+
+    def __call__(self, column: Any) -> BindParameter[Any]:
+        name = f"q{self.count}"
+        self.count += 1
+        if self.values is None:
+            return bindparam(name, type_=column.type)
+        return bindparam(name, self.values[self.count - 1], type_=column.type)
+
+
+def _build_one(table: Table, shape: tuple[Any, ...], bind: _Binds) -> ColumnElement[bool]:
+    kind = shape[0]
+    if kind == "tags":
+        conditions: list[ColumnElement[bool]] = []
+        if shape[1]:
+            conditions.append(TRACKER_TAGS.c.tag.in_([bind(TRACKER_TAGS.c.tag) for _ in range(shape[1])]))
+        if shape[2]:
+            conditions.append(TRACKER_TAGS.c.name.in_([bind(TRACKER_TAGS.c.name) for _ in range(shape[2])]))
+        if not conditions:
+            return false()
+        return exists(
+            select(TRACKER_TAGS.c.tracker).where(TRACKER_TAGS.c.tracker == table.c.id, or_(*conditions))
+        )
+    column = table.c[shape[1]]
+    if kind == "cmp":
+        operator, value = shape[2], bind(column)
+        clause: ColumnElement[bool]
+        if operator == "<":
+            clause = column < value
+        elif operator == "<=":
+            clause = column <= value
+        elif operator == ">":
+            clause = column > value
+        else:
+            clause = column >= value
+        return clause
+    clauses: list[ColumnElement[bool]] = []
+    for part in shape[2]:
+        if part[0] == "null":
+            clauses.append(column.is_(None))
+        elif part[0] == "day":
+            low, high = bind(column), bind(column)
+            clauses.append(and_(column >= low, column <= high))
+        elif part[1] == 1:
+            clauses.append(column == bind(column))
+        else:
+            clauses.append(column.in_([bind(column) for _ in range(part[1])]))
+    if not clauses:
+        return false()
+    return clauses[0] if len(clauses) == 1 else or_(*clauses)
+
+
+def where_clauses(
+    model: type[TogglClass], shape: Shape, values: Sequence[Any] | None = None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses (to be AND-ed) of a shape, with parameters ``q0``, ``q1``, ... (valued when ``values`` is
+    given)."""
+    table = table_for(model)
+    bind = _Binds(values)
+    return [_build_one(table, part, bind) for part in shape]
+
+
+def compile_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) -> list[ColumnElement[bool]]:
+    """WHERE clauses (to be AND-ed) for ``queries`` against ``model``'s table, values bound.
+
+    Raises:
+        ValueError: a key that is not a queryable field of ``model``.
+        TypeError: a comparison the field cannot support (e.g. ``tags`` with ``LESS_THEN``).
+    """
+    shape, values = plan_queries(model, queries)
+    return where_clauses(model, shape, values)
 
 
 def expiry_clause(model: type[TogglClass], now: datetime, expire_after: timedelta | None) -> ColumnElement[bool] | None:

@@ -1,18 +1,34 @@
 """``AsyncSqliteCache``: a cache in one SQL database (``cache.sqlite`` by default, or any SQLAlchemy engine).
 
-The attrs models are mapped imperatively onto the tables of ``toggl_api._core.models.tables`` (once per process).
-Every operation uses its own short-lived session and transaction; nothing stays open between calls except the
-engine's connection pool (``aclose()`` releases it). Writes are upserts by primary key that ignore expiry, so
-refreshing an expired entity never collides with the stale row; a batch is one transaction. Queries use only
-portable SQL (PostgreSQL works as well as SQLite). The schema is created on the first operation.
+The attrs models are mapped imperatively onto the tables of ``toggl_api._core.models.tables`` (once per process;
+``async_register_tables`` creates them on any engine). The cache itself works with SQLAlchemy Core, not ORM
+sessions: every operation runs on one pooled connection (reads outside a transaction, writes in one), nothing
+stays open between calls except the engine's pool (``aclose()`` releases it), and the schema is created on the
+first operation.
 
-SQLAlchemy is optional: constructing the cache without it raises an ``ImportError`` naming the extra.
+Speed matters because a lookup by id is the hot path of every cached endpoint:
+
+- SELECTs are built once per *shape* (model, query structure, expiry) and compiled once per cache; their values
+  travel as bound parameters. On SQLite, when nothing listens to statement execution (no ``echo``, no
+  ``sqlalchemy.engine`` INFO logging, no execute/cursor events), a compiled SELECT runs directly on the pooled
+  DBAPI connection with the dialect's own bind and result processors; otherwise it goes through
+  ``Connection.execute`` so logging and events see it. Both paths return the same rows.
+- Models are built from rows directly (like the ORM loader does: a new mapped instance, fields set from the
+  row, no converters to re-run on typed column values). A time entry's tags come from the same SELECT (an outer
+  join on ``tracker_tag``), so one statement answers ``find``, ``load`` and ``query``.
+- Writes are one transaction of executemany statements: on SQLite and PostgreSQL a native upsert by primary key
+  (``INSERT ... ON CONFLICT (id) DO UPDATE``); on other databases a select of the existing ids, a bulk insert
+  and a bulk update. Upserts ignore expiry, so refreshing an expired entity never collides with the stale row.
+
+Queries use only portable SQL (PostgreSQL works as well as SQLite). SQLAlchemy is optional: constructing the
+cache without it raises an ``ImportError`` naming the extra.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
@@ -21,20 +37,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..._concurrency import AsyncLock
 from ..._core.clock import Clock
 from ..._core.models import TogglClass, TogglTag, TogglTracker
-from ..._core.query import TogglQuery, distinct_keys, validate_queries
+from ..._core.query import TogglQuery, distinct_keys
 from ..._sqlcompat import (
     async_create_all,
     async_dispose,
-    async_open_session,
     async_prepare_engine,
+    async_run_dbapi,
+    async_run_read,
+    async_run_write,
     create_async_engine,
 )
 from .base import TogglAsyncCache
 
 if TYPE_CHECKING:
-    from sqlalchemy import MetaData, Table
+    from sqlalchemy import Connection, Dialect, MetaData, Select, Table
 
-    from ..._sqlcompat import AsyncEngine, AsyncSession
+    from ..._sqlcompat import AsyncEngine
     from ..endpoint import TogglAsyncCachedEndpoint
 
 __all__ = ["AsyncSqliteCache", "async_register_tables"]
@@ -44,6 +62,12 @@ T = TypeVar("T", bound=TogglClass)
 #: Ids per ``IN (...)`` list, well below every database's bound-parameter limit.
 _CHUNK = 500
 _WRITE_ATTEMPTS = 3
+#: Compiled SELECTs kept per cache (one per query shape); the dict starts over when full.
+_PLAN_LIMIT = 256
+#: Dialects with ``INSERT ... ON CONFLICT (id) DO UPDATE``; others take the portable select-then-write path.
+_NATIVE_UPSERT = frozenset({"sqlite", "postgresql"})
+#: SQLAlchemy logs statements here (``echo`` or logging configured by the user).
+_SQL_LOG = logging.getLogger("sqlalchemy.engine.Engine")
 
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
@@ -75,6 +99,211 @@ async def async_register_tables(engine: AsyncEngine) -> MetaData:
     metadata = map_models()
     await async_create_all(engine, metadata)
     return metadata
+
+
+# -- reading: compiled SELECTs and rows → models ---------------------------------------------------------------
+
+
+class _Plan:
+    """A SELECT compiled once for one dialect, with what converts its parameters and its rows."""
+
+    __slots__ = ("binds", "direct", "results", "sql", "statement")
+
+    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        self.statement = statement
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        order = compiled.positiontup or []
+        # Direct execution needs plain positional SQL; anything rendered at execution time goes through Core.
+        self.direct = dialect.name == "sqlite" and dialect.positional and "POSTCOMPILE" not in self.sql
+        self.binds = [
+            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order
+        ]
+        self.results = [
+            (index, processor)
+            for index, column in enumerate(statement.selected_columns)
+            if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+        ]
+
+
+def _observed(engine: Any) -> bool:
+    """Whether something watches statements on this engine (echo, SQL logging, execute/cursor events)."""
+    engine = getattr(engine, "sync_engine", engine)  # an async engine's events and echo live on its sync engine
+    events = engine.dispatch
+    return bool(
+        engine.echo
+        or _SQL_LOG.isEnabledFor(logging.INFO)
+        or events.before_cursor_execute
+        or events.after_cursor_execute
+        or events.before_execute
+        or events.after_execute
+    )
+
+
+def _fetch(conn: Connection, plan: _Plan, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+    """Every row of a compiled SELECT through ``Connection.execute`` (logging and events see it)."""
+    return conn.execute(plan.statement, params).all()
+
+
+def _fetch_direct(dbapi: Any, plan: _Plan, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+    """Every row of a compiled SELECT run on the DBAPI connection, converted by the column types exactly as
+    ``Connection.execute`` would."""
+    args = [params[name] if bind is None else bind(params[name]) for name, bind in plan.binds]
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(plan.sql, args)
+        rows: list[Any] = cursor.fetchall()
+    finally:
+        cursor.close()
+    if plan.results:
+        converters = plan.results
+        for n, raw in enumerate(rows):
+            row = list(raw)
+            for index, convert in converters:
+                row[index] = convert(row[index])
+            rows[n] = row
+    return rows
+
+
+class _Builder:
+    """Turns rows of a model's SELECT into models, the way the ORM loader does: a new mapped instance whose fields
+    are set from the already typed column values (the models' converters would only repeat that work)."""
+
+    def __init__(self, model: type[TogglClass], table: Table) -> None:
+        from sqlalchemy.orm.base import manager_of_class
+
+        self.new: Callable[[], Any] = manager_of_class(model).new_instance
+        self.new_tag: Callable[[], Any] = manager_of_class(TogglTag).new_instance
+        self.names = [column.name for column in table.columns]
+        self.tracker = issubclass(model, TogglTracker)
+
+    def models(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """Models of ``rows`` (ordered by id; a time entry's rows are one per tag, in tag order)."""
+        names, new, found = self.names, self.new, []
+        if not self.tracker:
+            for row in rows:
+                entry = new()
+                entry.__dict__.update(zip(names, row, strict=False))
+                found.append(entry)
+            return found
+        width, new_tag, last = len(names), self.new_tag, None
+        tags: list[Any] = []
+        for row in rows:
+            if row[0] != last:
+                last = row[0]
+                entry = new()
+                values = entry.__dict__
+                values.update(zip(names, row, strict=False))
+                tags = values["tags"] = []
+                found.append(entry)
+            if row[width] is not None:
+                tag = new_tag()
+                tag.__dict__.update(id=row[width], name=row[width + 1], timestamp=values["timestamp"], at=None,
+                                    server_deleted_at=None, extra={}, workspace=row[width + 2])
+                tags.append(tag)
+        return found
+
+
+
+
+# -- writing ---------------------------------------------------------------------------------------------------
+
+
+def _rows(table: Table, entries: Sequence[TogglClass]) -> list[dict[str, Any]]:
+    names = [column.name for column in table.columns]
+    rows = []
+    for entry in entries:
+        row = {name: getattr(entry, name) for name in names}
+        row["extra"] = dict(entry.extra)
+        rows.append(row)
+    return rows
+
+
+def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglClass], native: bool) -> None:
+    from sqlalchemy import bindparam, delete, insert, select, update
+
+    from ..._core.models.tables import TRACKER_TAGS as TT
+    from ..._core.models.tables import table_for
+
+    table = table_for(model)
+    latest = {e.id: e for e in entries}  # the last copy of an id wins
+    ids = list(latest)
+    rows = _rows(table, list(latest.values()))
+    if native and conn.dialect.name in _NATIVE_UPSERT:
+        conn.execute(_native_upsert(table, conn.dialect.name), rows)
+    else:
+        existing: set[int] = set()
+        for chunk in _chunks(ids):
+            existing.update(conn.scalars(select(table.c.id).where(table.c.id.in_(chunk))).all())
+        new_rows = [row for row in rows if row["id"] not in existing]
+        if new_rows:
+            conn.execute(insert(table), new_rows)
+        old_rows = [{**row, "_key": row["id"]} for row in rows if row["id"] in existing]
+        if old_rows:
+            columns = [c.name for c in table.columns if c.name != "id"]
+            stmt = update(table).where(table.c.id == bindparam("_key")).values({c: bindparam(c) for c in columns})
+            conn.execute(stmt, old_rows)
+    if issubclass(model, TogglTracker):
+        for chunk in _chunks(ids):
+            conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
+        tag_rows = [
+            {"tracker": e.id, "position": n, "tag": tag.id, "name": tag.name, "workspace": tag.workspace}
+            for e in latest.values()
+            for n, tag in enumerate(e.tags)  # type: ignore[attr-defined]
+        ]
+        if tag_rows:
+            conn.execute(insert(TT), tag_rows)
+
+
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _native_upsert(table: Table, dialect: str) -> Any:
+    key = (table.name, dialect)
+    stmt = _UPSERTS.get(key)
+    if stmt is None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        base: Any = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+        stmt = base.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={c.name: base.excluded[c.name] for c in table.columns if c.name != "id"},
+        )
+        _UPSERTS[key] = stmt
+    return stmt
+
+
+def _upsert_all(conn: Connection, by_model: dict[type[TogglClass], list[TogglClass]], native: bool) -> None:
+    for model, items in by_model.items():
+        _upsert(conn, model, items, native)
+
+
+def _delete_all(conn: Connection, by_model: dict[type[TogglClass], list[int]]) -> None:
+    from sqlalchemy import delete
+
+    from ..._core.models.tables import TRACKER_TAGS as TT
+    from ..._core.models.tables import table_for
+
+    for kind, ids in by_model.items():
+        table = table_for(kind)
+        for chunk in _chunks(ids):
+            if issubclass(kind, TogglTracker):
+                conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
+            conn.execute(delete(table).where(table.c.id.in_(chunk)))
+
+
+def _set_marker(conn: Connection, scope: str, when: datetime | None) -> None:
+    from sqlalchemy import delete, insert, select, update
+
+    from ..._core.models.tables import MARKERS
+
+    if when is None:
+        conn.execute(delete(MARKERS).where(MARKERS.c.scope == scope))
+        return
+    if conn.execute(select(MARKERS.c.scope).where(MARKERS.c.scope == scope)).first() is None:
+        conn.execute(insert(MARKERS).values(scope=scope, completed_at=when))
+    else:
+        conn.execute(update(MARKERS).where(MARKERS.c.scope == scope).values(completed_at=when))
 
 
 class AsyncSqliteCache(TogglAsyncCache[T]):
@@ -120,7 +349,9 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         self.metadata: MetaData = map_models()
         self._schema_ready = False
         self._schema_lock = AsyncLock()
-        self._statements: dict[tuple[type[TogglClass], bool], tuple[Any, Any]] = {}
+        self._plans: dict[tuple[Any, ...], tuple[_Plan, _Builder | None]] = {}
+        #: Whether writes may use the database's native upsert (the portable path is used otherwise).
+        self._native_upsert = True
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.database.url!r}, expire_after={self._expire_after!r})"
@@ -150,89 +381,65 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
                     self._schema_ready = True
         return self.database
 
-    def _table(self, model: type[TogglClass]) -> Table:
-        from ..._core.models.tables import table_for
+    def _cutoff(self, params: dict[str, Any], include_expired: bool = False) -> bool:
+        """Add the expiry cut-off to ``params``; False when nothing is filtered by age."""
+        if include_expired or self._expire_after is None:
+            return False
+        params["cutoff"] = self.now() - self._expire_after
+        return True
 
-        return table_for(model)
+    def _plan(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass] | None
+              ) -> tuple[_Plan, _Builder | None]:
+        found = self._plans.get(key)
+        if found is None:
+            from ..._core.models.tables import table_for
 
-    def _fresh_clauses(self, model: type[TogglClass]) -> list[Any]:
-        from ..._core.sql_query import expiry_clause
-
-        clause = expiry_clause(model, self.now(), self._expire_after)
-        return [] if clause is None else [clause]
-
-    async def _select(self, session: AsyncSession, model: type[T], clauses: Sequence[Any]) -> list[T]:
-        from sqlalchemy import select
-
-        table = self._table(model)
-        stmt = select(model).where(*clauses).order_by(table.c.id)
-        found: list[T] = list((await session.scalars(stmt)).all())
-        if found and issubclass(model, TogglTracker):
-            await self._attach_tags(session, found, select(table.c.id).where(*clauses))
+            if len(self._plans) >= _PLAN_LIMIT:
+                self._plans.clear()
+            builder = None if model is None else _Builder(model, table_for(model))
+            found = (_Plan(build(), self.database.dialect), builder)
+            self._plans[key] = found
         return found
 
-    async def _attach_tags(self, session: AsyncSession, trackers: Sequence[TogglClass], ids: Any) -> None:
-        from sqlalchemy import select
-
-        from ..._core.models.tables import TRACKER_TAGS as TT
-
-        rows = (
-            await session.execute(
-                select(TT.c.tracker, TT.c.tag, TT.c.name, TT.c.workspace)
-                .where(TT.c.tracker.in_(ids))
-                .order_by(TT.c.tracker, TT.c.position)
-            )
-        ).all()
-        by_tracker: dict[int, list[tuple[int, str, int]]] = {}
-        for tracker_id, tag_id, name, workspace in rows:
-            by_tracker.setdefault(tracker_id, []).append((tag_id, name, workspace))
-        for tracker in trackers:
-            stamp = tracker.timestamp
-            tracker.__dict__["tags"] = [
-                TogglTag(tag_id, name, stamp, workspace=workspace)
-                for tag_id, name, workspace in by_tracker.get(tracker.id, ())
-            ]
-
     @staticmethod
-    def _row(table: Table, entry: TogglClass) -> dict[str, Any]:
-        row = {column.name: getattr(entry, column.name) for column in table.columns}
-        row["extra"] = dict(entry.extra)
-        return row
+    def _entity_select(model: type[TogglClass], where: Sequence[Any], fresh: bool) -> Select[Any]:
+        """SELECT of ``model``'s columns (and for time entries their tags, outer-joined in tag order)."""
+        from sqlalchemy import bindparam, select
 
-    async def _upsert(self, session: AsyncSession, model: type[TogglClass], entries: Sequence[TogglClass]) -> None:
-        from sqlalchemy import bindparam, delete, insert, select, update
+        from ..._core.models.tables import TRACKER_TAGS, table_for
 
-        from ..._core.models.tables import TRACKER_TAGS as TT
+        table = table_for(model)
+        clauses = list(where)
+        if fresh:
+            clauses.append(table.c.timestamp > bindparam("cutoff", type_=table.c.timestamp.type))
+        if not issubclass(model, TogglTracker):
+            return select(*table.columns).where(*clauses).order_by(table.c.id)
+        # An alias, so a ``tags`` query's EXISTS on tracker_tag does not correlate to the joined rows.
+        tags = TRACKER_TAGS.alias("tag_of")
+        return (
+            select(*table.columns, tags.c.tag, tags.c.name.label("tag_name"), tags.c.workspace.label("tag_ws"))
+            .select_from(table.outerjoin(tags, tags.c.tracker == table.c.id))
+            .where(*clauses)
+            .order_by(table.c.id, tags.c.position)
+        )
 
-        table = self._table(model)
-        latest = {e.id: e for e in entries}  # the last copy of an id wins
-        ids = list(latest)
-        existing: set[int] = set()
-        for chunk in _chunks(ids):
-            existing.update((await session.scalars(select(table.c.id).where(table.c.id.in_(chunk)))).all())
-        new_rows = [self._row(table, e) for i, e in latest.items() if i not in existing]
-        if new_rows:
-            await session.execute(insert(table), new_rows)
-        old_rows = []
-        for ident in ids:
-            if ident in existing:
-                row = self._row(table, latest[ident])
-                row["_key"] = row.pop("id")
-                old_rows.append(row)
-        if old_rows:
-            columns = [c.name for c in table.columns if c.name != "id"]
-            stmt = update(table).where(table.c.id == bindparam("_key")).values({c: bindparam(c) for c in columns})
-            await session.execute(stmt, old_rows)
-        if issubclass(model, TogglTracker):
-            for chunk in _chunks(ids):
-                await session.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
-            tag_rows = [
-                {"tracker": e.id, "position": n, "tag": tag.id, "name": tag.name, "workspace": tag.workspace}
-                for e in latest.values()
-                for n, tag in enumerate(e.tags)  # type: ignore[attr-defined]
-            ]
-            if tag_rows:
-                await session.execute(insert(TT), tag_rows)
+    async def _rows(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass] | None,
+                    params: dict[str, Any]) -> tuple[Sequence[Sequence[Any]], _Builder | None]:
+        engine = await self._ready()
+        plan, builder = self._plan(key, build, model)
+        if plan.direct and not _observed(engine):
+            return await async_run_dbapi(engine, _fetch_direct, plan, params), builder
+        return await async_run_read(engine, _fetch, plan, params), builder
+
+    async def _models(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass],
+                      params: dict[str, Any]) -> list[Any]:
+        rows, builder = await self._rows(key, build, model, params)
+        return builder.models(rows) if builder is not None else []
+
+    async def _values(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], params: dict[str, Any]
+                      ) -> Sequence[Sequence[Any]]:
+        rows, _ = await self._rows(key, build, None, params)
+        return rows
 
     # -- the contract ---------------------------------------------------------------------------------------
 
@@ -241,10 +448,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
     async def load(self, model: type[T] | None = None) -> list[T]:
         """Every fresh entry of ``model``, ordered by id."""
-        target = self._model(model)
-        engine = await self._ready()
-        async with async_open_session(engine) as session:
-            return await self._select(session, target, self._fresh_clauses(target))
+        return await self.query(model=model)
 
     async def find(
         self, entry: T | int | dict[str, Any], model: type[T] | None = None, *, include_expired: bool = False
@@ -253,44 +457,19 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         if model is None and isinstance(entry, TogglClass):
             model = type(entry)
         target = self._model(model)
-        ident = _entry_id(entry)
-        engine = await self._ready()
-        fresh = not include_expired and self._expire_after is not None
-        stmt, tags_stmt = self._find_statements(target, fresh=fresh)
-        params: dict[str, Any] = {"ident": ident}
-        if fresh:
-            params["cutoff"] = self.now() - self._expire_after  # type: ignore[operator]
-        async with async_open_session(engine) as session:
-            found = (await session.scalars(stmt, params)).first()
-            if found is not None and tags_stmt is not None:
-                rows = (await session.execute(tags_stmt, {"ident": ident})).all()
-                found.__dict__["tags"] = [TogglTag(i, n, found.timestamp, workspace=w) for i, n, w in rows]
-        return found
+        params: dict[str, Any] = {"ident": _entry_id(entry)}
+        fresh = self._cutoff(params, include_expired)
 
-    def _find_statements(self, model: type[TogglClass], *, fresh: bool) -> tuple[Any, Any]:
-        # Built once per model: a lookup by id is the hot path, and building statements costs more than running
-        # them.
-        key = (model, fresh)
-        cached = self._statements.get(key)
-        if cached is None:
-            from sqlalchemy import bindparam, select
+        def build() -> Select[Any]:
+            from sqlalchemy import bindparam
 
-            from ..._core.models.tables import TRACKER_TAGS as TT
+            from ..._core.models.tables import table_for
 
-            table = self._table(model)
-            clauses = [table.c.id == bindparam("ident")]
-            if fresh:
-                clauses.append(table.c.timestamp > bindparam("cutoff", type_=table.c.timestamp.type))
-            tags = None
-            if issubclass(model, TogglTracker):
-                tags = (
-                    select(TT.c.tag, TT.c.name, TT.c.workspace)
-                    .where(TT.c.tracker == bindparam("ident"))
-                    .order_by(TT.c.position)
-                )
-            cached = (select(model).where(*clauses), tags)
-            self._statements[key] = cached
-        return cached
+            table = table_for(target)
+            return self._entity_select(target, [table.c.id == bindparam("ident", type_=table.c.id.type)], fresh)
+
+        found = await self._models(("find", target, fresh), build, target, params)
+        return found[0] if found else None
 
     async def add(self, *entries: T) -> None:
         """Insert or replace entries by primary key (expired rows included), all in one transaction."""
@@ -307,9 +486,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         engine = await self._ready()
         for attempt in range(_WRITE_ATTEMPTS):
             try:
-                async with async_open_session(engine) as session, session.begin():
-                    for model, items in by_model.items():
-                        await self._upsert(session, model, items)
+                await async_run_write(engine, _upsert_all, by_model, self._native_upsert)
                 return
             except (IntegrityError, OperationalError):
                 # Another process inserted one of these ids (or held the write lock) between our read and write:
@@ -323,10 +500,6 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
     async def delete(self, *entries: T | int, model: type[T] | None = None) -> None:
         """Delete entries (models, or ids of ``model``), expired or not, in one transaction."""
-        from sqlalchemy import delete
-
-        from ..._core.models.tables import TRACKER_TAGS as TT
-
         by_model: dict[type[TogglClass], list[int]] = {}
         for entry in entries:
             owner: type[TogglClass] = type(entry) if isinstance(entry, TogglClass) else self._model(model)
@@ -334,13 +507,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         if not by_model:
             return
         engine = await self._ready()
-        async with async_open_session(engine) as session, session.begin():
-            for kind, ids in by_model.items():
-                table = self._table(kind)
-                for chunk in _chunks(ids):
-                    if issubclass(kind, TogglTracker):
-                        await session.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
-                    await session.execute(delete(table).where(table.c.id.in_(chunk)))
+        await async_run_write(engine, _delete_all, by_model)
 
     async def query(self, *query: TogglQuery[Any], distinct: bool = False, model: type[T] | None = None) -> list[T]:
         """Fresh entries matching every query, ordered by id; ``distinct`` keeps the lowest id per combination
@@ -349,60 +516,67 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         Raises:
             ValueError: a query key that is not a field of the model.
         """
-        from sqlalchemy import func, select
-
-        from ..._core.sql_query import compile_queries
+        from ..._core.sql_query import plan_queries
 
         target = self._model(model)
-        validate_queries(target, query)
-        clauses = compile_queries(target, query) + self._fresh_clauses(target)
-        keys = distinct_keys(query) if distinct else []
-        if keys:
-            table = self._table(target)
+        shape, values = plan_queries(target, query)
+        params: dict[str, Any] = {f"q{n}": value for n, value in enumerate(values)}
+        fresh = self._cutoff(params)
+        keys = tuple(distinct_keys(query)) if distinct else ()
+
+        def build() -> Select[Any]:
+            from sqlalchemy import bindparam, func, select
+
+            from ..._core.models.tables import table_for
+            from ..._core.sql_query import where_clauses
+
+            clauses = where_clauses(target, shape)
+            if not keys:
+                return self._entity_select(target, clauses, fresh)
+            table = table_for(target)
+            if fresh:
+                clauses.append(table.c.timestamp > bindparam("cutoff", type_=table.c.timestamp.type))
             first = select(func.min(table.c.id)).where(*clauses).group_by(*(table.c[k] for k in keys))
-            clauses = [table.c.id.in_(first)]
-        engine = await self._ready()
-        async with async_open_session(engine) as session:
-            return await self._select(session, target, clauses)
+            return self._entity_select(target, [table.c.id.in_(first.correlate(None).scalar_subquery())], False)
+
+        return await self._models(("query", target, shape, fresh, keys), build, target, params)
 
     async def mark_complete(self, scope: str, when: datetime | None) -> None:
         """Record when the list ``scope`` was fetched completely (``None`` forgets it)."""
-        from sqlalchemy import delete, insert, select, update
-
-        from ..._core.models.tables import MARKERS
-
         engine = await self._ready()
-        async with async_open_session(engine) as session, session.begin():
-            if when is None:
-                await session.execute(delete(MARKERS).where(MARKERS.c.scope == scope))
-                return
-            found = (await session.execute(select(MARKERS.c.scope).where(MARKERS.c.scope == scope))).first()
-            if found is None:
-                await session.execute(insert(MARKERS).values(scope=scope, completed_at=when))
-            else:
-                await session.execute(update(MARKERS).where(MARKERS.c.scope == scope).values(completed_at=when))
+        await async_run_write(engine, _set_marker, scope, when)
 
     async def completed_at(self, scope: str) -> datetime | None:
         """When the list ``scope`` was last fetched completely, if ever."""
-        from sqlalchemy import select
 
-        from ..._core.models.tables import MARKERS
+        def build() -> Select[Any]:
+            from sqlalchemy import bindparam, select
 
-        engine = await self._ready()
-        async with async_open_session(engine) as session:
-            value: datetime | None = (
-                await session.execute(select(MARKERS.c.completed_at).where(MARKERS.c.scope == scope))
-            ).scalar_one_or_none()
+            from ..._core.models.tables import MARKERS
+
+            scope_column = MARKERS.c.scope
+            return select(MARKERS.c.completed_at).where(scope_column == bindparam("scope", type_=scope_column.type))
+
+        rows = await self._values(("marker",), build, {"scope": scope})
+        value: datetime | None = rows[0][0] if rows else None
         return value
 
     async def entry_count(self, model: type[T] | None = None) -> int:
         """How many fresh entries of ``model`` the database holds (also stored in ``stats.entries``)."""
-        from sqlalchemy import func, select
-
         target = self._model(model)
-        engine = await self._ready()
-        stmt = select(func.count()).select_from(self._table(target)).where(*self._fresh_clauses(target))
-        async with async_open_session(engine) as session:
-            count = int((await session.execute(stmt)).scalar_one())
+        params: dict[str, Any] = {}
+        fresh = self._cutoff(params)
+
+        def build() -> Select[Any]:
+            from sqlalchemy import bindparam, func, select
+
+            from ..._core.models.tables import table_for
+
+            table = table_for(target)
+            clauses = [table.c.timestamp > bindparam("cutoff", type_=table.c.timestamp.type)] if fresh else []
+            return select(func.count()).select_from(table).where(*clauses)
+
+        rows = await self._values(("count", target, fresh), build, params)
+        count = int(rows[0][0])
         self.stats.entries = count
         return count

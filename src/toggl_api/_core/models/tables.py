@@ -67,6 +67,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         # SQLite has no time zone type: store UTC wall time so text comparisons order correctly.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite hands back the text we stored (UTC wall time): one parse instead of the two layers of the
+        # generic path (the dialect's DATETIME parser, then ``process_result_value``), on the hottest read path.
+        parse, utc = datetime.fromisoformat, timezone.utc
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            parsed = parse(value) if isinstance(value, str) else value
+            return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else parsed.astimezone(utc)
+
+        return process
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
