@@ -1,8 +1,23 @@
-"""Distribution metadata for ``toggl_api``."""
+"""Distribution metadata for ``toggl_api`` (toggl-api-wrapper's ``__about__`` names, with this project's values)."""
 
 __title__ = "toggl-api"
 __version__ = "3.0.0"
 __description__ = "Typed Python SDK for the Toggl Track API with offline caches and an emulator."
+__author__ = "toggl_api contributors"
+__author_email__ = ""
+__keywords__ = ["toggl", "toggl-track", "time-tracking", "api", "sdk"]
+__status__ = "4 - Beta"
 __license__ = "MIT"
+__readme__ = "README.md"
 
-__all__ = ["__description__", "__license__", "__title__", "__version__"]
+__all__ = [
+    "__author__",
+    "__author_email__",
+    "__description__",
+    "__keywords__",
+    "__license__",
+    "__readme__",
+    "__status__",
+    "__title__",
+    "__version__",
+]
