@@ -5,7 +5,7 @@ upserts over expired rows, and a schema that is ready whenever the first operati
 from __future__ import annotations
 
 import stat
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,8 @@ from toggl_api._core.models import TogglProject, TogglTag, TogglTracker
 from toggl_api._sqlcompat import create_engine
 from toggl_api._sync_surface import SqliteCache, register_tables
 from toggl_api.testing import FakeClock
+
+DAY = datetime(2026, 11, 20, tzinfo=timezone.utc)
 
 
 def test_register_tables_creates_every_table_in_one_metadata(cache_dir: Path) -> None:
@@ -180,3 +182,74 @@ def test_a_stale_entry_older_than_expiry_is_counted_out(cache_dir: Path, fake_cl
         assert cache.entry_count(TogglTag) == 0
     finally:
         cache.close()
+
+
+def test_a_tag_query_returns_every_tag_of_the_matching_entries(cache_dir: Path, fake_clock: FakeClock) -> None:
+    from toggl_api.meta.cache import TogglQuery
+
+    cache: SqliteCache[TogglTracker] = SqliteCache(cache_dir, clock=fake_clock)
+    work, home = TogglTag(5, "work", workspace=1), TogglTag(6, "home", workspace=1)
+    try:
+        cache.add(TogglTracker(1, "x", fake_clock.now(), workspace=1, tags=[work, home]),
+                        TogglTracker(2, "y", fake_clock.now(), workspace=1, tags=[home]))
+        found = cache.query(TogglQuery("tags", "work"), model=TogglTracker)
+    finally:
+        cache.close()
+    assert [(t.id, [tag.name for tag in t.tags]) for t in found] == [(1, ["work", "home"])]
+
+
+def test_reads_watched_by_sql_events_go_through_them_and_return_the_same_models(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    from sqlalchemy import event
+
+    from toggl_api.meta.cache import Comparison, TogglQuery
+
+    cache: SqliteCache[TogglTracker] = SqliteCache(cache_dir, expire_after=3600, clock=fake_clock)
+    work = TogglTag(5, "work", workspace=1)
+    query = (TogglQuery("project", [1, 2]), TogglQuery("id", 3, Comparison.LESS_THEN_OR_EQUAL))
+    try:
+        cache.add(*(TogglTracker(i, f"e{i}", fake_clock.now(), workspace=1, project=i % 3,
+                                       tags=[work] if i % 2 else []) for i in range(6)))
+        direct = (cache.find(1, TogglTracker), cache.query(*query, model=TogglTracker),
+                  cache.load(TogglTracker), cache.entry_count(TogglTracker))
+        statements: list[str] = []
+        event.listen(cache.database.sync_engine if hasattr(cache.database, "sync_engine") else cache.database,
+                     "before_cursor_execute", lambda *args: statements.append(args[2]))
+        watched = (cache.find(1, TogglTracker), cache.query(*query, model=TogglTracker),
+                   cache.load(TogglTracker), cache.entry_count(TogglTracker))
+    finally:
+        cache.close()
+    assert watched == direct
+    assert [[t.name for t in e.tags] for e in watched[2]] == [[t.name for t in e.tags] for e in direct[2]]
+    assert sum(s.lstrip().upper().startswith("SELECT") for s in statements) == 4
+
+
+def test_the_portable_upsert_replaces_rows_and_tags_like_the_native_one(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    cache: SqliteCache[TogglTracker] = SqliteCache(cache_dir, clock=fake_clock)
+    cache._native_upsert = False  # the path taken on databases without ON CONFLICT
+    try:
+        cache.add(TogglTracker(1, "old", fake_clock.now(), workspace=1, tags=[TogglTag(5, "a", workspace=1)]))
+        cache.add(TogglTracker(1, "new", fake_clock.now(), workspace=1, tags=[TogglTag(6, "b", workspace=1)]),
+                        TogglTracker(2, "other", fake_clock.now(), workspace=1))
+        found = cache.load(TogglTracker)
+    finally:
+        cache.close()
+    assert [(t.id, t.name, [tag.name for tag in t.tags]) for t in found] == [(1, "new", ["b"]), (2, "other", [])]
+
+
+def test_query_statements_use_no_sqlite_only_sql(cache_dir: Path, fake_clock: FakeClock) -> None:
+    from sqlalchemy.dialects import postgresql
+
+    from toggl_api._core.sql_query import plan_queries, where_clauses
+    from toggl_api.meta.cache import Comparison, TogglQuery
+
+    queries = (TogglQuery("start", DAY, Comparison.GREATER_THEN_OR_EQUAL), TogglQuery("project", [1, 2]),
+               TogglQuery("tags", ["work", 5]), TogglQuery("stop", None))
+    shape, values = plan_queries(TogglTracker, queries)
+    select = SqliteCache._entity_select(TogglTracker, where_clauses(TogglTracker, shape), True)
+    sql = str(select.compile(dialect=postgresql.dialect()))
+    assert "tracker_tag AS tag_of" in sql
+    assert sql.count("%(q") == len(values)

@@ -140,3 +140,43 @@ def test_the_index_intersects_both_bounds_of_a_range() -> None:
         TogglQuery("start", base + timedelta(hours=5), Comparison.LESS_THEN),
     ])
     assert sorted(found or []) == [3, 4]
+
+
+def test_the_compiled_matcher_agrees_with_match_on_every_kind_of_query() -> None:
+    from toggl_api._core.query import compile_match, compile_matcher
+
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    work, home = TogglTag(5, "work", workspace=1), TogglTag(6, "home", workspace=1)
+    project = TogglProject(2, "p", workspace=1)
+    models = [
+        entry(i, base + timedelta(hours=7 * i), project=[None, 1, 2][i % 3], tags=[[], [work], [work, home]][i % 3])
+        for i in range(12)
+    ]
+    cases = [
+        TogglQuery("project", 2), TogglQuery("project", [1, None]), TogglQuery("project", None),
+        TogglQuery("project", project), TogglQuery("project", [project, 1]),
+        TogglQuery("project", 1, Comparison.GREATER_THEN), TogglQuery("project", 1, Comparison.LESS_THEN_OR_EQUAL),
+        TogglQuery("tags", "work"), TogglQuery("tags", [6, "nothing"]), TogglQuery("tags", work),
+        TogglQuery("start", date(2026, 1, 2)), TogglQuery("start", [date(2026, 1, 2), base]),
+        TogglQuery("start", base + timedelta(hours=14)),
+        TogglQuery("start", date(2026, 1, 2), Comparison.LESS_THEN),
+        TogglQuery("start", date(2026, 1, 2), Comparison.GREATER_THEN_OR_EQUAL),
+        TogglQuery("start", base + timedelta(hours=30), Comparison.GREATER_THEN),
+        TogglQuery("start", base + timedelta(hours=30), Comparison.LESS_THEN),
+        TogglQuery("name", "x"), TogglQuery("name", ["y", "x"]),
+    ]
+    for query in cases:
+        assert [compile_match(query)(m) for m in models] == [match(m, query) for m in models], query
+    both = [cases[1], cases[7]]
+    assert [compile_matcher(both)(m) for m in models] == [all(match(m, q) for q in both) for m in models]
+
+
+def test_the_compiled_matcher_explains_an_impossible_comparison_like_match() -> None:
+    from toggl_api._core.query import compile_match
+
+    model = entry(1, datetime(2026, 1, 1, tzinfo=UTC))
+    query = TogglQuery("start", 5, Comparison.LESS_THEN)
+    with pytest.raises(TypeError, match="cannot compare start"):
+        match(model, query)
+    with pytest.raises(TypeError, match="cannot compare start"):
+        compile_match(query)(model)

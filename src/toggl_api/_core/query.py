@@ -12,7 +12,8 @@ these rules:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Generic, TypeVar
@@ -25,6 +26,8 @@ __all__ = [
     "Comparison",
     "FieldIndex",
     "TogglQuery",
+    "compile_match",
+    "compile_matcher",
     "build_index",
     "distinct",
     "distinct_keys",
@@ -145,6 +148,78 @@ def match(model: TogglClass, query: TogglQuery[Any]) -> bool:
         msg = f"cannot compare {query.key}={lhs!r} with {rhs!r}"
         raise TypeError(msg) from exc
     raise NotImplementedError(query.comparison)  # pragma: no cover - the enum is closed
+
+
+_OPERATORS: dict[Comparison, Callable[[Any, Any], Any]] = {
+    Comparison.LESS_THEN: operator.lt,
+    Comparison.LESS_THEN_OR_EQUAL: operator.le,
+    Comparison.GREATER_THEN: operator.gt,
+    Comparison.GREATER_THEN_OR_EQUAL: operator.ge,
+}
+
+
+def _is_temporal(value: Any) -> bool:
+    return isinstance(value, date)  # dates and datetimes: compared with ``_comparable``'s widening rules
+
+
+def compile_match(query: TogglQuery[Any]) -> Callable[[TogglClass], bool]:
+    """A predicate equivalent to ``match(model, query)``, with the work that depends only on the query done once
+    (for filtering many models with one query)."""
+    key, right = query.key, query.value
+    if query.comparison is not Comparison.EQUAL:
+        compare = _OPERATORS[query.comparison]
+        if isinstance(right, TogglClass) or type(right) is date:
+            return lambda model: match(model, query)  # ids and day widening: the general rule
+
+        def ranged(model: TogglClass) -> bool:
+            left = getattr(model, key)
+            if left is None:
+                return False
+            if isinstance(left, TogglClass) or type(left) is date:
+                return match(model, query)
+            try:
+                return bool(compare(left, right))
+            except TypeError:
+                return match(model, query)  # raises the explained error
+
+        return ranged
+    wanted = [_scalar(w) for w in (right if isinstance(right, (list, tuple, set, frozenset)) else [right])]
+    try:
+        wanted_set = frozenset(wanted)
+    except TypeError:  # unhashable values: the general rule
+        return lambda model: match(model, query)
+    if any(_is_temporal(w) for w in wanted):
+        return lambda model: match(model, query)
+
+    def equal(model: TogglClass) -> bool:
+        left = getattr(model, key)
+        if isinstance(left, list):
+            have = {_scalar(v) for v in left} | {v.name for v in left if isinstance(v, TogglClass)}
+            return not have.isdisjoint(wanted_set)
+        if isinstance(left, TogglClass):
+            left = left.id
+        try:
+            return left in wanted_set
+        except TypeError:  # an unhashable field value
+            return any(left == w for w in wanted)
+
+    return equal
+
+
+def compile_matcher(queries: Sequence[TogglQuery[Any]]) -> Callable[[TogglClass], bool]:
+    """A predicate equivalent to ``matches_all(model, queries)`` (see ``compile_match``)."""
+    predicates = [compile_match(q) for q in queries]
+    if len(predicates) == 1:
+        return predicates[0]
+
+    def every(model: TogglClass) -> bool:
+        # A plain loop: ``all()`` over a generator costs a generator object per model on the query hot path.
+        for predicate in predicates:  # noqa: SIM110
+            if not predicate(model):
+                return False
+        return True
+
+    return every
 
 
 def matches_all(model: TogglClass, queries: Sequence[TogglQuery[Any]]) -> bool:

@@ -35,7 +35,7 @@ from ..__about__ import __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import CorruptCacheError
 from .._core.models import TogglClass, from_record, to_record
-from .._core.query import FieldIndex, TogglQuery, build_index, matches_all
+from .._core.query import FieldIndex, TogglQuery, build_index, compile_matcher
 
 __all__ = ["FORMAT", "CustomDecoder", "CustomEncoder", "JSONSession", "MarkerStore", "atomic_write"]
 
@@ -132,6 +132,7 @@ class _SyncedFile:
 
     def __init__(self, *, clock: Clock | None = None, strict: bool = False) -> None:
         self.path: Path | None = None
+        self._fspath = ""
         self.clock: Clock = clock or SYSTEM_CLOCK
         self.strict = strict
         self.problems: list[CorruptCacheError] = []
@@ -149,6 +150,7 @@ class _SyncedFile:
             new = Path(path)
             if new != self.path:
                 self.path = new
+                self._fspath = os.fspath(new)
                 self._loaded = False
                 self._key = None
         if self.path is None:
@@ -176,8 +178,12 @@ class _SyncedFile:
 
     def refresh(self, path: Path | str | None = None) -> bool:
         """Re-read the file if another writer changed it (one ``stat`` when it did not). True if re-read."""
-        target = self._require_path(path)
-        key = _stat(target)
+        target = self._require_path(path) if path is not None or self.path is None else self.path
+        try:  # inlined ``_stat``: this runs on every cache operation
+            st = os.stat(self._fspath)
+            key: StatKey | None = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except FileNotFoundError:
+            key = None
         if self._loaded and key == self._key:
             return False
         self._reload(target)
@@ -453,12 +459,13 @@ class JSONSession(_SyncedFile, Generic[T]):
             if found is not None and (ids is None or len(found) < len(ids)):
                 ids = found
         ordered = sorted(set(ids)) if ids is not None else self._ids()
+        matches = compile_matcher(queries) if queries else None
         result: list[T] = []
         for ident in ordered:
             model = self._decoded(ident)
             if model is None or (keep is not None and not keep(model)):
                 continue
-            if queries and not matches_all(model, queries):
+            if matches is not None and not matches(model):
                 continue
             result.append(model)
         return result

@@ -213,10 +213,52 @@ def _rows(table: Table, entries: Sequence[TogglClass]) -> list[dict[str, Any]]:
     names = [column.name for column in table.columns]
     rows = []
     for entry in entries:
-        row = {name: getattr(entry, name) for name in names}
-        row["extra"] = dict(entry.extra)
+        values = entry.__dict__  # the fields themselves, without the mapped attributes' descriptor per read
+        try:
+            row = {name: values[name] for name in names}
+        except KeyError:  # a field not loaded into the instance (e.g. expired by a user's own ORM session)
+            row = {name: getattr(entry, name) for name in names}
+        row["extra"] = dict(row["extra"])
         rows.append(row)
     return rows
+
+
+_WRITES: dict[tuple[Any, str], tuple[str, list[tuple[str, Any]]]] = {}
+
+
+def _execute_many(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    """``conn.execute(stmt, rows)``; on SQLite with nobody watching statements, the statement compiled once runs
+    as one ``executemany`` on the DBAPI connection (inside the same transaction) with the types' bind
+    processors, skipping the per-row parameter handling of the Core path."""
+    dialect = conn.dialect
+    if dialect.name != "sqlite" or not dialect.positional or _observed(conn.engine):
+        conn.execute(stmt, rows)
+        return
+    key = (stmt, dialect.name)
+    compiled_write = _WRITES.get(key)
+    if compiled_write is None:
+        compiled = stmt.compile(dialect=dialect)
+        binds = [(n, compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect))
+                 for n in compiled.positiontup or []]
+        compiled_write = _WRITES[key] = (str(compiled), binds)
+    sql, binds = compiled_write
+    args = [[row[name] if bind is None else bind(row[name]) for name, bind in binds] for row in rows]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, args)
+    finally:
+        cursor.close()
+
+
+def _tag_insert() -> Any:
+    from sqlalchemy import insert
+
+    from ..._core.models.tables import TRACKER_TAGS
+
+    stmt = _UPSERTS.get(("tracker_tag", "insert"))
+    if stmt is None:
+        stmt = _UPSERTS[("tracker_tag", "insert")] = insert(TRACKER_TAGS)
+    return stmt
 
 
 def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglClass], native: bool) -> None:
@@ -230,7 +272,7 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
     ids = list(latest)
     rows = _rows(table, list(latest.values()))
     if native and conn.dialect.name in _NATIVE_UPSERT:
-        conn.execute(_native_upsert(table, conn.dialect.name), rows)
+        _execute_many(conn, _native_upsert(table, conn.dialect.name), rows)
     else:
         existing: set[int] = set()
         for chunk in _chunks(ids):
@@ -252,7 +294,7 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
             for n, tag in enumerate(e.tags)  # type: ignore[attr-defined]
         ]
         if tag_rows:
-            conn.execute(insert(TT), tag_rows)
+            _execute_many(conn, _tag_insert(), tag_rows)
 
 
 _UPSERTS: dict[tuple[str, str], Any] = {}

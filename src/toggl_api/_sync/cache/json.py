@@ -10,7 +10,7 @@ async variant performs it directly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
@@ -113,6 +113,13 @@ class JSONCache(TogglCache[T]):
             session.refresh()
         return session
 
+    def _keep(self) -> Callable[[TogglClass], bool] | None:
+        """The freshness test of one read (``is_fresh`` with the clock read once), ``None`` when nothing expires."""
+        if self._expire_after is None:
+            return None
+        cutoff = self.now() - self._expire_after
+        return lambda entry: entry.timestamp > cutoff  # now - timestamp < expire_after
+
     def _marker_store(self) -> MarkerStore:
         self._markers.refresh(self._cache_path / META_FILE)
         return self._markers
@@ -128,18 +135,18 @@ class JSONCache(TogglCache[T]):
 
     def load(self, model: type[T] | None = None) -> list[T]:
         """Every fresh entry of ``model``, ordered by id (a new list)."""
-        return self._session(self._model(model)).select((), keep=self.is_fresh)
+        return self._session(self._model(model)).select((), keep=self._keep())
 
     def find(
         self, entry: T | int | dict[str, Any], model: type[T] | None = None, *, include_expired: bool = False
     ) -> T | None:
         """The fresh entry with this id (any entry with ``include_expired``), or ``None``; O(1)."""
-        if model is None and isinstance(entry, TogglClass):
-            model = type(entry)
-        found = self._session(self._model(model)).get(_entry_id(entry))
-        if found is None or (not include_expired and not self.is_fresh(found)):
-            return None
-        return found
+        if model is None:
+            model = type(entry) if isinstance(entry, TogglClass) else self.model
+        found = self._session(model).get(entry if type(entry) is int else _entry_id(entry))
+        if found is None or include_expired or self._expire_after is None or self.is_fresh(found):
+            return found
+        return None
 
     def add(self, *entries: T) -> None:
         """Insert or replace entries (pending until ``commit``); O(n)."""
@@ -174,7 +181,7 @@ class JSONCache(TogglCache[T]):
         """
         target = self._model(model)
         validate_queries(target, query)
-        found = self._session(target).select(query, keep=self.is_fresh)
+        found = self._session(target).select(query, keep=self._keep())
         if distinct:
             return _distinct(found, query)
         return found
