@@ -51,3 +51,12 @@ def test_get_without_body_sends_no_content_type() -> None:
 
 def test_reports_base_url() -> None:
     assert base_url_for(Api.REPORTS, None) == "https://api.track.toggl.com/reports/api/v3/"
+
+
+def test_remembered_json_is_returned_without_parsing_again() -> None:
+    from toggl_api._core.api.request import parsed_json, remember_json
+
+    response = httpx.Response(200, content=b"not json at all")
+    assert parsed_json(response) is None
+    remember_json(response, None)
+    assert parsed_json(response) == (None,)

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
 
-from .._core.api.request import Api, ApiRequest, RequestMethod, split_legacy_parameters
+from .._core.api.request import Api, ApiRequest, RequestMethod, parsed_json, split_legacy_parameters
 from .._core.cache_rules import CacheAction, action_for
 from .._core.clock import Clock
 from .._core.errors import (
@@ -50,6 +50,9 @@ def decode_json(response: httpx.Response) -> Any:
     """The response's JSON, or ``None`` for an empty or non-JSON body."""
     if not response.content:
         return None
+    kept = parsed_json(response)  # the requester already parsed it while checking the body was whole
+    if kept is not None:
+        return kept[0]
     try:
         return response.json()
     except (ValueError, json.JSONDecodeError):

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from .._core.api.request import Api, ApiRequest, base_url_for, build_httpx_request
+from .._core.api.request import Api, ApiRequest, base_url_for, build_httpx_request, remember_json
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import BudgetExhaustedError, error_from_response
 from .._core.policy import (
@@ -237,7 +237,7 @@ def _unreadable_json(response: httpx.Response) -> bool:
     if not response.content or "json" not in response.headers.get("Content-Type", ""):
         return False
     try:
-        json.loads(response.content)
+        remember_json(response, json.loads(response.content))
     except ValueError:
         return True
     return False

@@ -10,7 +10,15 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from attrs import field, frozen
 
-__all__ = ["Api", "ApiRequest", "RequestMethod", "build_httpx_request", "split_legacy_parameters"]
+__all__ = [
+    "Api",
+    "ApiRequest",
+    "RequestMethod",
+    "build_httpx_request",
+    "parsed_json",
+    "remember_json",
+    "split_legacy_parameters",
+]
 
 DEFAULT_HOST = "https://api.track.toggl.com"
 
@@ -89,6 +97,20 @@ class ApiRequest:
     def url(self, base_url: str) -> str:
         """The absolute URL under ``base_url`` (which ends with the API's prefix)."""
         return base_url.rstrip("/") + "/" + self.path.lstrip("/")
+
+
+_PARSED_JSON = "toggl_api.parsed_json"
+
+
+def remember_json(response: httpx.Response, value: Any) -> None:
+    """Keep a response's decoded JSON on it, so it is parsed once however many layers read it."""
+    response.extensions[_PARSED_JSON] = (value,)
+
+
+def parsed_json(response: httpx.Response) -> tuple[Any] | None:
+    """The JSON kept by ``remember_json`` as a 1-tuple, or ``None`` when it was not parsed yet."""
+    kept = response.extensions.get(_PARSED_JSON)
+    return kept if isinstance(kept, tuple) else None
 
 
 def split_legacy_parameters(parameters: str) -> tuple[str, tuple[tuple[str, str], ...]]:
