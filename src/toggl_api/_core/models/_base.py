@@ -17,7 +17,16 @@ from attrs import Attribute, define, field, fields
 from ..errors import DateTimeError
 from ..timeutil import ensure_aware, parse_date, parse_datetime
 
-__all__ = ["TogglClass", "WorkspaceChild", "now_utc", "opt_datetime", "req_datetime", "opt_date", "opt_timedelta"]
+__all__ = [
+    "TogglClass",
+    "WorkspaceChild",
+    "now_utc",
+    "opt_date",
+    "opt_datetime",
+    "opt_entity_id",
+    "opt_timedelta",
+    "req_datetime",
+]
 
 T = TypeVar("T", bound="TogglClass")
 
@@ -62,6 +71,15 @@ def opt_timedelta(value: Any) -> timedelta | None:
         return timedelta(seconds=value)
     msg = f"expected seconds or a timedelta, not {type(value).__name__}"
     raise TypeError(msg)
+
+
+def opt_entity_id(value: Any) -> int | None:
+    """Converter for references to other entities: ``None``, an id, or a model (its id is kept)."""
+    if value is None:
+        return None
+    if isinstance(value, TogglClass):
+        return value.id
+    return int(value)
 
 
 def _timestamp(value: Any) -> datetime:

@@ -8,21 +8,13 @@ from typing import Any, ClassVar
 
 from attrs import define, field
 
-from ._base import WorkspaceChild, opt_date
+from ._base import WorkspaceChild, opt_date, opt_entity_id
 
 __all__ = ["TogglProject"]
 
 
 def _today() -> date:
     return datetime.now(timezone.utc).date()
-
-
-def _client_id(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, WorkspaceChild):
-        return value.id
-    return int(value)
 
 
 def _start_date(value: Any) -> date:
@@ -56,7 +48,7 @@ class TogglProject(WorkspaceChild):
         DELETED = 5
 
     color: str = field(default="#0b83d9")
-    client: int | None = field(default=None, converter=_client_id)
+    client: int | None = field(default=None, converter=opt_entity_id)
     active: bool = field(default=True, converter=bool)
     start_date: date = field(factory=_today, converter=_start_date)
     end_date: date | None = field(default=None, converter=opt_date)

@@ -8,18 +8,10 @@ from typing import Any, ClassVar
 
 from attrs import define, field
 
-from ._base import WorkspaceChild, now_utc, opt_datetime, opt_timedelta, req_datetime
+from ._base import WorkspaceChild, now_utc, opt_datetime, opt_entity_id, opt_timedelta, req_datetime
 from .client import TogglTag
 
 __all__ = ["TogglTracker"]
-
-
-def _project_id(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, WorkspaceChild):
-        return value.id
-    return int(value)
 
 
 def _tags(value: Any) -> list[TogglTag]:
@@ -72,7 +64,7 @@ class TogglTracker(WorkspaceChild):
     start: datetime = field(factory=now_utc, converter=_start)
     duration: timedelta | None = field(default=None, converter=opt_timedelta)
     stop: datetime | None = field(default=None, converter=opt_datetime)
-    project: int | None = field(default=None, converter=_project_id)
+    project: int | None = field(default=None, converter=opt_entity_id)
     tags: list[TogglTag] = field(factory=list, converter=_tags)
     billable: bool = field(default=False, converter=bool, kw_only=True)
     user: int | None = field(default=None, kw_only=True)
