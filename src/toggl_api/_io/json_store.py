@@ -521,9 +521,13 @@ class MarkerStore(_SyncedFile):
         super().__init__(clock=clock, strict=strict)
         self._markers: dict[str, tuple[datetime | None, datetime]] = {}
         self._pending: dict[str, tuple[datetime | None, datetime]] = {}
+        # Small text values (``TogglCache.set_value``), merged the same way: the latest ``set_at`` wins.
+        self._values: dict[str, tuple[str | None, datetime]] = {}
+        self._pending_values: dict[str, tuple[str | None, datetime]] = {}
 
     def _reset(self) -> None:
         self._markers = {}
+        self._values = {}
         self._apply_pending()
 
     def _decode(self, payload: Any) -> None:
@@ -537,7 +541,16 @@ class MarkerStore(_SyncedFile):
                 msg = f"marker {scope!r} has no valid set_at"
                 raise ValueError(msg)
             markers[str(scope)] = (_parse(entry.get("completed_at")), set_at)
+        values: dict[str, tuple[str | None, datetime]] = {}
+        for key, entry in (payload.get("values") or {}).items():
+            set_at = _parse(entry["set_at"])
+            value = entry.get("value")
+            if set_at is None or not (value is None or isinstance(value, str)):
+                msg = f"value {key!r} is not a string with a valid set_at"
+                raise ValueError(msg)
+            values[str(key)] = (value, set_at)
         self._markers = markers
+        self._values = values
         self._apply_pending()
 
     def _apply_pending(self) -> None:
@@ -547,6 +560,12 @@ class MarkerStore(_SyncedFile):
                 del self._pending[scope]
             else:
                 self._markers[scope] = change
+        for key, value_change in list(self._pending_values.items()):
+            current = self._values.get(key)
+            if current is not None and current[1] > value_change[1]:
+                del self._pending_values[key]
+            else:
+                self._values[key] = value_change
 
     def get(self, scope: str) -> datetime | None:
         """When ``scope`` was completed (no refresh)."""
@@ -559,15 +578,26 @@ class MarkerStore(_SyncedFile):
         self._markers[scope] = change
         self._pending[scope] = change
 
+    def get_value(self, key: str) -> str | None:
+        """The text stored under ``key`` (no refresh)."""
+        entry = self._values.get(key)
+        return entry[0] if entry else None
+
+    def set_value(self, key: str, value: str | None) -> None:
+        """Store (or with ``None`` forget) a text value; pending until ``commit``."""
+        change = (value, self.clock.now())
+        self._values[key] = change
+        self._pending_values[key] = change
+
     def commit(self, path: Path | str | None = None) -> None:
         """Write pending markers (merged, locked, atomic)."""
         target = self._require_path(path)
-        if not self._pending:
+        if not self._pending and not self._pending_values:
             return
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with self._lock(target):
             self.refresh()
-            if not self._pending:
+            if not self._pending and not self._pending_values:
                 return
             _remove_stale_temps(target)
             payload = {
@@ -577,9 +607,13 @@ class MarkerStore(_SyncedFile):
                     scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
                     for scope, (when, set_at) in self._markers.items()
                 },
+                "values": {
+                    key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._values.items()
+                },
             }
             self._key = atomic_write(target, json.dumps(payload, separators=(",", ":")).encode())
             self._pending.clear()
+            self._pending_values.clear()
 
 
 def iter_problems(*stores: _SyncedFile) -> Iterator[CorruptCacheError]:

@@ -179,6 +179,19 @@ class TogglAsyncCache(ABC, Generic[T]):
     async def completed_at(self, scope: str) -> datetime | None:
         """When the list ``scope`` was last fetched completely, if ever."""
 
+    async def set_value(self, key: str, value: str | None) -> None:
+        """Store a small text value under ``key`` (``None`` removes it); written on ``commit`` where the cache
+        defers writes.
+
+        Endpoints keep bookkeeping here (e.g. which time-entry ranges the cache holds completely). The JSON and
+        SQL caches store values; this default stores nothing, so a cache that does not override both methods
+        simply never answers reads that depend on a value.
+        """
+
+    async def get_value(self, key: str) -> str | None:
+        """The value stored under ``key``, if any (see ``set_value``)."""
+        return None
+
     # -- shared behaviour --------------------------------------------------------------------------
 
     def find_method(self, method: RequestMethod) -> Any:

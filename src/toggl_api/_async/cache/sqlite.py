@@ -622,3 +622,41 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         count = int(rows[0][0])
         self.stats.entries = count
         return count
+
+    async def set_value(self, key: str, value: str | None) -> None:
+        """Store a small text value under ``key`` (``None`` removes it), in its own transaction."""
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        engine = await self._ready()
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                await async_run_write(engine, _set_value, key, value)
+                return
+            except (IntegrityError, OperationalError):
+                # Another process wrote the same key at the same moment; the next attempt replaces its value.
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+
+    async def get_value(self, key: str) -> str | None:
+        """The value stored under ``key``, if any."""
+
+        def build() -> Select[Any]:
+            from sqlalchemy import bindparam, select
+
+            from ..._core.models.tables import VALUES
+
+            return select(VALUES.c.value).where(VALUES.c.key == bindparam("key", type_=VALUES.c.key.type))
+
+        rows = await self._values(("value",), build, {"key": key})
+        return str(rows[0][0]) if rows else None
+
+
+def _set_value(conn: Connection, key: str, value: str | None) -> None:
+    from sqlalchemy import delete, insert
+
+    from ..._core.models.tables import VALUES
+
+    # Delete then insert in one transaction: portable, and the last writer wins.
+    conn.execute(delete(VALUES).where(VALUES.c.key == key))
+    if value is not None:
+        conn.execute(insert(VALUES).values(key=key, value=value))

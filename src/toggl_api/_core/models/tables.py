@@ -45,7 +45,7 @@ from .organization import TogglOrganization, TogglWorkspace
 from .project import TogglProject
 from .tracker import TogglTracker
 
-__all__ = ["METADATA", "MARKERS", "TRACKER_TAGS", "UTCDateTime", "map_models", "table_for"]
+__all__ = ["MARKERS", "METADATA", "TRACKER_TAGS", "VALUES", "UTCDateTime", "map_models", "table_for"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -175,6 +175,13 @@ MARKERS = Table(
     METADATA,
     Column("scope", String(512), primary_key=True),
     Column("completed_at", UTCDateTime, nullable=True),
+)
+#: Small text values caches keep for endpoints (``TogglCache.set_value``), e.g. time-entry coverage.
+VALUES = Table(
+    "cache_value",
+    METADATA,
+    Column("key", String(512), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 _TABLES: dict[type[TogglClass], Table] = {

@@ -194,6 +194,15 @@ class JSONCache(TogglCache[T]):
         """When the list ``scope`` was last fetched completely (by any process sharing the directory)."""
         return self._marker_store().get(scope)
 
+    def set_value(self, key: str, value: str | None) -> None:
+        """Store a small text value under ``key`` in ``cache_meta.json`` (``None`` removes it; written on
+        ``commit``)."""
+        self._marker_store().set_value(key, value)
+
+    def get_value(self, key: str) -> str | None:
+        """The value stored under ``key`` (by any process sharing the directory), if any."""
+        return self._marker_store().get_value(key)
+
 
 def _distinct(models: Sequence[T], queries: Sequence[TogglQuery[Any]]) -> list[T]:
     return distinct(models, queries)  # type: ignore[return-value]
