@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine, MetaData
+    from sqlalchemy import Connection, Engine, MetaData
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
     from sqlalchemy.orm import Session
 
@@ -51,9 +51,15 @@ R = TypeVar("R")
 BUSY_TIMEOUT_MS = 30_000
 
 
-def require_sqlalchemy(*, async_: bool = False) -> None:
-    """Raise ``ImportError`` naming the extra to install when SQLAlchemy (or the async drivers) is missing."""
-    needed = ["sqlalchemy", "aiosqlite", "greenlet"] if async_ else ["sqlalchemy"]
+def require_sqlalchemy(*, async_: bool = False, sqlite_driver: bool = True) -> None:
+    """Raise ``ImportError`` naming the extra to install when SQLAlchemy (or the async drivers) is missing.
+
+    ``sqlite_driver=False`` leaves out ``aiosqlite``: an async engine the user built already has its driver
+    (e.g. ``postgresql+psycopg``), and only SQLAlchemy's asyncio layer (``greenlet``) is needed besides.
+    """
+    needed = ["sqlalchemy", "greenlet"] if async_ else ["sqlalchemy"]
+    if async_ and sqlite_driver:
+        needed.insert(1, "aiosqlite")
     extra = "toggl-api[async]" if async_ else "toggl-api[sqlite]"
     for name in needed:
         try:
@@ -117,7 +123,7 @@ def prepare_engine(engine: Engine) -> Engine:
 
 def async_prepare_engine(engine: AsyncEngine) -> AsyncEngine:
     """Check and configure an async engine given by the user."""
-    require_sqlalchemy(async_=True)
+    require_sqlalchemy(async_=True, sqlite_driver=False)
     from sqlalchemy.ext.asyncio import AsyncEngine as _AsyncEngine
 
     if not isinstance(engine, _AsyncEngine):
@@ -141,16 +147,33 @@ def async_open_session(engine: AsyncEngine) -> AsyncSession:
     return _AsyncSession(engine, expire_on_commit=False, autoflush=False)
 
 
+#: Key of the PostgreSQL advisory lock that serializes the cache's schema creation across connections.
+SCHEMA_LOCK_KEY = 0x746F67676C  # "toggl"
+
+
+def _create_tables(conn: Connection, metadata: MetaData) -> None:
+    if conn.dialect.name == "postgresql":
+        # Two processes creating the tables at the same moment collide in PostgreSQL's catalog (a unique
+        # violation on pg_type, not "table exists"): the transaction-scoped lock makes the second one wait and
+        # then find the tables already there.
+        from sqlalchemy import text
+
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    metadata.create_all(conn)
+
+
 def create_all(engine: Engine, metadata: MetaData) -> None:
-    """Create the tables of ``metadata`` that do not exist yet."""
+    """Create the tables of ``metadata`` that do not exist yet (safe to run from several processes at once on
+    PostgreSQL)."""
     with engine.begin() as conn:
-        metadata.create_all(conn)
+        _create_tables(conn, metadata)
 
 
 async def async_create_all(engine: AsyncEngine, metadata: MetaData) -> None:
-    """Create the tables of ``metadata`` that do not exist yet."""
+    """Create the tables of ``metadata`` that do not exist yet (safe to run from several processes at once on
+    PostgreSQL)."""
     async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
+        await conn.run_sync(_create_tables, metadata)
 
 
 def run_read(engine: Engine, func: Callable[..., R], *args: Any) -> R:

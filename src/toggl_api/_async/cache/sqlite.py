@@ -269,8 +269,10 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
 
     table = table_for(model)
     latest = {e.id: e for e in entries}  # the last copy of an id wins
-    ids = list(latest)
-    rows = _rows(table, list(latest.values()))
+    # Rows in id order: concurrent writers of overlapping ids then lock them in the same order and wait for each
+    # other instead of deadlocking (PostgreSQL row locks).
+    ids = sorted(latest)
+    rows = _rows(table, [latest[i] for i in ids])
     if native and conn.dialect.name in _NATIVE_UPSERT:
         _execute_many(conn, _native_upsert(table, conn.dialect.name), rows)
     else:
@@ -289,9 +291,9 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
         for chunk in _chunks(ids):
             conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
         tag_rows = [
-            {"tracker": e.id, "position": n, "tag": tag.id, "name": tag.name, "workspace": tag.workspace}
-            for e in latest.values()
-            for n, tag in enumerate(e.tags)  # type: ignore[attr-defined]
+            {"tracker": i, "position": n, "tag": tag.id, "name": tag.name, "workspace": tag.workspace}
+            for i in ids
+            for n, tag in enumerate(latest[i].tags)  # type: ignore[attr-defined]
         ]
         if tag_rows:
             _execute_many(conn, _tag_insert(), tag_rows)
@@ -307,31 +309,45 @@ def _native_upsert(table: Table, dialect: str) -> Any:
         from sqlalchemy.dialects import postgresql, sqlite
 
         base: Any = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+        key_columns = list(table.primary_key.columns)
         stmt = base.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={c.name: base.excluded[c.name] for c in table.columns if c.name != "id"},
+            index_elements=key_columns,
+            set_={c.name: base.excluded[c.name] for c in table.columns if c not in key_columns},
         )
         _UPSERTS[key] = stmt
     return stmt
 
 
+def _in_lock_order(by_model: dict[type[TogglClass], Any]) -> list[tuple[type[TogglClass], Any]]:
+    """The models of one write in a fixed order (by table), so concurrent writers take locks in the same order."""
+    from ..._core.models.tables import table_for
+
+    return sorted(by_model.items(), key=lambda item: table_for(item[0]).name)
+
+
 def _upsert_all(conn: Connection, by_model: dict[type[TogglClass], list[TogglClass]], native: bool) -> None:
-    for model, items in by_model.items():
+    for model, items in _in_lock_order(by_model):
         _upsert(conn, model, items, native)
 
 
 def _delete_all(conn: Connection, by_model: dict[type[TogglClass], list[int]]) -> None:
-    from sqlalchemy import delete
+    from sqlalchemy import delete, select
 
     from ..._core.models.tables import TRACKER_TAGS as TT
     from ..._core.models.tables import table_for
 
-    for kind, ids in by_model.items():
+    for kind, ids in _in_lock_order(by_model):
         table = table_for(kind)
-        for chunk in _chunks(ids):
+        for chunk in _chunks(sorted(set(ids))):
+            # Rows are locked in id order, like an upsert locks them, so a delete racing an upsert of the same
+            # entries waits instead of deadlocking: a DELETE alone locks in storage order, which updates shuffle.
+            # (SQLite locks the whole database instead and has no FOR UPDATE.)
+            if conn.dialect.name != "sqlite":
+                conn.execute(select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id).with_for_update())
+            # The entity rows first, then their tags: an upsert also locks the entity row before rewriting its tags.
+            conn.execute(delete(table).where(table.c.id.in_(chunk)))
             if issubclass(kind, TogglTracker):
                 conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
-            conn.execute(delete(table).where(table.c.id.in_(chunk)))
 
 
 def _set_marker(conn: Connection, scope: str, when: datetime | None) -> None:
@@ -341,6 +357,10 @@ def _set_marker(conn: Connection, scope: str, when: datetime | None) -> None:
 
     if when is None:
         conn.execute(delete(MARKERS).where(MARKERS.c.scope == scope))
+        return
+    if conn.dialect.name in _NATIVE_UPSERT:
+        # One statement: two processes marking the same list at once cannot both insert it.
+        conn.execute(_native_upsert(MARKERS, conn.dialect.name), {"scope": scope, "completed_at": when})
         return
     if conn.execute(select(MARKERS.c.scope).where(MARKERS.c.scope == scope)).first() is None:
         conn.execute(insert(MARKERS).values(scope=scope, completed_at=when))
@@ -414,14 +434,32 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         if not self._schema_ready:
             async with self._schema_lock:
                 if not self._schema_ready:
-                    from sqlalchemy.exc import OperationalError
+                    from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
                     try:
                         await async_create_all(self.database, self.metadata)
-                    except OperationalError:  # another process created the tables at the same moment
+                    except (IntegrityError, OperationalError, ProgrammingError):
+                        # Another process created the tables at the same moment (PostgreSQL serializes this with
+                        # a lock; other databases report the collision in one of these ways): they exist now.
                         await async_create_all(self.database, self.metadata)
                     self._schema_ready = True
         return self.database
+
+    async def _write(self, func: Callable[..., None], *args: Any) -> None:
+        """``func(connection, *args)`` in one transaction, tried again when it lost a race with another writer."""
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        engine = await self._ready()
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                await async_run_write(engine, func, *args)
+                return
+            except (IntegrityError, OperationalError):
+                # Another process inserted one of these rows between our read and write (portable path), held
+                # SQLite's write lock too long, or PostgreSQL chose this transaction as a deadlock or
+                # serialization victim: it was rolled back whole, and the next attempt sees the other's rows.
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
 
     def _cutoff(self, params: dict[str, Any], include_expired: bool = False) -> bool:
         """Add the expiry cut-off to ``params``; False when nothing is filtered by age."""
@@ -523,18 +561,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             by_model.setdefault(type(entry), []).append(entry)
         if not by_model:
             return
-        from sqlalchemy.exc import IntegrityError, OperationalError
-
-        engine = await self._ready()
-        for attempt in range(_WRITE_ATTEMPTS):
-            try:
-                await async_run_write(engine, _upsert_all, by_model, self._native_upsert)
-                return
-            except (IntegrityError, OperationalError):
-                # Another process inserted one of these ids (or held the write lock) between our read and write:
-                # the next attempt sees its rows and updates them.
-                if attempt == _WRITE_ATTEMPTS - 1:
-                    raise
+        await self._write(_upsert_all, by_model, self._native_upsert)
 
     async def update(self, *entries: T) -> None:
         """Insert or replace entries (the same as ``add``)."""
@@ -548,8 +575,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             by_model.setdefault(owner, []).append(_entry_id(entry))
         if not by_model:
             return
-        engine = await self._ready()
-        await async_run_write(engine, _delete_all, by_model)
+        await self._write(_delete_all, by_model)
 
     async def query(self, *query: TogglQuery[Any], distinct: bool = False, model: type[T] | None = None) -> list[T]:
         """Fresh entries matching every query, ordered by id; ``distinct`` keeps the lowest id per combination
@@ -585,8 +611,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
     async def mark_complete(self, scope: str, when: datetime | None) -> None:
         """Record when the list ``scope`` was fetched completely (``None`` forgets it)."""
-        engine = await self._ready()
-        await async_run_write(engine, _set_marker, scope, when)
+        await self._write(_set_marker, scope, when)
 
     async def completed_at(self, scope: str) -> datetime | None:
         """When the list ``scope`` was last fetched completely, if ever."""
