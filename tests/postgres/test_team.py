@@ -166,3 +166,23 @@ def test_overlapping_writers_wait_for_each_other_instead_of_deadlocking(
             carol.delete(label)
 
     assert _run_together(forward, backward, deleting) == []
+
+
+def test_stored_values_are_shared_and_concurrent_writers_of_one_key_raise_nothing(
+    pg_engines: Callable[..., Any], tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    members = [_member(pg_engines, tmp_path, fake_clock) for _ in range(4)]
+    members[0].load(TogglTracker)  # the schema exists; what races is the value rows
+    keys = [f"sync:watermark:{n}" for n in range(30)]
+
+    def store(member: SqliteCache[Any], value: str) -> Callable[[], None]:
+        def job() -> None:
+            for key in keys:  # every member races to store each key first
+                member.set_value(key, value)
+
+        return job
+
+    assert _run_together(*(store(m, f"v{n}") for n, m in enumerate(members))) == []
+    assert all(members[0].get_value(key) in {"v0", "v1", "v2", "v3"} for key in keys)
+    members[1].set_value(keys[0], None)
+    assert members[2].get_value(keys[0]) is None

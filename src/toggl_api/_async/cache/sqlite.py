@@ -681,6 +681,10 @@ def _set_value(conn: Connection, key: str, value: str | None) -> None:
 
     from ..._core.models.tables import VALUES
 
+    if value is not None and conn.dialect.name in _NATIVE_UPSERT:
+        # One statement: several processes storing the same key at once cannot collide on its insert.
+        conn.execute(_native_upsert(VALUES, conn.dialect.name), {"key": key, "value": value})
+        return
     # Delete then insert in one transaction: portable, and the last writer wins.
     conn.execute(delete(VALUES).where(VALUES.c.key == key))
     if value is not None:
