@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -13,7 +13,7 @@ from toggl_api._async.cache.json import AsyncJSONCache
 from toggl_api._async.sync import AsyncTogglSync, SyncProgress
 from toggl_api._core.session import TogglSession
 from toggl_api._core.sync_plan import StopReason, lookback_start
-from toggl_api.asyncio import AsyncTagEndpoint
+from toggl_api.asyncio import AsyncTagEndpoint, AsyncTrackerEndpoint
 from toggl_api.testing import Emulator, FakeClock, Limits
 
 
@@ -255,3 +255,93 @@ async def test_bad_credentials_raise_and_leave_the_state_untouched(
     with pytest.raises(ForbiddenError):
         await syncer.sync()
     assert (await syncer.load_state()).watermark is None
+
+
+def _tracker(
+    cache: AsyncJSONCache[TogglTracker],
+    workspace_id: int,
+    auth: httpx.BasicAuth,
+    client: httpx.AsyncClient,
+    clock: FakeClock,
+) -> AsyncTrackerEndpoint:
+    return AsyncTrackerEndpoint(workspace_id, auth, cache, client=client, clock=clock)
+
+
+async def test_after_a_sync_a_two_month_range_is_answered_from_the_cache_as_toggl_would(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    second_window_end = [r.params["end_date"] for r in toggl_emulator.requests if "end_date" in r.params][-1]
+    assert "2026-09-01" < second_window_end < "2026-11-01"  # the range below spans both windows
+    toggl_emulator.requests.clear()
+    tracker = _tracker(cache, toggl_workspace_id, toggl_auth, http_client, fake_clock)
+
+    cached = await tracker.collect(start_date=date(2026, 9, 1), end_date=date(2026, 11, 1))
+    assert toggl_emulator.request_count() == 0
+    from_toggl = await tracker.collect(start_date=date(2026, 9, 1), end_date=date(2026, 11, 1), refresh=True)
+    assert cached
+    assert cached == from_toggl
+
+
+async def test_after_a_deletion_elsewhere_and_an_incremental_sync_the_cached_range_leaves_it_out(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    victim = max((t for t in await cache.load(TogglTracker) if t.stop), key=lambda t: t.start)
+    fake_clock.advance(60)
+    with toggl_emulator.client() as raw:
+        raw.delete(f"/api/v9/workspaces/{toggl_workspace_id}/time_entries/{victim.id}").raise_for_status()
+    fake_clock.advance(60)
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    toggl_emulator.requests.clear()
+
+    tracker = _tracker(cache, toggl_workspace_id, toggl_auth, http_client, fake_clock)
+    entries = await tracker.collect(start_date=victim.start.date(), end_date=date(2026, 11, 21))
+
+    assert toggl_emulator.request_count() == 0
+    assert victim.id not in {t.id for t in entries}
+
+
+async def test_a_sync_stopped_after_its_first_window_covers_only_the_newest_entries(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock, max_requests=3).sync()
+    toggl_emulator.requests.clear()
+    tracker = _tracker(cache, toggl_workspace_id, toggl_auth, http_client, fake_clock)
+
+    await tracker.collect(start_date=date(2026, 11, 10), end_date=date(2026, 11, 21))
+    assert toggl_emulator.request_count() == 0
+    await tracker.collect(start_date=date(2026, 8, 25), end_date=date(2026, 9, 1))
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 1
+
+
+async def test_a_range_older_than_the_sync_look_back_asks_toggl(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    await _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    toggl_emulator.requests.clear()
+    tracker = _tracker(cache, toggl_workspace_id, toggl_auth, http_client, fake_clock)
+
+    await tracker.collect(start_date=date(2026, 8, 20), end_date=date(2026, 9, 1))  # the sync starts a day later
+
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 1

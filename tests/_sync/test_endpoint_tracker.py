@@ -481,3 +481,72 @@ def test_collect_range_over_the_1000_cap_returns_every_entry_once(
     assert len(expected) >= 1100
     assert sorted(t.id for t in entries) == sorted(expected)
     assert toggl_emulator.request_count("GET", "/me/time_entries") >= 2
+
+
+# -- collect: ranges answered from what the cache is known to hold ---------------------------------------
+
+
+def test_collect_range_inside_a_fetched_range_costs_no_request_and_matches_toggl(
+    endpoint: TrackerEndpoint, toggl_emulator: Emulator
+) -> None:
+    endpoint.collect(start_date=date(2026, 10, 1), end_date=date(2026, 11, 21))
+    toggl_emulator.requests.clear()
+
+    cached = endpoint.collect(start_date=date(2026, 10, 10), end_date=datetime(2026, 11, 5, 12, tzinfo=PLUS2))
+    assert toggl_emulator.requests == []
+    from_toggl = endpoint.collect(
+        start_date=date(2026, 10, 10), end_date=datetime(2026, 11, 5, 12, tzinfo=PLUS2), refresh=True
+    )
+    assert cached  # entries of both workspaces of the demo account
+    assert [t.id for t in cached] == [t.id for t in from_toggl]
+    assert cached == from_toggl
+
+
+def test_collect_range_reaching_past_what_was_fetched_asks_toggl(
+    endpoint: TrackerEndpoint, toggl_emulator: Emulator
+) -> None:
+    endpoint.collect(start_date=date(2026, 10, 10), end_date=date(2026, 11, 1))
+    toggl_emulator.requests.clear()
+    endpoint.collect(start_date=date(2026, 10, 9), end_date=date(2026, 10, 20))
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 1
+
+
+def test_collect_range_asks_toggl_again_once_the_fetch_expired(
+    endpoint: TrackerEndpoint,
+    cache: JSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    fake_clock: FakeClock,
+) -> None:
+    cache.expire_after = timedelta(hours=1)
+    endpoint.collect(start_date=date(2026, 10, 1), end_date=date(2026, 11, 21))
+    fake_clock.advance(30 * 60)
+    endpoint.collect(start_date=date(2026, 10, 2), end_date=date(2026, 10, 3))
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 1
+    fake_clock.advance(31 * 60)
+    endpoint.collect(start_date=date(2026, 10, 2), end_date=date(2026, 10, 3))
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 2
+
+
+def test_collect_range_from_cache_leaves_out_an_entry_deleted_through_the_endpoint(
+    endpoint: TrackerEndpoint, fake_clock: FakeClock
+) -> None:
+    doomed = endpoint.add(_stopped("doomed", fake_clock))
+    endpoint.collect(start_date=date(2026, 11, 1), end_date=date(2026, 11, 21))
+    endpoint.delete(doomed)
+    entries = endpoint.collect(start_date=date(2026, 11, 1), end_date=date(2026, 11, 21))
+    assert doomed.id not in {t.id for t in entries}
+
+
+def test_starting_an_entry_makes_the_range_of_the_one_it_stopped_ask_toggl_again(
+    endpoint: TrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock
+) -> None:
+    first = endpoint.add(TrackerBody("first"))
+    endpoint.collect(start_date=date(2026, 11, 1), end_date=date(2026, 11, 21))
+    fake_clock.advance(600)
+    endpoint.add(TrackerBody("second"))  # Toggl stops "first"; the cache did not see its stop
+    toggl_emulator.requests.clear()
+
+    entries = endpoint.collect(start_date=date(2026, 11, 1), end_date=date(2026, 11, 21))
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 1
+    stopped = next(t for t in entries if t.id == first.id)
+    assert stopped.stop is not None

@@ -108,3 +108,19 @@ def test_from_json_rejects_values_it_cannot_trust(text: str) -> None:
 def test_a_plain_date_is_its_utc_midnight() -> None:
     assert as_instant(date(2026, 11, 1)) == D
     assert as_instant(datetime(2026, 11, 1, 2, tzinfo=timezone(timedelta(hours=2)))) == D
+
+
+def test_a_sync_window_below_the_cap_covers_all_of_it() -> None:
+    from toggl_api._core.sync_plan import Window, covered_span
+
+    window = Window(D, D + 10 * DAY)
+    assert covered_span(window, [D + DAY], cap=3) == (D, D + 10 * DAY)
+
+
+def test_a_capped_sync_window_covers_only_starts_after_its_oldest_one() -> None:
+    from toggl_api._core.sync_plan import Window, covered_span
+
+    window = Window(D, D + 10 * DAY)
+    oldest = D + 4 * DAY
+    lo, hi = covered_span(window, [oldest, D + 5 * DAY, D + 6 * DAY], cap=3)
+    assert (lo, hi) == (oldest + timedelta(microseconds=1), D + 10 * DAY)

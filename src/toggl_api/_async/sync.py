@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ from .._core.api import tag as tag_api
 from .._core.api import workspace as workspace_api
 from .._core.api.request import ApiRequest, RequestMethod
 from .._core.clock import Clock
+from .._core.coverage import COVERAGE_KEY, Coverage
 from .._core.errors import BudgetExhaustedError, QuotaExceededError
 from .._core.models import (
     TogglClass,
@@ -49,6 +51,7 @@ from .._core.sync_plan import (
     after_window,
     begin_full_fetch,
     budget_stop,
+    covered_span,
     current_window,
     diff_models,
     needs_full_fetch,
@@ -59,6 +62,7 @@ from .._core.sync_plan import (
     window_params,
 )
 from .cache.base import TogglAsyncCache
+from .coverage import async_update_coverage
 from .endpoint import TogglAsyncEndpoint, decode_json
 
 __all__ = ["DEFAULT_RESERVE", "AsyncTogglSync", "SyncProgress"]
@@ -121,7 +125,9 @@ class AsyncTogglSync:
     Each run stops cleanly before ``max_requests`` or when the quota the latest answer reported drops to
     ``reserve``; the next run resumes where it stopped. The sync state lives in the cache's completeness store
     (``sync:*`` scopes), and the list scopes endpoints use are marked complete, so endpoint ``collect()`` calls
-    are answered from the cache afterwards.
+    are answered from the cache afterwards. Each time-entry window fetched is recorded as coverage (the cache's
+    value store), so ``TrackerEndpoint.collect(start_date=..., end_date=...)`` inside the mirrored span is
+    answered from the cache too; a new full fetch starts that coverage afresh.
 
     Args:
         auth: Credentials (``httpx.BasicAuth``).
@@ -356,12 +362,16 @@ class AsyncTogglSync:
         await self._set_state(evolve(self._state, organizations_at=now))
 
     async def _sync_windows(self, tally: _Tally, *, force: bool) -> None:
+        if not self._state.full_fetch_in_progress:
+            # A new full fetch replaces what the cache knew about complete time-entry ranges.
+            await self.cache.set_value(COVERAGE_KEY, None)
         await self._set_state(begin_full_fetch(self._state, self.clock.now()))
         cached = await self._cached(TogglTracker)
         done = False
         while not done:
             window = current_window(self._state)
             step = f"time entries {window.floor.date().isoformat()} → {window.end.date().isoformat()}"
+            requested_at = self.clock.now()
             data = await self._get(step, "me/time_entries", window_params(window))
             entries = self._decode(TogglTracker, data)
             starts = [e.start for e in entries if isinstance(e, TogglTracker)]
@@ -378,6 +388,16 @@ class AsyncTogglSync:
             for gone in changes.removed:
                 cached.pop(gone.id, None)
             cached.update({m.id: m for m in (*changes.added, *changes.changed)})
+            # The cache now holds every entry of the covered part; it stays covered until its oldest fetched
+            # entry expires (unchanged entries keep the time they were fetched at).
+            lo, hi = covered_span(window, starts)
+            fetched = [
+                t.timestamp
+                for t in cached.values()
+                if isinstance(t, TogglTracker) and t.timestamp is not None and lo <= t.start < hi
+            ]
+            known_at = min([requested_at, *fetched])
+            await async_update_coverage(self.cache, partial(Coverage.add, lo=lo, hi=hi, at=known_at))
             state, done = after_window(self._state, starts)
             await self._set_state(state)
 

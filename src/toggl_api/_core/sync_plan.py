@@ -43,6 +43,7 @@ __all__ = [
     "after_window",
     "begin_full_fetch",
     "budget_stop",
+    "covered_span",
     "current_window",
     "diff_models",
     "lookback_start",
@@ -273,6 +274,12 @@ def window_covers(window: Window, starts: Sequence[datetime], cap: int = ENTRY_C
     if len(starts) < cap:
         return window.floor, True
     return min(starts), False
+
+
+def covered_span(window: Window, starts: Sequence[datetime], cap: int = ENTRY_CAP) -> tuple[datetime, datetime]:
+    """``window_covers`` as a half-open interval ``[lo, hi)`` of starts (for the cache's coverage)."""
+    lower, inclusive = window_covers(window, starts, cap)
+    return (lower if inclusive else lower + timedelta(microseconds=1)), window.end
 
 
 def after_window(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
@@ -10,9 +11,11 @@ from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
+from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglTracker
 from ..._core.query import TogglQuery
+from ..coverage import async_load_coverage, async_update_coverage
 from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncTrackerEndpoint", "BulkEditParameter", "Edits", "TrackerBody"]
@@ -65,7 +68,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         if cache is not None:
             # Toggl says nothing runs: cached "running" entries are outdated; the next read fetches them anew.
             for stale in await cache.query(TogglQuery("stop", None), model=TogglTracker):
-                await self._forget(TogglTracker, stale.id)
+                await self._drop_unseen(stale)
         return None
 
     async def get(self, tracker_id: int | TogglTracker, *, refresh: bool = False) -> TogglTracker | None:
@@ -95,8 +98,10 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
 
         A ``start_date``/``end_date`` range is fetched completely: when Toggl's 1000-entry cap is hit, further
         windows are requested (each ending where the previous one's oldest entry started) and entries are
-        de-duplicated by id. Such a range is answered from the cache when that exact range was fetched and is
-        fresh. ``since``, ``before`` and unfiltered reads always ask Toggl.
+        de-duplicated by id. Such a range is answered from the cache when the cache is known to hold every entry
+        starting in it and that knowledge has not expired (``expire_after``): after a fetch of a range
+        containing it, or after ``TogglSync`` mirrored the account. Entries of every workspace are returned,
+        from Toggl and from the cache alike. ``since``, ``before`` and unfiltered reads always ask Toggl.
 
         Raises:
             DateTimeError: ``since`` with ``before``, naive datetimes, years outside 2006-2030, a ``start_date``
@@ -123,13 +128,20 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
     async def _collect_range(
         self, start_date: date | datetime, end_date: date | datetime, *, refresh: bool
     ) -> list[TogglTracker]:
-        scope = api.range_scope(start_date, end_date)
-        queries = api.range_queries(start_date, end_date)
-        cached = await self._cached_list(scope, queries, refresh=refresh)
-        if cached is not None:
-            return sorted(cached, key=lambda t: (t.start, t.id), reverse=True)
+        lower, upper_at = as_instant(start_date, "start_date"), as_instant(end_date, "end_date")
+        queries = api.range_queries(lower, upper_at)
+        cache = self._usable_cache()
+        if cache is not None and not refresh:
+            coverage = await async_load_coverage(cache)
+            if coverage.covers(lower, upper_at, cache.now(), cache.expire_after):
+                self._count_hit(cache)
+                cached = await cache.query(*queries, model=TogglTracker)
+                return _newest_first(t for t in cached if t.server_deleted_at is None)
+            cache.stats.misses += 1
+        fetched_at = self.clock.now()
         seen: dict[int, TogglTracker] = {}
         upper: date | datetime = end_date
+        complete = True
         while True:
             page = self._decode_many(await self._json(api.collect(start_date=start_date, end_date=upper)))
             fresh = [t for t in page if t.id not in seen]
@@ -139,10 +151,23 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 break
             if not fresh:
                 log.warning("more than %d entries start within one second; some may be missing", api.LIST_CAP)
+                complete = False
                 break
             upper = next_end
-        models = sorted(seen.values(), key=lambda t: (t.start, t.id), reverse=True)
-        await self._remember_list(scope, models, queries)
+        models = _newest_first(seen.values())
+        if cache is not None:
+            if complete:
+                # The answer is the whole range: cached entries of it that Toggl no longer returns are gone, and
+                # the range is covered from now on.
+                keep = set(seen)
+                stale = [t for t in await cache.query(*queries, model=TogglTracker) if t.id not in keep]
+                if stale:
+                    await cache.delete(*stale)
+            if models:
+                await cache.add(*models)
+            if complete:
+                await async_update_coverage(cache, lambda c: c.add(lower, upper_at, fetched_at))
+            await cache.commit()
         return models
 
     # -- writes -----------------------------------------------------------------------------------
@@ -165,7 +190,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             # (dropped here; the next read fetches them with their stop).
             for other in await cache.query(TogglQuery("stop", None), model=TogglTracker):
                 if other.id != created.id:
-                    await self._forget(TogglTracker, other.id)
+                    await self._drop_unseen(other)
         await self._write_cache(created, RequestMethod.POST)
         return created
 
@@ -214,7 +239,22 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             if model.server_deleted_at is not None:
                 await self._forget(TogglTracker, model.id)
         for missing in (i for i in changed if i not in returned):
-            await self._forget(TogglTracker, missing)  # unknown state: let the next read fetch it
+            await self._drop_unseen(missing)  # unknown state: let the next read fetch it
+
+    async def _drop_unseen(self, tracker: TogglTracker | int) -> None:
+        """Forget a cached entry that still exists on Toggl in a state we did not see.
+
+        Ranges holding its start are no longer covered, so the next read of them asks Toggl.
+        """
+        cache = self._usable_cache()
+        if cache is None:
+            return
+        tid = tracker.id if isinstance(tracker, TogglTracker) else tracker
+        cached = await cache.find(tid, TogglTracker, include_expired=True)
+        starts = {t.start for t in (cached, tracker) if isinstance(t, TogglTracker)}
+        if starts:
+            await async_update_coverage(cache, lambda c: _without_starts(c, starts))
+        await self._forget(TogglTracker, tid)
 
     async def delete(self, tracker: TogglTracker | int) -> None:
         """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
@@ -236,13 +276,23 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             if not self._tolerated(exc, self.TRACKER_ALREADY_STOPPED):
                 raise
             log.warning("time entry %s was already stopped", tid)
-            await self._forget(TogglTracker, tid)  # a cached copy may still think it runs
+            await self._drop_unseen(tid)  # a cached copy may still think it runs
             return None
         await self._write_cache(stopped, RequestMethod.PATCH)
         return stopped
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(workspace_id={self.workspace_id})"
+
+
+def _without_starts(coverage: Coverage, starts: Iterable[datetime]) -> Coverage:
+    for start in starts:
+        coverage = coverage.remove_start(start)
+    return coverage
+
+
+def _newest_first(entries: Iterable[TogglTracker]) -> list[TogglTracker]:
+    return sorted(entries, key=lambda t: (t.start, t.id), reverse=True)
 
 
 def _ints(data: Any, key: str) -> list[int]:

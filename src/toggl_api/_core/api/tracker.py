@@ -32,7 +32,6 @@ __all__ = [
     "get",
     "next_window_end",
     "range_queries",
-    "range_scope",
     "resolve_range",
     "stop",
     "validate_collect",
@@ -368,12 +367,6 @@ def resolve_range(
     lower = start_date if start_date is not None else date_floor(today, LOOKBACK_MONTHS)
     upper = end_date if end_date is not None else today + timedelta(days=1)
     return lower, upper
-
-
-def range_scope(start_date: date | datetime, end_date: date | datetime) -> str:
-    """Cache scope of a complete ``start_date``/``end_date`` list."""
-    lower, upper = _day_or_time(start_date, "start_date"), _day_or_time(end_date, "end_date")
-    return f"time_entries?start_date={lower}&end_date={upper}"
 
 
 def range_queries(start_date: date | datetime, end_date: date | datetime) -> list[TogglQuery[Any]]:

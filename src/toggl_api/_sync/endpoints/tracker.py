@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
@@ -11,9 +12,11 @@ from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
+from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglTracker
 from ..._core.query import TogglQuery
+from ..coverage import load_coverage, update_coverage
 from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["TrackerEndpoint", "BulkEditParameter", "Edits", "TrackerBody"]
@@ -66,7 +69,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         if cache is not None:
             # Toggl says nothing runs: cached "running" entries are outdated; the next read fetches them anew.
             for stale in cache.query(TogglQuery("stop", None), model=TogglTracker):
-                self._forget(TogglTracker, stale.id)
+                self._drop_unseen(stale)
         return None
 
     def get(self, tracker_id: int | TogglTracker, *, refresh: bool = False) -> TogglTracker | None:
@@ -96,8 +99,10 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
 
         A ``start_date``/``end_date`` range is fetched completely: when Toggl's 1000-entry cap is hit, further
         windows are requested (each ending where the previous one's oldest entry started) and entries are
-        de-duplicated by id. Such a range is answered from the cache when that exact range was fetched and is
-        fresh. ``since``, ``before`` and unfiltered reads always ask Toggl.
+        de-duplicated by id. Such a range is answered from the cache when the cache is known to hold every entry
+        starting in it and that knowledge has not expired (``expire_after``): after a fetch of a range
+        containing it, or after ``TogglSync`` mirrored the account. Entries of every workspace are returned,
+        from Toggl and from the cache alike. ``since``, ``before`` and unfiltered reads always ask Toggl.
 
         Raises:
             DateTimeError: ``since`` with ``before``, naive datetimes, years outside 2006-2030, a ``start_date``
@@ -124,13 +129,20 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
     def _collect_range(
         self, start_date: date | datetime, end_date: date | datetime, *, refresh: bool
     ) -> list[TogglTracker]:
-        scope = api.range_scope(start_date, end_date)
-        queries = api.range_queries(start_date, end_date)
-        cached = self._cached_list(scope, queries, refresh=refresh)
-        if cached is not None:
-            return sorted(cached, key=lambda t: (t.start, t.id), reverse=True)
+        lower, upper_at = as_instant(start_date, "start_date"), as_instant(end_date, "end_date")
+        queries = api.range_queries(lower, upper_at)
+        cache = self._usable_cache()
+        if cache is not None and not refresh:
+            coverage = load_coverage(cache)
+            if coverage.covers(lower, upper_at, cache.now(), cache.expire_after):
+                self._count_hit(cache)
+                cached = cache.query(*queries, model=TogglTracker)
+                return _newest_first(t for t in cached if t.server_deleted_at is None)
+            cache.stats.misses += 1
+        fetched_at = self.clock.now()
         seen: dict[int, TogglTracker] = {}
         upper: date | datetime = end_date
+        complete = True
         while True:
             page = self._decode_many(self._json(api.collect(start_date=start_date, end_date=upper)))
             fresh = [t for t in page if t.id not in seen]
@@ -140,10 +152,23 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 break
             if not fresh:
                 log.warning("more than %d entries start within one second; some may be missing", api.LIST_CAP)
+                complete = False
                 break
             upper = next_end
-        models = sorted(seen.values(), key=lambda t: (t.start, t.id), reverse=True)
-        self._remember_list(scope, models, queries)
+        models = _newest_first(seen.values())
+        if cache is not None:
+            if complete:
+                # The answer is the whole range: cached entries of it that Toggl no longer returns are gone, and
+                # the range is covered from now on.
+                keep = set(seen)
+                stale = [t for t in cache.query(*queries, model=TogglTracker) if t.id not in keep]
+                if stale:
+                    cache.delete(*stale)
+            if models:
+                cache.add(*models)
+            if complete:
+                update_coverage(cache, lambda c: c.add(lower, upper_at, fetched_at))
+            cache.commit()
         return models
 
     # -- writes -----------------------------------------------------------------------------------
@@ -166,7 +191,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             # (dropped here; the next read fetches them with their stop).
             for other in cache.query(TogglQuery("stop", None), model=TogglTracker):
                 if other.id != created.id:
-                    self._forget(TogglTracker, other.id)
+                    self._drop_unseen(other)
         self._write_cache(created, RequestMethod.POST)
         return created
 
@@ -215,7 +240,22 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             if model.server_deleted_at is not None:
                 self._forget(TogglTracker, model.id)
         for missing in (i for i in changed if i not in returned):
-            self._forget(TogglTracker, missing)  # unknown state: let the next read fetch it
+            self._drop_unseen(missing)  # unknown state: let the next read fetch it
+
+    def _drop_unseen(self, tracker: TogglTracker | int) -> None:
+        """Forget a cached entry that still exists on Toggl in a state we did not see.
+
+        Ranges holding its start are no longer covered, so the next read of them asks Toggl.
+        """
+        cache = self._usable_cache()
+        if cache is None:
+            return
+        tid = tracker.id if isinstance(tracker, TogglTracker) else tracker
+        cached = cache.find(tid, TogglTracker, include_expired=True)
+        starts = {t.start for t in (cached, tracker) if isinstance(t, TogglTracker)}
+        if starts:
+            update_coverage(cache, lambda c: _without_starts(c, starts))
+        self._forget(TogglTracker, tid)
 
     def delete(self, tracker: TogglTracker | int) -> None:
         """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
@@ -237,13 +277,23 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             if not self._tolerated(exc, self.TRACKER_ALREADY_STOPPED):
                 raise
             log.warning("time entry %s was already stopped", tid)
-            self._forget(TogglTracker, tid)  # a cached copy may still think it runs
+            self._drop_unseen(tid)  # a cached copy may still think it runs
             return None
         self._write_cache(stopped, RequestMethod.PATCH)
         return stopped
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(workspace_id={self.workspace_id})"
+
+
+def _without_starts(coverage: Coverage, starts: Iterable[datetime]) -> Coverage:
+    for start in starts:
+        coverage = coverage.remove_start(start)
+    return coverage
+
+
+def _newest_first(entries: Iterable[TogglTracker]) -> list[TogglTracker]:
+    return sorted(entries, key=lambda t: (t.start, t.id), reverse=True)
 
 
 def _ints(data: Any, key: str) -> list[int]:
