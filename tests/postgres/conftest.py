@@ -65,7 +65,9 @@ class _Cluster:
 
     def __init__(self, bindir: Path, prefix: list[str]) -> None:
         self.bindir, self.prefix = bindir, prefix
-        self.root = Path(tempfile.mkdtemp(prefix="toggl-pg-"))
+        # Under /tmp rather than $TMPDIR: the server user must reach the dir, and a unix socket path has to stay
+        # under ~100 bytes.
+        self.root = Path(tempfile.mkdtemp(prefix="toggl-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.started = False

@@ -19,6 +19,9 @@ Speed matters because a lookup by id is the hot path of every cached endpoint:
 - Writes are one transaction of executemany statements: on SQLite and PostgreSQL a native upsert by primary key
   (``INSERT ... ON CONFLICT (id) DO UPDATE``); on other databases a select of the existing ids, a bulk insert
   and a bulk update. Upserts ignore expiry, so refreshing an expired entity never collides with the stale row.
+- Several processes may share one database (a team on PostgreSQL): writes lock rows in id order (upserts and
+  deletes alike), so overlapping writers wait for each other instead of deadlocking; schema creation is
+  serialized; a write that still loses a race is retried whole.
 
 Queries use only portable SQL (PostgreSQL works as well as SQLite). SQLAlchemy is optional: constructing the
 cache without it raises an ``ImportError`` naming the extra.
