@@ -127,3 +127,23 @@ def test_the_cli_syncs_into_a_postgresql_url_and_reads_it_back_without_requests(
     assert emulators.made[1].request_count() == 0
     assert again.exit_code == 0, again.output
     assert emulators.made[2].request_count() == 2
+
+
+def test_the_cli_names_the_database_not_a_folder_and_hides_the_password(
+    monkeypatch: pytest.MonkeyPatch, pg_url: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    monkeypatch.setattr(app, "make_emulator", _Emulators())
+    url = make_url(pg_url).set(password="s3cret-pw")
+    shown = url.render_as_string(hide_password=True)
+    runner = CliRunner()
+
+    synced = runner.invoke(app.cli, ["--fake", "--cache", url.render_as_string(hide_password=False), "sync"])
+    stats = runner.invoke(app.cli, ["--fake", "--cache", pg_url, "cache", "stats"])
+
+    assert synced.exit_code == 0, synced.output
+    assert "s3cret-pw" not in synced.output
+    assert shown in synced.output.replace("\n", "")  # rich may wrap a long URL
+    assert "database server" in stats.output
+    assert "toggl-api-fake" not in stats.output + synced.output

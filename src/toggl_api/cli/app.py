@@ -121,6 +121,18 @@ class Env:
         self._cache: TogglCache[Any] | None = None
         self._emulator: Any = None
 
+    @property
+    def location(self) -> str:
+        """Where the cache lives, for messages: the folder or file, or the database URL without its password."""
+        if self.cache_url is None:
+            return str(self.cache_path)
+        try:
+            from sqlalchemy.engine import make_url
+
+            return make_url(self.cache_url).render_as_string(hide_password=True)
+        except Exception:  # an unparsable URL: say which scheme, never echo credentials
+            return self.cache_url.split("://", 1)[0] + "://..."
+
     # -- connection --------------------------------------------------------------------------------
 
     @property
@@ -327,7 +339,7 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
         out = _console()
         out.print(render.sync_table(report))
         kind = "full" if report.full else "incremental"
-        out.print(f"{report.requests} requests ({kind} sync) → {env.cache_path}")
+        out.print(f"{report.requests} requests ({kind} sync) → {env.location}")
     if report.stopped is not None:
         click.echo(f"Stopped early: {report.message}", err=True)
         if report.stopped in (StopReason.QUOTA_EXCEEDED, StopReason.BUDGET_EXHAUSTED):
@@ -559,6 +571,8 @@ def cache_group() -> None:
 
 
 def _files(env: Env) -> list[Path]:
+    if env.cache_url is not None:  # a database server: no local files
+        return []
     path = env.cache_path
     if path.is_file():
         return [path]
@@ -577,7 +591,7 @@ def stats(env: Env, as_json: bool) -> None:
     state = SyncState.from_scopes({s: cache.completed_at(s) for s in SyncState.scope_names()})
     files = {str(p): p.stat().st_size for p in _files(env)}
     info = {
-        "path": str(env.cache_path),
+        "path": env.location,
         "type": env.cache_type,
         "entities": counts,
         "files": files,
@@ -589,7 +603,8 @@ def stats(env: Env, as_json: bool) -> None:
         _emit_json(info)
         return
     out = _console()
-    out.print(f"cache: {env.cache_path} ({env.cache_type}, {sum(files.values())} bytes in {len(files)} files)")
+    where = "database server" if env.cache_url else f"{sum(files.values())} bytes in {len(files)} files"
+    out.print(f"cache: {env.location} ({env.cache_type}, {where})")
     for table, count in counts.items():
         out.print(f"  {render.MODEL_LABELS.get(table, table):<14} {count:>7}")
     last = state.last_run.isoformat() if state.last_run else "never"
@@ -619,7 +634,7 @@ def check(env: Env) -> None:
         for problem in problems:
             click.echo(f"Error: {problem}", err=True)
         sys.exit(1)
-    click.echo(f"ok: {total} entities readable in {env.cache_path}")
+    click.echo(f"ok: {total} entities readable in {env.location}")
 
 
 _CSV_FIELDS = ("id", "workspace", "start", "stop", "seconds", "project_id", "project", "client", "tags", "description",
