@@ -20,7 +20,7 @@ from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass
 from ..._core.query import TogglQuery, distinct, validate_queries
 from ..._io.json_store import JSONSession, MarkerStore
-from .base import TogglAsyncCache
+from .base import TogglAsyncCache, entry_id_of
 
 if TYPE_CHECKING:
     from ..endpoint import TogglAsyncCachedEndpoint
@@ -30,17 +30,6 @@ __all__ = ["AsyncJSONCache"]
 T = TypeVar("T", bound=TogglClass)
 
 META_FILE = "cache_meta.json"
-
-
-def _entry_id(entry: Any) -> int:
-    if isinstance(entry, TogglClass):
-        return entry.id
-    if isinstance(entry, dict) and "id" in entry:
-        return int(entry["id"])
-    if isinstance(entry, int) and not isinstance(entry, bool):
-        return entry
-    msg = f"expected a model, an id or a dict with 'id', got {type(entry).__name__}"
-    raise TypeError(msg)
 
 
 class AsyncJSONCache(TogglAsyncCache[T]):
@@ -142,7 +131,7 @@ class AsyncJSONCache(TogglAsyncCache[T]):
         """The fresh entry with this id (any entry with ``include_expired``), or ``None``; O(1)."""
         if model is None:
             model = type(entry) if isinstance(entry, TogglClass) else self.model
-        found = self._session(model).get(entry if type(entry) is int else _entry_id(entry))
+        found = self._session(model).get(entry if type(entry) is int else entry_id_of(entry))
         if found is None or include_expired or self._expire_after is None or self.is_fresh(found):
             return found
         return None
@@ -168,7 +157,7 @@ class AsyncJSONCache(TogglAsyncCache[T]):
         by_model: dict[type[T], list[int]] = {}
         for entry in entries:
             target = type(entry) if isinstance(entry, TogglClass) else self._model(model)
-            by_model.setdefault(target, []).append(_entry_id(entry))
+            by_model.setdefault(target, []).append(entry_id_of(entry))
         for target, ids in by_model.items():
             self._session(target).remove(ids, self.now())
 

@@ -53,6 +53,22 @@ class CacheStats:
     entries: int = 0
 
 
+def entry_id_of(entry: Any) -> int:
+    """The id of a cache argument given as a model, an int or ``{"id": ...}``.
+
+    Raises:
+        TypeError: anything else.
+    """
+    if isinstance(entry, TogglClass):
+        return entry.id
+    if isinstance(entry, dict) and "id" in entry:
+        return int(entry["id"])
+    if isinstance(entry, int) and not isinstance(entry, bool):
+        return entry
+    msg = f"expected a model, an id or a dict with 'id', got {type(entry).__name__}"
+    raise TypeError(msg)
+
+
 class TogglCache(ABC, Generic[T]):
     """Abstract async cache.
 

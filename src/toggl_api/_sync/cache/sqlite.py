@@ -51,7 +51,7 @@ from ..._sqlcompat import (
     run_write,
     create_engine,
 )
-from .base import TogglCache
+from .base import TogglCache, entry_id_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Dialect, MetaData, Select, Table
@@ -76,17 +76,6 @@ _SQL_LOG = logging.getLogger("sqlalchemy.engine.Engine")
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-
-
-def _entry_id(entry: Any) -> int:
-    if isinstance(entry, TogglClass):
-        return entry.id
-    if isinstance(entry, dict) and "id" in entry:
-        return int(entry["id"])
-    if isinstance(entry, int) and not isinstance(entry, bool):
-        return entry
-    msg = f"expected a model, an id or a dict with 'id', got {type(entry).__name__}"
-    raise TypeError(msg)
 
 
 def _private_file(path: Path) -> None:
@@ -541,7 +530,7 @@ class SqliteCache(TogglCache[T]):
         if model is None and isinstance(entry, TogglClass):
             model = type(entry)
         target = self._model(model)
-        params: dict[str, Any] = {"ident": _entry_id(entry)}
+        params: dict[str, Any] = {"ident": entry_id_of(entry)}
         fresh = self._cutoff(params, include_expired)
 
         def build() -> Select[Any]:
@@ -576,7 +565,7 @@ class SqliteCache(TogglCache[T]):
         by_model: dict[type[TogglClass], list[int]] = {}
         for entry in entries:
             owner: type[TogglClass] = type(entry) if isinstance(entry, TogglClass) else self._model(model)
-            by_model.setdefault(owner, []).append(_entry_id(entry))
+            by_model.setdefault(owner, []).append(entry_id_of(entry))
         if not by_model:
             return
         self._write(_delete_all, by_model)
