@@ -39,3 +39,4 @@ def test_each_endpoint_reads_its_own_model_from_a_shared_cache(
     assert all(isinstance(t, TogglTag) for t in tags.load_cache())
     assert all(isinstance(c, TogglClient) for c in clients.load_cache())
     assert len(toggl_emulator.requests) == sent  # both answered from the one cache
+

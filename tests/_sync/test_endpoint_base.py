@@ -142,3 +142,21 @@ def test_api_status_is_true_against_the_emulator(toggl_server: EmulatorServer) -
 
 def test_api_status_is_false_when_nothing_listens() -> None:
     assert RawReader.api_status(base_url="http://127.0.0.1:9") is False
+
+
+def test_auth_given_as_a_string_is_refused_without_echoing_it() -> None:
+    with pytest.raises(TypeError, match=r"httpx\.BasicAuth") as info:
+        RawReader("my-secret-token")  # type: ignore[arg-type]
+    assert "my-secret-token" not in str(info.value)
+
+
+def test_auth_given_as_a_user_password_tuple_is_accepted(
+    http_client: httpx.Client, toggl_account: object
+) -> None:
+    endpoint = RawReader((toggl_account.api_token, "api_token"), client=http_client)  # type: ignore[arg-type, attr-defined]
+    assert (endpoint.request("me"))["email"] == "demo@example.com"
+
+
+def test_timeout_of_the_wrong_type_is_refused() -> None:
+    with pytest.raises(TypeError, match="timeout must be seconds"):
+        RawReader(httpx.BasicAuth("t", "api_token"), timeout="10")  # type: ignore[arg-type]

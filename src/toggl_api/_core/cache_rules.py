@@ -50,7 +50,7 @@ def normalize_expiry(value: timedelta | int | float | None) -> timedelta | None:
         msg = f"expire_after must be seconds, a timedelta or None, not {type(value).__name__}"
         raise TypeError(msg)
     if value < timedelta(0):
-        msg = f"expire_after must not be negative, got {value}"
+        msg = f"expire_after must not be negative, got {value.total_seconds():g} seconds"
         raise ValueError(msg)
     return value
 

@@ -297,9 +297,11 @@ class TogglCachedEndpoint(TogglEndpoint[T]):
     @cache.setter
     def cache(self, cache: TogglCache[T] | None) -> None:
         if cache is not None and not isinstance(cache, TogglCache):
+            given = type(cache).__name__
+            twin = given[len("Async") :] if given.startswith("Async") else f"Async{given}"
             msg = (
-                f"{type(self).__name__} needs a {TogglCache.__name__} (e.g. the matching SQLite cache), "
-                f"got {type(cache).__name__}"
+                f"{type(self).__name__} needs a {TogglCache.__name__}, got {given}; "
+                f"sync endpoints take sync caches and Async* endpoints async ones (try {twin})"
             )
             raise TypeError(msg)
         self._cache = cache

@@ -75,6 +75,18 @@ class Requester:
         if session is not None and not isinstance(session, TogglSession):
             msg = f"session must be a TogglSession, not {type(session).__name__}"
             raise TypeError(msg)
+        if isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(part, str) for part in auth):
+            auth = httpx.BasicAuth(*auth)  # httpx's own (user, password) shorthand
+        if auth is not None and not isinstance(auth, httpx.Auth):
+            # Never echo the value: it is probably the token itself.
+            msg = (
+                f"auth must be an httpx.BasicAuth, e.g. httpx.BasicAuth(token, 'api_token'), "
+                f"not {type(auth).__name__}"
+            )
+            raise TypeError(msg)
+        if not isinstance(timeout, (httpx.Timeout, int, float)) or isinstance(timeout, bool):
+            msg = f"timeout must be seconds (a number) or an httpx.Timeout, not {type(timeout).__name__}"
+            raise TypeError(msg)
         self.auth = auth
         self._owns_client = client is None
         self.client = client if client is not None else httpx.Client()
