@@ -319,3 +319,17 @@ def test_sqlite_cache_file_gets_the_same_incremental_sync(
     assert result.exit_code == 0, result.output
     assert emulators.last.request_count() == 2
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("command", ["entries", "projects", "report"])
+def test_reading_a_never_synced_cache_says_to_sync_first(runner: CliRunner, tmp_path: Path, command: str) -> None:
+    result = run(runner, "--cache", str(tmp_path / "empty"), command)
+
+    assert result.exit_code == 0
+    assert result.stderr.strip() == "The cache is empty: run `toggl-api sync` first."
+
+
+def test_a_synced_cache_gives_no_empty_cache_hint(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    assert run(runner, *fake(fake_cache, "entries", "--tag", "no-such-tag")).stderr == ""

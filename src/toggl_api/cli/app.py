@@ -392,6 +392,12 @@ def _filtered_entries(
     return entries, projects
 
 
+def _hint_if_never_synced(env: Env, found: list[Any]) -> None:
+    """An empty answer from a cache that holds no workspace at all means it was never synced: say so."""
+    if not found and not env.load(TogglWorkspace):
+        click.echo("The cache is empty: run `toggl-api sync` first.", err=True)
+
+
 def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--tag", default=None, help="Only entries with this tag.")(func)
     func = click.option("--client", default=None, help="Only entries of this client's projects (name or id).")(func)
@@ -409,6 +415,7 @@ def entries(env: Env, since: str | None, until: str | None, project: str | None,
             tag: str | None, limit: int, as_json: bool) -> None:
     """Time entries from the cache, newest first (no request)."""
     found, projects = _filtered_entries(env, since, until, project, client, tag)
+    _hint_if_never_synced(env, found)
     if limit:
         found = found[:limit]
     if as_json:
@@ -423,6 +430,7 @@ def _list_command(name: str, model: type[TogglClass], help_text: str) -> None:
     @pass_env
     def command(env: Env, as_json: bool) -> None:
         items = sorted(env.load(model), key=lambda m: (m.name.lower(), m.id))
+        _hint_if_never_synced(env, items)
         if as_json:
             _emit_json([to_record(m) for m in items])
             return
@@ -529,8 +537,7 @@ def report(env: Env, by: str, since: str | None, until: str | None, project: str
     else:
         found, _ = _filtered_entries(env, since, until, project, client, tag)
         rows = local_report(found, by, env)
-        if not found and not env.load(TogglWorkspace):
-            click.echo("The cache is empty: run `toggl-api sync` first.", err=True)
+        _hint_if_never_synced(env, found)
         span = f"{since or 'first'} → {until or 'last'}"
         title = f"Time per {by}, {span} (cache)"
     if as_json:
