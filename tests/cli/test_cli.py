@@ -333,3 +333,20 @@ def test_a_synced_cache_gives_no_empty_cache_hint(runner: CliRunner, emulators: 
     run(runner, *fake(fake_cache, "sync"))
 
     assert run(runner, *fake(fake_cache, "entries", "--tag", "no-such-tag")).stderr == ""
+
+
+def test_report_by_tag_totals_count_each_entry_once(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+    entries = json.loads(run(runner, *fake(fake_cache, "entries", "--limit", "0", "--json")).stdout)
+    by_tag = run(runner, *fake(fake_cache, "report", "--by", "tag")).stdout
+    total_line = next(line for line in by_tag.splitlines() if "total" in line)
+
+    assert any(len(e["tags"]) > 1 for e in entries), "the demo data must have entries with several tags"
+    assert f" {len(entries)} " in total_line
+
+
+def test_remote_report_has_no_entry_count_column(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    result = run(runner, *fake(fake_cache, "report", "--remote", "--by", "client"))
+
+    assert result.exit_code == 0, result.output
+    assert "entries" not in result.stdout

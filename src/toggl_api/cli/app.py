@@ -534,16 +534,20 @@ def report(env: Env, by: str, since: str | None, until: str | None, project: str
             _fail("--project/--client/--tag filters apply to cached reports only")
         rows = remote_report(env, by, first, last, workspace)
         title = f"Time per {by}, {first} → {last} (Reports API)"
+        totals = None
     else:
         found, _ = _filtered_entries(env, since, until, project, client, tag)
         rows = local_report(found, by, env)
         _hint_if_never_synced(env, found)
         span = f"{since or 'first'} → {until or 'last'}"
         title = f"Time per {by}, {span} (cache)"
+        # An entry with two tags is in two tag groups: the total counts each entry once.
+        now = env.now()
+        totals = (len(found), round(sum(e.elapsed(now).total_seconds() for e in found)))
     if as_json:
         _emit_json(rows)
         return
-    _console().print(render.report_table(by, rows, title))
+    _console().print(render.report_table(by, rows, title, totals))
 
 
 # -- quota ---------------------------------------------------------------------------------------------

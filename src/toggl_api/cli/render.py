@@ -122,24 +122,37 @@ def models_table(title: str, models: Iterable[TogglClass], names: Mapping[int, s
     return table
 
 
-def report_table(by: str, rows: Sequence[Mapping[str, Any]], title: str) -> Table:
-    """Totals per group with their share of the whole."""
+def report_table(
+    by: str, rows: Sequence[Mapping[str, Any]], title: str, totals: tuple[int, float] | None = None
+) -> Table:
+    """Totals per group with their share of the whole.
+
+    ``totals`` (entries, seconds) is the whole when groups overlap (an entry with two tags is in two groups);
+    by default the whole is the sum of the rows.
+    """
+    # Reports API summaries carry no entry counts: the column is shown only when the rows have them.
+    counted = any(r.get("entries") is not None for r in rows)
     table = Table(title=title, title_justify="left")
     table.add_column(by)
-    table.add_column("entries", justify="right")
+    if counted:
+        table.add_column("entries", justify="right")
     table.add_column("duration", justify="right")
     table.add_column("share", justify="right")
-    total = sum(float(r["seconds"]) for r in rows) or 1.0
+    whole_entries = totals[0] if totals else sum(int(r.get("entries") or 0) for r in rows)
+    whole_seconds = float(totals[1]) if totals else sum(float(r["seconds"]) for r in rows)
+    total = whole_seconds or 1.0
     for row in rows:
-        table.add_row(
-            str(row["name"]),
-            "" if row.get("entries") is None else str(row["entries"]),
-            duration_text(float(row["seconds"])),
-            f"{100 * float(row['seconds']) / total:5.1f}%",
-        )
+        cells = [str(row["name"])]
+        if counted:
+            cells.append("" if row.get("entries") is None else str(row["entries"]))
+        cells += [duration_text(float(row["seconds"])), f"{100 * float(row['seconds']) / total:5.1f}%"]
+        table.add_row(*cells)
     table.add_section()
-    table.add_row("total", str(sum(int(r.get("entries") or 0) for r in rows)),
-                  duration_text(sum(float(r["seconds"]) for r in rows)), "")
+    footer = ["total"]
+    if counted:
+        footer.append(str(whole_entries))
+    footer += [duration_text(whole_seconds), ""]
+    table.add_row(*footer)
     return table
 
 
