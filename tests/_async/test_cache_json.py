@@ -222,3 +222,21 @@ async def test_expiry_is_measured_with_the_cache_clock(cache_dir: Path, fake_clo
     await cache.add(tag(1, fake_clock))
     fake_clock.advance(60)
     assert await cache.find(1, TogglTag) is None
+
+
+async def test_evicting_time_entries_forgets_the_covered_ranges(cache_dir: Path, fake_clock: FakeClock) -> None:
+    from toggl_api._core.coverage import COVERAGE_KEY
+
+    cache = json_cache(cache_dir, fake_clock, max_length=1)
+    await cache.set_value(COVERAGE_KEY, "covered")
+    await cache.add(*(TogglTracker(i, "x", fake_clock.now(), workspace=1) for i in (1, 2)))
+    await cache.commit()
+    assert await json_cache(cache_dir, fake_clock).get_value(COVERAGE_KEY) is None
+
+
+async def test_evictions_keep_the_list_markers_of_other_models(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache = json_cache(cache_dir, fake_clock, max_length=1)
+    await cache.mark_complete("projects/1?active=true", fake_clock.now())
+    await cache.add(tag(1, fake_clock), tag(2, fake_clock))
+    await cache.commit()
+    assert await json_cache(cache_dir, fake_clock).completed_at("projects/1?active=true") == fake_clock.now()

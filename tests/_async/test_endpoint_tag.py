@@ -116,3 +116,19 @@ async def test_delete_removes_the_tag_from_the_cached_list(endpoint: AsyncTagEnd
     tags = await endpoint.collect()
     await endpoint.delete(tags[0])
     assert tags[0] not in await endpoint.collect()
+
+
+async def test_collect_asks_again_when_max_length_evicted_part_of_the_list(
+    toggl_workspace_id: int,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+    cache_dir: Path,
+    toggl_emulator: Emulator,
+) -> None:
+    small: AsyncJSONCache[TogglTag] = AsyncJSONCache(cache_dir, clock=fake_clock, max_length=1)
+    endpoint = AsyncTagEndpoint(toggl_workspace_id, toggl_auth, small, client=http_client, clock=fake_clock)
+    await endpoint.add("second tag")
+    every = await endpoint.collect(refresh=True)
+    assert len(every) > 1  # more tags than the cache keeps
+    assert sorted(t.id for t in await endpoint.collect()) == sorted(t.id for t in every)

@@ -117,3 +117,19 @@ def test_delete_removes_the_tag_from_the_cached_list(endpoint: TagEndpoint) -> N
     tags = endpoint.collect()
     endpoint.delete(tags[0])
     assert tags[0] not in endpoint.collect()
+
+
+def test_collect_asks_again_when_max_length_evicted_part_of_the_list(
+    toggl_workspace_id: int,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+    cache_dir: Path,
+    toggl_emulator: Emulator,
+) -> None:
+    small: JSONCache[TogglTag] = JSONCache(cache_dir, clock=fake_clock, max_length=1)
+    endpoint = TagEndpoint(toggl_workspace_id, toggl_auth, small, client=http_client, clock=fake_clock)
+    endpoint.add("second tag")
+    every = endpoint.collect(refresh=True)
+    assert len(every) > 1  # more tags than the cache keeps
+    assert sorted(t.id for t in endpoint.collect()) == sorted(t.id for t in every)

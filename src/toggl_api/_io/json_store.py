@@ -304,6 +304,8 @@ class JSONSession(_SyncedFile, Generic[T]):
         self._indexes: dict[str, FieldIndex | None] = {}
         self._indexed_generation = -1
         self._sorted_ids: list[int] | None = None
+        #: Entries ``max_length`` dropped so far; the cache then stops claiming lists of this model complete.
+        self.evicted = 0
 
     def __repr__(self) -> str:
         return f"JSONSession(path={self.path!s}, entries={len(self._live)}, pending={len(self._pending)})"
@@ -374,6 +376,7 @@ class JSONSession(_SyncedFile, Generic[T]):
     def _trim(self) -> None:
         if len(self._live) > self.max_length:
             newest = sorted(self._live.items(), key=lambda item: item[1].timestamp(), reverse=True)
+            self.evicted += len(newest) - self.max_length
             self._live = dict(newest[: self.max_length])
             self._changed()
         if len(self._dead) > self.max_length:
@@ -577,6 +580,10 @@ class MarkerStore(_SyncedFile):
         change = (when, self.clock.now())
         self._markers[scope] = change
         self._pending[scope] = change
+
+    def scopes(self) -> list[str]:
+        """Every scope with a marker (no refresh)."""
+        return [scope for scope, (when, _) in self._markers.items() if when is not None]
 
     def get_value(self, key: str) -> str | None:
         """The text stored under ``key`` (no refresh)."""

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._core.clock import Clock
+from ..._core.coverage import COVERAGE_KEY
 from ..._core.errors import CorruptCacheError
-from ..._core.models import TogglClass
+from ..._core.models import TogglClass, TogglTracker
 from ..._core.query import TogglQuery, distinct, validate_queries
 from ..._io.json_store import JSONSession, MarkerStore
 from .base import TogglCache, entry_id_of
@@ -116,11 +117,28 @@ class JSONCache(TogglCache[T]):
     # -- the contract ---------------------------------------------------------------------------------------
 
     def commit(self) -> None:
-        """Write every model file (and the markers) with pending changes."""
-        for session in self._sessions.values():
+        """Write every model file (and the markers) with pending changes.
+
+        When ``max_length`` drops entries of a model, the lists of that model (and for time entries the
+        covered ranges) are no longer known complete: their markers are forgotten, so the next read asks Toggl
+        instead of answering with a list missing the dropped entries.
+        """
+        for model, session in self._sessions.items():
+            evicted = session.evicted
             session.commit()
+            if session.evicted != evicted:
+                self._forget_lists_of(model)
         if self._markers.path is not None:
             self._markers.commit()
+
+    def _forget_lists_of(self, model: type[TogglClass]) -> None:
+        markers = self._marker_store()
+        prefix = f"{model.__tablename__}s"  # list scopes are named after the plural: "tags/<ws>", "workspaces"
+        for scope in markers.scopes():
+            if scope.startswith(prefix):
+                markers.set(scope, None)
+        if issubclass(model, TogglTracker) and markers.get_value(COVERAGE_KEY) is not None:
+            markers.set_value(COVERAGE_KEY, None)
 
     def load(self, model: type[T] | None = None) -> list[T]:
         """Every fresh entry of ``model``, ordered by id (a new list)."""
