@@ -241,3 +241,22 @@ def test_evictions_keep_the_list_markers_of_other_models(cache_dir: Path, fake_c
     cache.add(tag(1, fake_clock), tag(2, fake_clock))
     cache.commit()
     assert json_cache(cache_dir, fake_clock).completed_at("projects/1?active=true") == fake_clock.now()
+
+
+def test_a_commit_keeps_a_change_the_file_stat_did_not_reveal(cache_dir: Path, fake_clock: FakeClock) -> None:
+    # On file systems with coarse timestamps, two quick same-size commits can leave the (mtime, size, inode) a
+    # reader saw unchanged: the inode of a replaced file is reused. Simulated here by giving the first object the
+    # key of the file as the second object left it.
+    from toggl_api._io.json_store import _stat
+
+    first, second = json_cache(cache_dir, fake_clock), json_cache(cache_dir, fake_clock)
+    first.add(tag(1, fake_clock, "a"))
+    first.commit()
+    second.add(tag(1, fake_clock, "b"))
+    fake_clock.advance(1)
+    second.add(tag(2, fake_clock, "c"))
+    second.commit()
+    first._sessions[TogglTag]._key = _stat(cache_dir / "cache_tag.json")
+    first.add(tag(3, fake_clock, "d"))
+    first.commit()
+    assert [t.id for t in json_cache(cache_dir, fake_clock).load(TogglTag)] == [1, 2, 3]

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -73,6 +74,10 @@ def _read(path: Path) -> tuple[StatKey, bytes] | None:
     with os.fdopen(fd, "rb") as handle:
         key = _stat_key(os.fstat(handle.fileno()))
         return key, handle.read()
+
+
+def _digest(content: bytes) -> bytes:
+    return hashlib.blake2b(content, digest_size=16).digest()
 
 
 def _replace(source: str, target: Path) -> None:
@@ -137,6 +142,9 @@ class _SyncedFile:
         self.strict = strict
         self.problems: list[CorruptCacheError] = []
         self._key: StatKey | None = None
+        #: Digest of the file content held in memory: a commit compares it under the lock, because the stat key
+        #: alone can miss a change (coarse mtimes plus an inode reused by the next replace).
+        self._digest: bytes | None = None
         self._loaded = False
         self._filelock: FileLock | None = None
 
@@ -190,8 +198,26 @@ class _SyncedFile:
         return True
 
     def _reload(self, path: Path) -> None:
-        content = _read(path)  # an OSError other than "missing" propagates: we must not overwrite that file
+        self._take(path, _read(path))  # an OSError other than "missing" propagates: we must not overwrite it
+
+    def _refresh_exactly(self, path: Path) -> None:
+        """Before a write, with the lock held: re-read unless the file holds exactly the content in memory."""
+        content = _read(path)
+        if self._loaded and (
+            (content is None and self._key is None)
+            or (content is not None and self._digest is not None and _digest(content[1]) == self._digest)
+        ):
+            self._key = content[0] if content is not None else None
+            return
+        self._take(path, content)
+
+    def _written(self, key: StatKey, data: bytes) -> None:
+        self._key = key
+        self._digest = _digest(data)
+
+    def _take(self, path: Path, content: tuple[StatKey, bytes] | None) -> None:
         self._loaded = True
+        self._digest = None
         if content is None:
             self._key = None
             self._reset()
@@ -206,6 +232,7 @@ class _SyncedFile:
             self._quarantine(path, key, exc)
             return
         self._key = key
+        self._digest = _digest(raw)
 
     def _quarantine(self, path: Path, key: StatKey, reason: Exception) -> None:
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
@@ -397,12 +424,13 @@ class JSONSession(_SyncedFile, Generic[T]):
             return
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with self._lock(target):
-            self.refresh()
+            self._refresh_exactly(target)
             if not self._pending:  # every local change lost to newer ones written meanwhile
                 return
             _remove_stale_temps(target)
             self._trim()
-            self._key = atomic_write(target, self._payload())
+            data = self._payload()
+            self._written(atomic_write(target, data), data)
             self._pending.clear()
 
     @property
@@ -603,7 +631,7 @@ class MarkerStore(_SyncedFile):
             return
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with self._lock(target):
-            self.refresh()
+            self._refresh_exactly(target)
             if not self._pending and not self._pending_values:
                 return
             _remove_stale_temps(target)
@@ -618,7 +646,8 @@ class MarkerStore(_SyncedFile):
                     key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._values.items()
                 },
             }
-            self._key = atomic_write(target, json.dumps(payload, separators=(",", ":")).encode())
+            data = json.dumps(payload, separators=(",", ":")).encode()
+            self._written(atomic_write(target, data), data)
             self._pending.clear()
             self._pending_values.clear()
 
