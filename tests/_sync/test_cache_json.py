@@ -260,3 +260,48 @@ def test_a_commit_keeps_a_change_the_file_stat_did_not_reveal(cache_dir: Path, f
     first.add(tag(3, fake_clock, "d"))
     first.commit()
     assert [t.id for t in json_cache(cache_dir, fake_clock).load(TogglTag)] == [1, 2, 3]
+
+
+def test_a_newer_copy_without_a_server_time_replaces_one_with_it(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache = json_cache(cache_dir, fake_clock)
+    cache.add(TogglTag(1, "old", fake_clock.now(), workspace=1, at=fake_clock.now()))
+    cache.commit()
+    fake_clock.advance(10)
+    cache.add(TogglTag(1, "new", fake_clock.now(), workspace=1))  # built by hand: no ``at``
+    cache.commit()
+    assert (json_cache(cache_dir, fake_clock).find(1, TogglTag)).name == "new"
+
+
+def test_a_deletion_pending_in_one_object_beats_an_older_copy_committed_meanwhile(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    deleter, writer = json_cache(cache_dir, fake_clock), json_cache(cache_dir, fake_clock)
+    old_copy = tag(1, fake_clock)
+    deleter.add(old_copy)
+    deleter.commit()
+    fake_clock.advance(5)
+    deleter.delete(1, model=TogglTag)
+    writer.add(old_copy)  # fetched before the deletion, committed before the deleter commits
+    writer.commit()
+    deleter.commit()
+    assert json_cache(cache_dir, fake_clock).find(1, TogglTag) is None
+
+
+def test_a_failed_commit_keeps_the_change_for_the_next_commit(
+    cache_dir: Path, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toggl_api._io.json_store as store
+
+    def disk_full(source: str, target: Path) -> None:
+        raise OSError("no space left on device")
+
+    cache = json_cache(cache_dir, fake_clock)
+    cache.add(tag(1, fake_clock))
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "_replace", disk_full)
+        with pytest.raises(OSError, match="no space"):
+            cache.commit()
+    assert json_cache(cache_dir, fake_clock).find(1, TogglTag) is None
+    cache.commit()
+    assert json_cache(cache_dir, fake_clock).find(1, TogglTag) is not None
+    assert not list(cache_dir.glob("*.tmp"))

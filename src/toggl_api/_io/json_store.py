@@ -278,9 +278,16 @@ class _Slot:
             return self.model.timestamp
         return _parse(self.record.get("timestamp")) or _MIN
 
-    def version(self) -> tuple[datetime, datetime]:
-        at = self.model.at if self.model is not None else _parse(self.record.get("at"))
-        return (at or _MIN, self.timestamp())
+    def at(self) -> datetime | None:
+        return self.model.at if self.model is not None else _parse(self.record.get("at"))
+
+    def newer_or_same(self, other: _Slot) -> bool:
+        # The server's ``at`` decides when both copies carry one (a later fetch may still return an older
+        # version); otherwise the later fetch wins, so a copy built without ``at`` is not shadowed forever.
+        mine, theirs = self.at(), other.at()
+        if mine is not None and theirs is not None and mine != theirs:
+            return mine > theirs
+        return self.timestamp() >= other.timestamp()
 
 
 _Pending = _Slot | datetime  # an upsert, or a deletion at that time
@@ -292,7 +299,7 @@ def _local_wins(local: _Pending, other: _Pending | None) -> bool:
         return True
     if isinstance(local, _Slot):
         if isinstance(other, _Slot):
-            return local.version() >= other.version()
+            return local.newer_or_same(other)
         return local.timestamp() > other  # fetched after that deletion
     if isinstance(other, _Slot):
         return local >= other.timestamp()  # deleted after (or when) that copy was fetched
