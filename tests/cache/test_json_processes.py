@@ -50,6 +50,37 @@ STUCK_WRITER = textwrap.dedent(
 )
 
 
+DELETER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from toggl_api._core.models import TogglTag
+    from toggl_api.meta.cache import JSONCache
+
+    cache = JSONCache(Path(sys.argv[1]))
+    for ident in range(1, int(sys.argv[2]) + 1):
+        cache.delete(ident, model=TogglTag)
+        cache.commit()
+    """
+)
+
+STALE_WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from toggl_api._core.models import TogglTag
+    from toggl_api.meta.cache import JSONCache
+
+    fetched = datetime(2020, 1, 1, tzinfo=timezone.utc)  # copies fetched long before any deletion
+    cache = JSONCache(Path(sys.argv[1]))
+    for ident in reversed(range(1, int(sys.argv[2]) + 1)):
+        cache.add(TogglTag(ident, "stale copy", fetched, workspace=1))
+        cache.commit()
+    """
+)
+
+
 def run_python(code: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
 
@@ -112,3 +143,20 @@ def test_a_reader_never_sees_a_torn_file_while_another_process_writes(cache_dir:
             writer.wait()
     assert reader.problems == []
     assert {t.id for t in JSONCache(cache_dir).load(TogglTag)} == set(range(1, 31))
+
+
+def test_stale_copies_written_by_another_process_never_revive_deleted_entries(cache_dir: Path) -> None:
+    count = 25
+    seed = JSONCache(cache_dir)
+    seed.add(*(TogglTag(i, "fetched", workspace=1) for i in range(1, count + 1)))
+    seed.commit()
+    workers = [run_python(DELETER, str(cache_dir), str(count)), run_python(STALE_WRITER, str(cache_dir), str(count))]
+    try:
+        for worker in workers:
+            assert worker.wait(timeout=TIMEOUT) == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+    assert JSONCache(cache_dir).load(TogglTag) == []

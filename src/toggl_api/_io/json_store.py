@@ -6,7 +6,10 @@
 - local changes are *pending* until ``commit``; on re-read and on commit they are merged with what other
   processes wrote, entity by entity: the newer server ``at`` wins, then the newer fetch ``timestamp``;
 - deletions are kept as tombstones with their time, so a process still holding an older copy cannot bring a
-  deleted entity back;
+  deleted entity back. Tombstones do not expire by age (the newest ``max_length`` are kept): Toggl never reuses
+  an id, and a copy fetched *after* the deletion (the server restored the entity) is newer than the tombstone
+  and replaces it;
+- the server ``at`` decides between two copies only when both carry one; otherwise the later fetch wins;
 - commits hold an inter-process lock (``filelock``), write a temp file in the same directory, fsync it and
   ``os.replace`` it over the old one, so readers see either the old or the new file, never a torn one, and a
   crash leaves the previous file intact; files are created 0600;
