@@ -304,3 +304,19 @@ async def test_a_failed_commit_keeps_the_change_for_the_next_commit(
     await cache.commit()
     assert await json_cache(cache_dir, fake_clock).find(1, TogglTag) is not None
     assert not list(cache_dir.glob("*.tmp"))
+
+
+async def test_an_entry_refetched_at_the_instant_this_cache_deleted_it_is_kept(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    # Found by tests/consistency: an entry dropped and refetched within one clock tick vanished from the cache.
+    cache = json_cache(cache_dir, fake_clock)
+    await cache.add(tag(1, fake_clock))
+    await cache.commit()
+    await cache.delete(1, model=TogglTag)
+    await cache.commit()
+    await cache.add(tag(1, fake_clock, "refetched"))
+    await cache.commit()
+    found = await json_cache(cache_dir, fake_clock).find(1, TogglTag)
+    assert found is not None
+    assert found.name == "refetched"

@@ -305,3 +305,19 @@ def test_a_failed_commit_keeps_the_change_for_the_next_commit(
     cache.commit()
     assert json_cache(cache_dir, fake_clock).find(1, TogglTag) is not None
     assert not list(cache_dir.glob("*.tmp"))
+
+
+def test_an_entry_refetched_at_the_instant_this_cache_deleted_it_is_kept(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    # Found by tests/consistency: an entry dropped and refetched within one clock tick vanished from the cache.
+    cache = json_cache(cache_dir, fake_clock)
+    cache.add(tag(1, fake_clock))
+    cache.commit()
+    cache.delete(1, model=TogglTag)
+    cache.commit()
+    cache.add(tag(1, fake_clock, "refetched"))
+    cache.commit()
+    found = json_cache(cache_dir, fake_clock).find(1, TogglTag)
+    assert found is not None
+    assert found.name == "refetched"

@@ -336,6 +336,8 @@ class JSONSession(_SyncedFile, Generic[T]):
         self.version = __version__
         self._live: dict[int, _Slot] = {}
         self._dead: dict[int, datetime] = {}
+        #: Tombstones this session wrote itself (id → time), to order them against its own later upserts.
+        self._own_dead: dict[int, datetime] = {}
         self._pending: dict[int, _Pending] = {}
         self._generation = 0
         self._indexes: dict[str, FieldIndex | None] = {}
@@ -388,7 +390,7 @@ class JSONSession(_SyncedFile, Generic[T]):
         """Lay the pending local changes over the state just read, dropping those that lost the merge."""
         for ident, change in list(self._pending.items()):
             other: _Pending | None = self._live.get(ident) or self._dead.get(ident)
-            if not _local_wins(change, other):
+            if not self._wins(ident, change, other):
                 del self._pending[ident]
                 continue
             if isinstance(change, _Slot):
@@ -466,6 +468,7 @@ class JSONSession(_SyncedFile, Generic[T]):
                 continue
             self._live[entry.id] = slot
             self._dead.pop(entry.id, None)
+            self._own_dead.pop(entry.id, None)
             self._pending[entry.id] = slot
         self._changed()
 
@@ -477,6 +480,7 @@ class JSONSession(_SyncedFile, Generic[T]):
                 continue
             self._live.pop(ident, None)
             self._dead[ident] = moment
+            self._own_dead[ident] = moment
             self._pending[ident] = moment
         self._changed()
 
@@ -486,7 +490,14 @@ class JSONSession(_SyncedFile, Generic[T]):
         # revive a deleted entity.
         if ident in self._pending:
             return True
-        return _local_wins(change, self._live.get(ident) or self._dead.get(ident))
+        return self._wins(ident, change, self._live.get(ident) or self._dead.get(ident))
+
+    def _wins(self, ident: int, change: _Pending, other: _Pending | None) -> bool:
+        if isinstance(change, _Slot) and isinstance(other, datetime) and self._own_dead.get(ident) == other:
+            # Our own deletion: a copy we store after it was fetched no earlier (a refetch right after dropping
+            # an entry), so the same instant is no conflict; only an older copy stays deleted.
+            return change.timestamp() >= other
+        return _local_wins(change, other)
 
     def select(self, queries: Sequence[TogglQuery[Any]], keep: Callable[[T], bool] | None = None) -> list[T]:
         """Entries matching every query (and ``keep``), ordered by id; indexes narrow range and IN lookups."""
