@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -101,6 +101,31 @@ class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
         if cache is None or not models:
             return
         await cache.add(*models)
+        await cache.commit()
+
+    async def _patch_cached(
+        self, model: type[Any], queries: Sequence[TogglQuery[Any]], change: Callable[[Any], Any | None]
+    ) -> None:
+        """Mirror Toggl's side effect of a write on cached entities of ``model`` matching ``queries``.
+
+        ``change`` answers the changed copy (``attrs.evolve``; it keeps its fetch time) or ``None`` for an entity
+        the write left alone. Without it a cached read would answer what the API no longer says.
+        """
+        cache: TogglAsyncCache[Any] | None = self._usable_cache()
+        if cache is None:
+            return
+        changed = [new for old in await cache.query(*queries, model=model) if (new := change(old)) is not None]
+        if changed:
+            await cache.add(*changed)
+            await cache.commit()
+
+    async def _forget_lists(self, *scopes: str) -> None:
+        """Mark list scopes incomplete: a write created entities the cache has not seen (e.g. a tag by name)."""
+        cache = self._usable_cache()
+        if cache is None:
+            return
+        for scope in scopes:
+            await cache.mark_complete(scope, None)
         await cache.commit()
 
     async def _cached_scopes(

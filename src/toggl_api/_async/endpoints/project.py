@@ -6,14 +6,18 @@ import logging
 from datetime import date
 from typing import Any, Final
 
+from attrs import evolve
+
+from ..._core.api import client as client_api
 from ..._core.api import project as api
 from ..._core.api._fields import entity_id
 from ..._core.api.project import ProjectBody
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglProject
+from ..._core.models import TogglClient, TogglProject, TogglTracker
 from ..._core.models._base import now_utc
 from ..._core.query import TogglQuery
+from ..cache.base import TogglAsyncCache
 from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncProjectEndpoint", "ProjectBody"]
@@ -131,6 +135,8 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
                 raise
             log.warning("project %s was not found; nothing to delete", pid)
         await self._forget(TogglProject, pid)
+        # Toggl keeps the project's time entries, without a project (the default ``teDeletionMode``).
+        await self._patch_cached(TogglTracker, [TogglQuery("project", pid)], lambda t: evolve(t, project=None))
 
     async def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
         """Change the fields of ``body`` you set (the body itself is not modified)."""
@@ -140,6 +146,7 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
             msg = "Toggl answered no project"
             raise TypeError(msg)
         await self._write_cache(edited, RequestMethod.PUT)
+        await self._learn_client(edited)
         return edited
 
     async def add(self, body: ProjectBody) -> TogglProject:
@@ -149,7 +156,18 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
             msg = "Toggl answered no project"
             raise TypeError(msg)
         await self._write_cache(created, RequestMethod.POST)
+        await self._learn_client(created)
         return created
+
+    async def _learn_client(self, project: TogglProject) -> None:
+        """A ``client_name`` Toggl did not know creates a client: cached client lists no longer hold them all."""
+        cache: TogglAsyncCache[Any] | None = self._usable_cache()
+        if cache is None or project.client is None:
+            return
+        if await cache.find(project.client, TogglClient, include_expired=True) is None:
+            await self._forget_lists(
+                *(client_api.list_scope(self.workspace_id, status) for status in ("active", "archived", "both"))
+            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(workspace_id={self.workspace_id})"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from attrs import evolve
+
 from ..._core.api import tag as api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglTag
+from ..._core.models import TogglTag, TogglTracker
+from ..._core.query import TogglQuery
 from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncTagEndpoint"]
@@ -66,6 +69,8 @@ class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
             msg = "Toggl answered no tag"
             raise TypeError(msg)
         await self._write_cache(edited, RequestMethod.PUT)
+        # Time entries name their tags: the cached ones carrying this tag now show the new name.
+        await self._patch_tracker_tags(tid, edited)
         return edited
 
     async def delete(self, tag: TogglTag | int) -> None:
@@ -78,6 +83,22 @@ class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
                 raise
             log.warning("tag %s was not found; nothing to delete", tid)
         await self._forget(TogglTag, tid)
+        await self._patch_tracker_tags(tid, None)  # Toggl removes it from every time entry
+
+    async def _patch_tracker_tags(self, tag_id: int, renamed: TogglTag | None) -> None:
+        """Rename (or, for ``None``, remove) tag ``tag_id`` in cached time entries of the workspace."""
+
+        def change(tracker: TogglTracker) -> TogglTracker | None:
+            if not any(t.id == tag_id for t in tracker.tags):
+                return None
+            tags = [
+                evolve(t, name=renamed.name) if t.id == tag_id and renamed is not None else t
+                for t in tracker.tags
+                if t.id != tag_id or renamed is not None
+            ]
+            return evolve(tracker, tags=tags)
+
+        await self._patch_cached(TogglTracker, [TogglQuery("workspace", self.workspace_id)], change)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(workspace_id={self.workspace_id})"

@@ -7,14 +7,16 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
 from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglTracker
+from ..._core.models import TogglTag, TogglTracker
 from ..._core.query import TogglQuery
+from ..cache.base import TogglAsyncCache
 from ..coverage import async_load_coverage, async_update_coverage
 from ._base import AsyncWorkspaceScopedEndpoint
 
@@ -192,6 +194,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 if other.id != created.id:
                     await self._drop_unseen(other)
         await self._write_cache(created, RequestMethod.POST)
+        await self._learn_tags(created)
         return created
 
     async def edit(self, tracker: TogglTracker | int, body: TrackerBody, *, meta: bool = False) -> TogglTracker:
@@ -206,6 +209,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             msg = "Toggl answered no time entry"
             raise TypeError(msg)
         await self._write_cache(edited, RequestMethod.PUT)
+        await self._learn_tags(edited)
         return edited
 
     async def bulk_edit(self, *trackers: int | TogglTracker, body: TrackerBody) -> Edits:
@@ -234,12 +238,26 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
     async def _refresh_since(self, since: datetime, changed: list[int]) -> None:
         models = self._decode_many(await self._json(api.collect(since=int(since.timestamp()))))
         await self._store(*(m for m in models if m.server_deleted_at is None))
+        await self._learn_tags(*models)
         returned = {m.id for m in models}
         for model in models:
             if model.server_deleted_at is not None:
                 await self._forget(TogglTracker, model.id)
         for missing in (i for i in changed if i not in returned):
             await self._drop_unseen(missing)  # unknown state: let the next read fetch it
+
+    async def _learn_tags(self, *trackers: TogglTracker) -> None:
+        """Tag names Toggl did not know create tags: cached tag lists of their workspaces are no longer complete."""
+        cache: TogglAsyncCache[Any] | None = self._usable_cache()
+        if cache is None:
+            return
+        unknown: set[int] = set()
+        for tracker in trackers:
+            for tag in tracker.tags:
+                if await cache.find(tag.id, TogglTag, include_expired=True) is None:
+                    unknown.add(tag.workspace or tracker.workspace or self.workspace_id)
+        if unknown:
+            await self._forget_lists(*(tag_api.list_scope(wid) for wid in sorted(unknown)))
 
     async def _drop_unseen(self, tracker: TogglTracker | int) -> None:
         """Forget a cached entry that still exists on Toggl in a state we did not see.

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import logging
 
+from attrs import evolve
+
 from ..._core.api import client as api
 from ..._core.api._fields import entity_id
 from ..._core.api.client import ClientBody
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglClient
+from ..._core.models import TogglClient, TogglProject
+from ..._core.query import TogglQuery
+from ..endpoint import decode_json
 from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["ClientEndpoint", "ClientBody"]
@@ -85,11 +89,20 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
                 raise
             log.warning("client %s was not found; nothing to delete", cid)
         self._forget(TogglClient, cid)
+        # Toggl keeps the client's projects, without a client.
+        self._patch_cached(TogglProject, [TogglQuery("client", cid)], lambda p: evolve(p, client=None))
 
     def archive(self, client: TogglClient | int) -> TogglClient:
         """Archive a client (and its projects, as Toggl does); returns the archived client."""
         cid = entity_id(client, "client")
-        self._send(api.archive(self.workspace_id, cid))
+        answer = decode_json(self._send(api.archive(self.workspace_id, cid)))
+        # Toggl archives the client's active projects with it and answers their ids.
+        archived = {i for i in answer if isinstance(i, int)} if isinstance(answer, list) else set()
+        self._patch_cached(
+            TogglProject,
+            [TogglQuery("client", cid)],
+            lambda p: evolve(p, active=False) if p.id in archived and p.active else None,
+        )
         return self._refetch(cid)
 
     def restore(
@@ -98,6 +111,12 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
         """Un-archive a client, and optionally some (``projects``) or all of its projects."""
         cid = entity_id(client, "client")
         data = self._json(api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects))
+        wanted = set(projects or ())
+        self._patch_cached(
+            TogglProject,
+            [TogglQuery("client", cid)],
+            lambda p: evolve(p, active=True) if not p.active and (all_projects or p.id in wanted) else None,
+        )
         restored = self._decode_one(data)
         if restored is None:
             return self._refetch(cid)

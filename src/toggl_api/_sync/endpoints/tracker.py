@@ -8,14 +8,16 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
 from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglTracker
+from ..._core.models import TogglTag, TogglTracker
 from ..._core.query import TogglQuery
+from ..cache.base import TogglCache
 from ..coverage import load_coverage, update_coverage
 from ._base import WorkspaceScopedEndpoint
 
@@ -193,6 +195,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 if other.id != created.id:
                     self._drop_unseen(other)
         self._write_cache(created, RequestMethod.POST)
+        self._learn_tags(created)
         return created
 
     def edit(self, tracker: TogglTracker | int, body: TrackerBody, *, meta: bool = False) -> TogglTracker:
@@ -207,6 +210,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             msg = "Toggl answered no time entry"
             raise TypeError(msg)
         self._write_cache(edited, RequestMethod.PUT)
+        self._learn_tags(edited)
         return edited
 
     def bulk_edit(self, *trackers: int | TogglTracker, body: TrackerBody) -> Edits:
@@ -235,12 +239,26 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
     def _refresh_since(self, since: datetime, changed: list[int]) -> None:
         models = self._decode_many(self._json(api.collect(since=int(since.timestamp()))))
         self._store(*(m for m in models if m.server_deleted_at is None))
+        self._learn_tags(*models)
         returned = {m.id for m in models}
         for model in models:
             if model.server_deleted_at is not None:
                 self._forget(TogglTracker, model.id)
         for missing in (i for i in changed if i not in returned):
             self._drop_unseen(missing)  # unknown state: let the next read fetch it
+
+    def _learn_tags(self, *trackers: TogglTracker) -> None:
+        """Tag names Toggl did not know create tags: cached tag lists of their workspaces are no longer complete."""
+        cache: TogglCache[Any] | None = self._usable_cache()
+        if cache is None:
+            return
+        unknown: set[int] = set()
+        for tracker in trackers:
+            for tag in tracker.tags:
+                if cache.find(tag.id, TogglTag, include_expired=True) is None:
+                    unknown.add(tag.workspace or tracker.workspace or self.workspace_id)
+        if unknown:
+            self._forget_lists(*(tag_api.list_scope(wid) for wid in sorted(unknown)))
 
     def _drop_unseen(self, tracker: TogglTracker | int) -> None:
         """Forget a cached entry that still exists on Toggl in a state we did not see.
