@@ -64,6 +64,23 @@ def test_first_sync_mirrors_the_account_in_four_requests(
     assert report.added["tracker"] == len(cache.load(TogglTracker))
 
 
+def test_sync_is_not_stopped_by_the_reserve_when_the_quota_is_not_enforced(
+    cache: JSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+) -> None:
+    """With limits off the emulator, like Toggl when it does not enforce the quota, reports a negative remainder."""
+    for _ in range(40):
+        http_client.get("http://toggl.test/api/v9/me", auth=toggl_auth)
+
+    report = _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.complete
+    assert report.requests == 4
+
+
 def test_second_sync_is_incremental_and_costs_two_requests(
     cache: JSONCache[TogglTracker],
     toggl_emulator: Emulator,

@@ -130,6 +130,10 @@ def test_budget_stops_at_max_requests() -> None:
     assert budget_stop(4, max_requests=5, quota_remaining=None, reserve=3) is None
 
 
+def test_budget_ignores_a_negative_remainder_of_an_unenforced_quota() -> None:
+    assert budget_stop(0, max_requests=None, quota_remaining=-12, reserve=3) is None
+
+
 def test_budget_stops_when_quota_reaches_the_reserve() -> None:
     assert budget_stop(0, max_requests=None, quota_remaining=3, reserve=3) is StopReason.QUOTA_RESERVE
     assert budget_stop(0, max_requests=None, quota_remaining=4, reserve=3) is None

@@ -353,7 +353,9 @@ def budget_stop(
     """
     if max_requests is not None and spent >= max_requests:
         return StopReason.MAX_REQUESTS
-    if quota_remaining is not None and quota_remaining <= reserve:
+    # Toggl reports a negative remainder only while it does not enforce the quota (reference §4.2): nothing to
+    # save then. An enforced quota that runs out answers 402, which stops the run on its own.
+    if quota_remaining is not None and 0 <= quota_remaining <= reserve:
         return StopReason.QUOTA_RESERVE
     return None
 
