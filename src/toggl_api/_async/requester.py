@@ -141,6 +141,16 @@ class AsyncRequester:
         started = self.clock.monotonic()
         attempt = 0
         quota_waits = 0
+
+        def situation() -> dict[str, Any]:
+            # What every policy decision is told: read at decision time (attempt changes as the loop goes).
+            return {
+                "idempotent": request.idempotent,
+                "attempt": attempt,
+                "elapsed": self.clock.monotonic() - started,
+                "rand": self.rng.random(),
+            }
+
         while True:
             await self._admit(request)
             httpx_request = build_httpx_request(self.client, request, url_base, timeout=self.timeout)
@@ -149,14 +159,7 @@ class AsyncRequester:
                 response = await self.client.send(httpx_request, auth=self._auth_arg())
                 await response.aread()
             except httpx.TransportError as exc:
-                decision = decide_transport_error(
-                    policy,
-                    exc,
-                    idempotent=request.idempotent,
-                    attempt=attempt,
-                    elapsed=self.clock.monotonic() - started,
-                    rand=self.rng.random(),
-                )
+                decision = decide_transport_error(policy, exc, **situation())
                 if decision.action is not Action.RETRY:
                     log.error("%s %s failed: %s", request.method.name, request.path, decision.reason)
                     raise
@@ -164,25 +167,11 @@ class AsyncRequester:
                 attempt += 1
                 continue
             self._observe(response)
-            decision = decide_response(
-                policy,
-                response,
-                idempotent=request.idempotent,
-                attempt=attempt,
-                elapsed=self.clock.monotonic() - started,
-                rand=self.rng.random(),
-                quota_waits=quota_waits,
-            )
+            decision = decide_response(policy, response, quota_waits=quota_waits, **situation())
             if decision.action is Action.RETURN:
                 if not raise_for_status or not _unreadable_json(response):
                     return response
-                decision = decide_malformed_body(
-                    policy,
-                    idempotent=request.idempotent,
-                    attempt=attempt,
-                    elapsed=self.clock.monotonic() - started,
-                    rand=self.rng.random(),
-                )
+                decision = decide_malformed_body(policy, **situation())
                 if decision.action is not Action.RETRY:
                     log.error("%s %s: %s", request.method.name, request.path, decision.reason)
                     msg = f"{request.method.name} {request.path}: {decision.reason}"
