@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from toggl_api import DateTimeError, TogglWorkspace
-from toggl_api._core.errors import ForbiddenError, PaymentRequiredError
+from toggl_api._core.errors import ForbiddenError, PagingLimitError, PaymentRequiredError
 from toggl_api.asyncio import (
     AsyncDetailedReportEndpoint,
     AsyncSummaryReportEndpoint,
@@ -169,7 +169,7 @@ async def test_iter_pages_resumes_from_a_cursor(detailed: AsyncDetailedReportEnd
     assert _row_ids(first.result) + [i for page in rest for i in _row_ids(page.result)] == _row_ids(everything)
 
 
-async def test_iteration_stops_when_the_server_repeats_a_cursor(
+async def test_iteration_raises_a_paging_error_when_the_server_repeats_a_cursor(
     toggl_auth: httpx.BasicAuth, fake_clock: FakeClock, two_weeks: ReportBody
 ) -> None:
     calls: list[httpx.Request] = []
@@ -181,7 +181,10 @@ async def test_iteration_stops_when_the_server_repeats_a_cursor(
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(stuck)) as client:
         endpoint = AsyncDetailedReportEndpoint(1, toggl_auth, client=client, clock=fake_clock)
-        pages = [page async for page in endpoint.iter_pages(two_weeks)]
+        pages = []
+        with pytest.raises(PagingLimitError, match="already followed"):
+            async for page in endpoint.iter_pages(two_weeks):
+                pages.append(page)
     assert len(pages) == len(calls) == 2
 
 

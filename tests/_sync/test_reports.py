@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from toggl_api import DateTimeError, TogglWorkspace
-from toggl_api._core.errors import ForbiddenError, PaymentRequiredError
+from toggl_api._core.errors import ForbiddenError, PagingLimitError, PaymentRequiredError
 from toggl_api._sync_surface import (
     DetailedReportEndpoint,
     SummaryReportEndpoint,
@@ -170,7 +170,7 @@ def test_iter_pages_resumes_from_a_cursor(detailed: DetailedReportEndpoint, two_
     assert _row_ids(first.result) + [i for page in rest for i in _row_ids(page.result)] == _row_ids(everything)
 
 
-def test_iteration_stops_when_the_server_repeats_a_cursor(
+def test_iteration_raises_a_paging_error_when_the_server_repeats_a_cursor(
     toggl_auth: httpx.BasicAuth, fake_clock: FakeClock, two_weeks: ReportBody
 ) -> None:
     calls: list[httpx.Request] = []
@@ -182,7 +182,10 @@ def test_iteration_stops_when_the_server_repeats_a_cursor(
 
     with httpx.Client(transport=httpx.MockTransport(stuck)) as client:
         endpoint = DetailedReportEndpoint(1, toggl_auth, client=client, clock=fake_clock)
-        pages = [page for page in endpoint.iter_pages(two_weeks)]
+        pages = []
+        with pytest.raises(PagingLimitError, match="already followed"):
+            for page in endpoint.iter_pages(two_weeks):
+                pages.append(page)
     assert len(pages) == len(calls) == 2
 
 

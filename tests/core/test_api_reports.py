@@ -8,7 +8,7 @@ import pytest
 
 from toggl_api._core.api import reports as api
 from toggl_api._core.api.reports import PaginatedResult, PaginationOptions, ReportBody, ReportCache
-from toggl_api._core.errors import DateTimeError, InvalidExtensionError
+from toggl_api._core.errors import DateTimeError, InvalidExtensionError, PagingLimitError
 
 T0 = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
@@ -152,10 +152,11 @@ def test_next_pagination_stops_without_cursor() -> None:
     assert api.next_pagination(PaginationOptions(30), PaginatedResult([]), set()) is None
 
 
-def test_next_pagination_stops_on_a_repeated_cursor() -> None:
+def test_next_pagination_raises_on_a_repeated_cursor_instead_of_dropping_rows() -> None:
     seen: set[tuple[int | None, int | None]] = set()
     api.next_pagination(PaginationOptions(30), PaginatedResult([], 7, 31), seen)
-    assert api.next_pagination(PaginationOptions(30, 9, 61), PaginatedResult([], 7, 31), seen) is None
+    with pytest.raises(PagingLimitError, match="already followed"):
+        api.next_pagination(PaginationOptions(30, 9, 61), PaginatedResult([], 7, 31), seen)
 
 
 def test_report_body_is_a_mapping_of_generic_fields() -> None:

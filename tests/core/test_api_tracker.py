@@ -112,8 +112,8 @@ def test_range_queries_select_starts_in_the_half_open_range() -> None:
 
 
 def test_next_window_end_is_one_second_after_the_oldest_start_at_the_cap() -> None:
-    page = [TogglTracker(i, "x", start=NOW - timedelta(minutes=i)) for i in range(api.LIST_CAP)]
-    assert api.next_window_end(page) == NOW - timedelta(minutes=api.LIST_CAP - 1) + timedelta(seconds=1)
+    page = [TogglTracker(i, "x", start=NOW - timedelta(minutes=i)) for i in range(1, api.LIST_CAP + 1)]
+    assert api.next_window_end(page) == NOW - timedelta(minutes=api.LIST_CAP) + timedelta(seconds=1)
 
 
 def test_next_window_end_is_none_below_the_cap() -> None:

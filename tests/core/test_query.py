@@ -79,17 +79,17 @@ def test_equal_on_tags_means_overlap() -> None:
 
 def test_distinct_keeps_the_first_entry_per_value() -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    models = [entry(i, start, project=i % 2) for i in range(4)]
-    assert [m.id for m in distinct(models, [TogglQuery("project", [0, 1])])] == [0, 1]
+    models = [entry(i + 1, start, project=i % 2) for i in range(4)]
+    assert [m.id for m in distinct(models, [TogglQuery("project", [0, 1])])] == [1, 2]
 
 
 def test_the_index_narrows_a_range_to_the_matching_ids() -> None:
     base = datetime(2026, 1, 1, tzinfo=UTC)
-    models = [entry(i, base + timedelta(hours=i)) for i in range(10)]
+    models = [entry(i + 1, base + timedelta(hours=i)) for i in range(10)]
     index = build_index(models, "start")
     assert index is not None
     found = index.candidates(TogglQuery("start", base + timedelta(hours=7), Comparison.GREATER_THEN_OR_EQUAL))
-    assert sorted(found or []) == [7, 8, 9]
+    assert sorted(found or []) == [8, 9, 10]
 
 
 def test_the_sql_compiler_and_the_matcher_agree() -> None:
@@ -104,7 +104,7 @@ def test_the_sql_compiler_and_the_matcher_agree() -> None:
     create_all(engine, map_models())
     base = datetime(2026, 1, 1, tzinfo=UTC)
     work = TogglTag(5, "work", workspace=1)
-    models = [entry(i, base + timedelta(hours=6 * i), project=i % 3, tags=[work] if i % 2 else []) for i in range(12)]
+    models = [entry(i + 1, base + timedelta(hours=6 * i), project=i % 3, tags=[work] if i % 2 else []) for i in range(12)]
     with Session(engine) as session:
         session.execute(sqlalchemy.insert(TogglTracker), [
             {c: getattr(m, c) for c in ("id", "name", "timestamp", "workspace", "start", "project")} | {"extra": {}}
@@ -133,13 +133,13 @@ def test_the_sql_compiler_and_the_matcher_agree() -> None:
 
 def test_the_index_intersects_both_bounds_of_a_range() -> None:
     base = datetime(2026, 1, 1, tzinfo=UTC)
-    index = build_index([entry(i, base + timedelta(hours=i)) for i in range(10)], "start")
+    index = build_index([entry(i + 1, base + timedelta(hours=i)) for i in range(10)], "start")
     assert index is not None
     found = index.candidates_all([
         TogglQuery("start", base + timedelta(hours=3), Comparison.GREATER_THEN_OR_EQUAL),
         TogglQuery("start", base + timedelta(hours=5), Comparison.LESS_THEN),
     ])
-    assert sorted(found or []) == [3, 4]
+    assert sorted(found or []) == [4, 5]
 
 
 def test_the_compiled_matcher_agrees_with_match_on_every_kind_of_query() -> None:
@@ -149,7 +149,7 @@ def test_the_compiled_matcher_agrees_with_match_on_every_kind_of_query() -> None
     work, home = TogglTag(5, "work", workspace=1), TogglTag(6, "home", workspace=1)
     project = TogglProject(2, "p", workspace=1)
     models = [
-        entry(i, base + timedelta(hours=7 * i), project=[None, 1, 2][i % 3], tags=[[], [work], [work, home]][i % 3])
+        entry(i + 1, base + timedelta(hours=7 * i), project=[None, 1, 2][i % 3], tags=[[], [work], [work, home]][i % 3])
         for i in range(12)
     ]
     cases = [

@@ -7,7 +7,6 @@ They keep toggl-api-wrapper's shapes (``request(parameters, headers, body, metho
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar, Final, Generic, TypeVar
@@ -46,7 +45,10 @@ _DEFAULT_BASES = {
 
 
 def decode_json(response: httpx.Response) -> Any:
-    """The response's JSON, or ``None`` for an empty or non-JSON body."""
+    """The response's JSON, or ``None`` for an empty or non-JSON body.
+
+    Success answers were checked (and parsed) by the requester already; this only reads what it kept.
+    """
     if not response.content:
         return None
     kept = parsed_json(response)  # the requester already parsed it while checking the body was whole
@@ -54,7 +56,7 @@ def decode_json(response: httpx.Response) -> Any:
         return kept[0]
     try:
         return response.json()
-    except (ValueError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
         log.warning("%s %s answered a body that is not JSON", response.request.method, response.request.url.path)
         return None
 

@@ -7,7 +7,6 @@ A caller's client is used as it is (never mutated): auth is given per request, t
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
@@ -15,9 +14,10 @@ from typing import Any
 
 import httpx
 
+from .._core.answers import check_body
 from .._core.api.request import Api, ApiRequest, base_url_for, build_httpx_request, remember_json
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.errors import BudgetExhaustedError, error_from_response
+from .._core.errors import BudgetExhaustedError, UnexpectedResponseError, error_from_response
 from .._core.policy import (
     Action,
     Decision,
@@ -132,7 +132,8 @@ class AsyncRequester:
             TogglAPIError: An error answer, after the retries the policy allows.
             BudgetExhaustedError: The session's request budget refused to send (nothing was sent).
             httpx.TransportError: A network error that could not (or could no more) be retried.
-            httpx.DecodingError: A success answered unreadable JSON (after retries; a POST is never repeated).
+            UnexpectedResponseError: A success whose body is not ``request.expect`` (after retries; a POST is
+                never repeated). It is also an ``httpx.DecodingError``.
         """
         policy = policy or self.policy
         if retries is not None:
@@ -169,13 +170,20 @@ class AsyncRequester:
             self._observe(response)
             decision = decide_response(policy, response, quota_waits=quota_waits, **situation())
             if decision.action is Action.RETURN:
-                if not raise_for_status or not _unreadable_json(response):
+                if not raise_for_status or not response.is_success:
                     return response
+                try:
+                    remember_json(response, check_body(response, request.expect))
+                    return response
+                except UnexpectedResponseError as exc:
+                    bad_answer = exc
                 decision = decide_malformed_body(policy, **situation())
                 if decision.action is not Action.RETRY:
-                    log.error("%s %s: %s", request.method.name, request.path, decision.reason)
-                    msg = f"{request.method.name} {request.path}: {decision.reason}"
-                    raise httpx.DecodingError(msg, request=httpx_request)
+                    log.error("%s %s: %s (%s)", request.method.name, request.path, bad_answer.problem,
+                              decision.reason)
+                    # Say whether it was retried and, for a POST, that Toggl probably applied it.
+                    bad_answer.args = (f"{bad_answer.args[0]} ({decision.reason})",)
+                    raise bad_answer
             if decision.action is Action.RETRY:
                 await self._wait(request, decision)
                 if decision.quota_wait:
@@ -230,14 +238,3 @@ class AsyncRequester:
         """Close the client if this requester created it (a caller's client is left open)."""
         if self._owns_client:
             await self.client.aclose()
-
-
-def _unreadable_json(response: httpx.Response) -> bool:
-    """A success that says it is JSON but cannot be parsed (a cut-off answer)."""
-    if not response.content or "json" not in response.headers.get("Content-Type", ""):
-        return False
-    try:
-        remember_json(response, json.loads(response.content))
-    except ValueError:
-        return True
-    return False

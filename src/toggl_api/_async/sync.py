@@ -21,15 +21,16 @@ from typing import Any
 import httpx
 from attrs import evolve, frozen
 
+from .._core.answers import decode_list_field, decode_many
 from .._core.api import client as client_api
 from .._core.api import organization as organization_api
 from .._core.api import project as project_api
 from .._core.api import tag as tag_api
 from .._core.api import workspace as workspace_api
-from .._core.api.request import ApiRequest, RequestMethod
+from .._core.api.request import ApiRequest, RequestMethod, Shape
 from .._core.clock import Clock
 from .._core.coverage import COVERAGE_KEY, Coverage
-from .._core.errors import BudgetExhaustedError, QuotaExceededError
+from .._core.errors import BudgetExhaustedError, PagingLimitError, QuotaExceededError, UnexpectedResponseError
 from .._core.models import (
     TogglClass,
     TogglClient,
@@ -39,6 +40,7 @@ from .._core.models import (
     TogglTracker,
     TogglWorkspace,
 )
+from .._core.paging import PageGuard
 from .._core.policy import RetryPolicy
 from .._core.quota import bucket_for_path
 from .._core.session import TogglSession
@@ -236,6 +238,9 @@ class AsyncTogglSync:
 
         Raises:
             TogglAPIError: Toggl refused a request for a reason other than the quota (e.g. bad credentials).
+            UnexpectedResponseError: an answer was not what its route documents (e.g. a Wi-Fi login page);
+                nothing of it was applied and earlier steps stay as they were saved.
+            PagingLimitError: the time-entry windows did not end within the window cap.
             httpx.TransportError: Toggl could not be reached (after retries).
         """
         self._sent_at_start = self._endpoint._requester.request_count
@@ -243,6 +248,7 @@ class AsyncTogglSync:
         state = await self.load_state()
         is_full = needs_full_fetch(state, self.clock.now(), force=full)
         stop: _Stop | None = None
+        bad_answer = False
         # Each phase saves the state after every request it applies, and keeps ``self._state`` current, so an
         # early stop (or a crash) leaves exactly the resume point behind.
         self._state = state
@@ -268,8 +274,13 @@ class AsyncTogglSync:
         except BudgetExhaustedError as exc:
             resets_at = self.clock.now() + timedelta(seconds=exc.resets_in) if exc.resets_in is not None else None
             stop = _Stop(StopReason.BUDGET_EXHAUSTED, str(exc), resets_at)
+        except UnexpectedResponseError:
+            # Nothing of a bad answer was applied; the run is not recorded either, so the cache stays as it was.
+            bad_answer = True
+            raise
         finally:
-            await self._set_state(evolve(self._state, last_run=self.clock.now()))
+            if not bad_answer:
+                await self._set_state(evolve(self._state, last_run=self.clock.now()))
         report = SyncReport(
             requests=self._spent(),
             added=tally.added,
@@ -288,8 +299,11 @@ class AsyncTogglSync:
     def _spent(self) -> int:
         return self._endpoint._requester.request_count - self._sent_at_start
 
-    async def _get(self, step: str, path: str, params: Sequence[tuple[str, str]] = ()) -> Any:
-        """Send one GET after checking the budget; the decoded JSON."""
+    async def _get(
+        self, step: str, path: str, params: Sequence[tuple[str, str]] = (), *, expect: Shape = Shape.LIST
+    ) -> tuple[Any, httpx.Response]:
+        """Send one GET after checking the budget; the checked JSON (``UnexpectedResponseError`` when it is not
+        ``expect``) and the response."""
         quota = self.session.quotas.get(bucket_for_path(path))
         reason = budget_stop(
             self._spent(),
@@ -308,8 +322,8 @@ class AsyncTogglSync:
             )
         if self.progress is not None:
             self.progress(SyncProgress(step, self._spent()))
-        response = await self._endpoint._send(ApiRequest(RequestMethod.GET, path, tuple(params)))
-        return decode_json(response)
+        response = await self._endpoint._send(ApiRequest(RequestMethod.GET, path, tuple(params), expect=expect))
+        return decode_json(response), response
 
     async def _apply(self, model: type[TogglClass], changes: Changes, tally: _Tally) -> None:
         if changes.removed:
@@ -318,11 +332,10 @@ class AsyncTogglSync:
             await self.cache.add(*changes.added, *changes.changed)
         tally.count(model.__tablename__, changes)
 
-    def _decode(self, model: type[TogglClass], items: Any) -> list[TogglClass]:
-        now = self.clock.now()
-        if not isinstance(items, list):
-            return []
-        return [model.from_kwargs(**{**item, "timestamp": now}) for item in items if isinstance(item, dict)]
+    def _decode(self, model: type[TogglClass], items: Any, response: httpx.Response) -> list[TogglClass]:
+        # Any item out of shape fails the whole answer before anything is applied: a partial list would
+        # delete what it lacks from the cache.
+        return list(decode_many(model, items, now=self.clock.now(), response=response))
 
     async def _cached(self, model: type[TogglClass]) -> dict[int, TogglClass]:
         return {m.id: m for m in await self.cache.load(model)}
@@ -330,12 +343,15 @@ class AsyncTogglSync:
     # -- phases ------------------------------------------------------------------------------------
 
     async def _sync_related(self, tally: _Tally) -> None:
-        data = await self._get("workspaces, clients, projects and tags", "me", (("with_related_data", "true"),))
-        if not isinstance(data, dict):
-            data = {}
+        data, response = await self._get(
+            "workspaces, clients, projects and tags", "me", (("with_related_data", "true"),), expect=Shape.OBJECT
+        )
+        now = self.clock.now()
+        # Decode every list before touching the cache: one bad list must leave all of them as they were.
+        decoded = {key: decode_list_field(model, data, key, now=now, response=response) for key, model in _RELATED}
         workspace_ids: list[int] = []
         for key, model in _RELATED:
-            incoming = self._decode(model, data.get(key))
+            incoming: list[TogglClass] = list(decoded[key])
             cached = await self._cached(model)
             await self._apply(model, diff_models(cached, incoming, replace_ids=list(cached)), tally)
             if model is TogglWorkspace:
@@ -353,8 +369,8 @@ class AsyncTogglSync:
         await self._set_state(evolve(self._state, related_at=now))
 
     async def _sync_organizations(self, tally: _Tally) -> None:
-        data = await self._get("organizations", "me/organizations")
-        incoming = self._decode(TogglOrganization, data)
+        data, response = await self._get("organizations", "me/organizations")
+        incoming = self._decode(TogglOrganization, data, response)
         cached = await self._cached(TogglOrganization)
         await self._apply(TogglOrganization, diff_models(cached, incoming, replace_ids=list(cached)), tally)
         now = self.clock.now()
@@ -368,12 +384,14 @@ class AsyncTogglSync:
         await self._set_state(begin_full_fetch(self._state, self.clock.now()))
         cached = await self._cached(TogglTracker)
         done = False
+        guard = PageGuard("GET /me/time_entries (sync windows)")
         while not done:
             window = current_window(self._state)
+            guard.admit((window.floor, window.end))
             step = f"time entries {window.floor.date().isoformat()} → {window.end.date().isoformat()}"
             requested_at = self.clock.now()
-            data = await self._get(step, "me/time_entries", window_params(window))
-            entries = self._decode(TogglTracker, data)
+            data, response = await self._get(step, "me/time_entries", window_params(window))
+            entries = self._decode(TogglTracker, data, response)
             starts = [e.start for e in entries if isinstance(e, TogglTracker)]
             lower, inclusive = window_covers(window, starts)
             in_window = [
@@ -398,7 +416,10 @@ class AsyncTogglSync:
             ]
             known_at = min([requested_at, *fetched])
             await async_update_coverage(self.cache, partial(Coverage.add, lo=lo, hi=hi, at=known_at))
-            state, done = after_window(self._state, starts)
+            try:
+                state, done = after_window(self._state, starts)
+            except ValueError as exc:  # a capped answer that cannot move the window: paging cannot go on
+                raise PagingLimitError(str(exc), route=guard.route, pages=guard.pages) from None
             await self._set_state(state)
 
     async def _sync_since(self, tally: _Tally) -> None:
@@ -406,8 +427,8 @@ class AsyncTogglSync:
         if watermark is None:  # pragma: no cover - needs_full_fetch covers it
             return
         requested_at = self.clock.now()
-        data = await self._get("changed time entries", "me/time_entries", since_params(watermark))
-        entries = self._decode(TogglTracker, data)
+        data, response = await self._get("changed time entries", "me/time_entries", since_params(watermark))
+        entries = self._decode(TogglTracker, data, response)
         cached = await self._cached(TogglTracker)
         await self._apply(TogglTracker, diff_models(cached, entries), tally)
         await self._set_state(after_since(self._state, [e.at for e in entries], requested_at))

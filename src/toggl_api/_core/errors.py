@@ -14,22 +14,27 @@ The tree::
     │   │   ├── QuotaExceededError   402 with X-Toggl-Quota-* headers (.remaining, .resets_in, .resets_at)
     │   │   └── PremiumFeatureError  402 without them (a paid plan is needed)
     │   ├── RateLimitError           429 (.retry_after)
-    │   └── ServerError              5xx
+    │   ├── ServerError              5xx
+    │   └── UnexpectedResponseError  a 2xx whose body is not what the route documents (also httpx.DecodingError)
     ├── CacheError
     │   ├── CorruptCacheError        (.path, .moved_to)
     │   ├── MissingParentError       (also an AttributeError, as in toggl-api-wrapper)
     │   └── NoCacheAssignedError     (also an AttributeError, as in toggl-api-wrapper)
     ├── BudgetExhaustedError         the client-side request budget refused to send
+    ├── PagingLimitError             a paging loop hit its page cap or a server repeated a page (also RuntimeError)
     └── ValueErrors kept from toggl-api-wrapper: NamingError, DateTimeError, InvalidExtensionError,
         AuthenticationError, WorkspaceMissingError
 
 Transport errors (``httpx.TransportError``) pass through unchanged once retries are exhausted.
+docs/errors.md is the contract: every public entry point raises only these, ``httpx.TransportError`` and
+``TypeError``/``ValueError`` for wrong arguments.
 No message built here contains request headers, so the API token never reaches a log or a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +56,7 @@ __all__ = [
     "NamingError",
     "NoCacheAssignedError",
     "NotFoundError",
+    "PagingLimitError",
     "PaymentRequiredError",
     "PremiumFeatureError",
     "QuotaExceededError",
@@ -58,6 +64,7 @@ __all__ = [
     "ServerError",
     "TogglAPIError",
     "TogglError",
+    "UnexpectedResponseError",
     "WorkspaceMissingError",
     "error_from_response",
     "response_message",
@@ -205,6 +212,50 @@ class ServerError(TogglAPIError):
     """5xx: Toggl failed; idempotent requests were retried before this was raised."""
 
 
+class UnexpectedResponseError(TogglAPIError, httpx.DecodingError):
+    """A success (2xx) whose body is not what the route documents; nothing was cached or synced from it.
+
+    Wrong content type (e.g. a Wi-Fi login page), an empty or unparsable body, the wrong JSON type, an entity
+    without an id or with values out of range. The message names the method, path, status, content type and a
+    short excerpt of the body with tokens removed. A write answered this way was probably applied by Toggl.
+    It is also an ``httpx.DecodingError``, which this SDK raised for unreadable JSON before.
+
+    Attributes:
+        problem: What was wrong, e.g. ``"a text/html body where a JSON array belongs"``.
+        excerpt: The start of the body, token-free (``""`` for an empty body).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request,
+        response: httpx.Response,
+        problem: str = "",
+        excerpt: str = "",
+    ) -> None:
+        super().__init__(message, request=request, response=response)
+        self.problem = problem
+        self.excerpt = excerpt
+        self.message = problem  # never the raw body: it may hold the account's token
+
+
+class PagingLimitError(TogglError, RuntimeError):
+    """A paging or windowing loop stopped: it reached its page cap, or the server answered a page again.
+
+    Nothing from the unfinished listing was marked complete in a cache.
+
+    Attributes:
+        route: The route that was paged, e.g. ``"GET /workspaces/1/projects"``.
+        pages: Pages read before stopping.
+    """
+
+    def __init__(self, message: str, *, route: str, pages: int) -> None:
+        super().__init__(message)
+        self.route = route
+        self.pages = pages
+
+
 def response_message(response: httpx.Response) -> str:
     """Decode Toggl's error text: a JSON string, a JSON object/array, plain text or an HTML page."""
     try:
@@ -216,7 +267,7 @@ def response_message(response: httpx.Response) -> str:
     text = raw.decode("utf-8", errors="replace").strip()
     try:
         decoded = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         if text.lstrip().startswith("<"):  # nginx's HTML pages: keep the title only
             start, end = text.find("<title>"), text.find("</title>")
             return text[start + 7 : end].strip() if 0 <= start < end else "HTML error page"
@@ -227,13 +278,15 @@ def response_message(response: httpx.Response) -> str:
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:
+    """A quota header as an int; ``inf``, ``nan``, text and absurd sizes (beyond a billion) count as missing."""
     value = response.headers.get(name)
     if value is None:
         return None
     try:
-        return int(float(value))
-    except ValueError:
+        number = int(float(value))
+    except (ValueError, OverflowError):
         return None
+    return number if abs(number) <= 10**9 else None
 
 
 def parse_retry_after(response: httpx.Response) -> float | None:
@@ -242,9 +295,11 @@ def parse_retry_after(response: httpx.Response) -> float | None:
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         return None
+    # inf and nan are no hint; a day is the longest wait worth believing.
+    return max(0.0, seconds) if math.isfinite(seconds) and seconds <= 86_400 else None
 
 
 def is_quota_response(response: httpx.Response) -> bool:

@@ -51,13 +51,26 @@ class QuotaInfo:
     total: int | None = None
 
 
-def _as_int(value: Any) -> int | None:
+#: Readings beyond these are not believed (ignored, as a missing header is): no hourly window resets in more
+#: than a day, and no bucket holds a billion requests.
+MAX_RESETS_IN = 86_400
+MAX_REMAINING = 10**9
+
+
+def _as_int(value: Any, low: int = -MAX_REMAINING, high: int = MAX_REMAINING) -> int | None:
+    """A header or payload number as an int within ``[low, high]``; anything else (``inf``, ``nan``, text,
+    absurd sizes) is ``None`` rather than an ``OverflowError`` later."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return int(float(value))
-    except (TypeError, ValueError):
+        number = int(float(value))
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if low <= number <= high else None
+
+
+def _resets_in(value: Any) -> int | None:
+    return _as_int(value, 0, MAX_RESETS_IN)
 
 
 def quota_from_response(response: httpx.Response, now: datetime) -> QuotaInfo | None:
@@ -65,7 +78,7 @@ def quota_from_response(response: httpx.Response, now: datetime) -> QuotaInfo | 
     remaining = _as_int(response.headers.get(QUOTA_REMAINING_HEADER))
     if remaining is None:
         return None
-    resets_in = _as_int(response.headers.get(QUOTA_RESETS_IN_HEADER))
+    resets_in = _resets_in(response.headers.get(QUOTA_RESETS_IN_HEADER))
     resets_at = now + timedelta(seconds=resets_in) if resets_in is not None else None
     return QuotaInfo(remaining, resets_in, resets_at, bucket_for_path(response.request.url.path), now)
 
@@ -88,8 +101,8 @@ def quotas_from_payload(payload: Any, now: datetime) -> list[QuotaInfo]:
         remaining = _as_int(item.get("remaining"))
         if remaining is None:
             continue
-        org_id = _as_int(item.get("organization_id"))
-        resets_in = _as_int(item.get("resets_in_secs"))
+        org_id = _as_int(item.get("organization_id"), 1, 2**63 - 1)
+        resets_in = _resets_in(item.get("resets_in_secs"))
         out.append(
             QuotaInfo(
                 remaining=remaining,
@@ -98,7 +111,7 @@ def quotas_from_payload(payload: Any, now: datetime) -> list[QuotaInfo]:
                 bucket=Bucket.USER if org_id is None else Bucket.ORGANIZATION,
                 seen_at=now,
                 organization_id=org_id,
-                total=_as_int(item.get("total")),
+                total=_as_int(item.get("total"), 0),
             )
         )
     return out

@@ -7,10 +7,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
+from attrs import evolve
 
-from ..._core.api.request import ApiRequest
+from ..._core.answers import decode_many, decode_one
+from ..._core.api.request import ApiRequest, Shape
 from ..._core.clock import Clock
-from ..._core.errors import TogglAPIError
+from ..._core.errors import TogglAPIError, UnexpectedResponseError
 from ..._core.models import TogglClass, TogglWorkspace
 from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
@@ -37,25 +39,39 @@ def workspace_id_of(workspace: int | TogglWorkspace) -> int:
 class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
     """A cached endpoint of one resource, with the helpers its methods share."""
 
-    def _decode_one(self, data: Any) -> T | None:
-        if not isinstance(data, dict):
+    async def _answer(self, request: ApiRequest, expect: Shape) -> tuple[Any, httpx.Response]:
+        """Send ``request`` expecting ``expect``; the checked JSON and the response (for error context)."""
+        response = await self._send(evolve(request, expect=expect))
+        return decode_json(response), response
+
+    async def _json(self, request: ApiRequest, expect: Shape = Shape.JSON) -> Any:
+        """The checked JSON answer to ``request`` (``UnexpectedResponseError`` when it is not ``expect``)."""
+        data, _ = await self._answer(request, expect)
+        return data
+
+    async def _one(self, request: ApiRequest) -> T:
+        """Send ``request`` and decode the one entity it answers (anything else: ``UnexpectedResponseError``)."""
+        data, response = await self._answer(request, Shape.OBJECT)
+        return decode_one(self._model(), data, now=self.clock.now(), response=response)
+
+    async def _one_or_none(self, request: ApiRequest) -> T | None:
+        """Like ``_one`` for routes that answer ``null`` (or nothing) when there is no entity."""
+        data, response = await self._answer(request, Shape.OBJECT_OR_NULL)
+        if data is None:
             return None
-        return self._model().from_kwargs(**data, timestamp=self.clock.now())
+        return decode_one(self._model(), data, now=self.clock.now(), response=response)
 
-    def _decode_many(self, data: Any) -> list[T]:
-        if not isinstance(data, list):
-            return []
-        now = self.clock.now()
-        model = self._model()
-        return [model.from_kwargs(**item, timestamp=now) for item in data if isinstance(item, dict)]
-
-    async def _json(self, request: ApiRequest) -> Any:
-        return decode_json(await self._send(request))
+    async def _many(self, request: ApiRequest) -> list[T]:
+        """Send ``request`` and decode the list it answers; one bad item fails the whole answer."""
+        data, response = await self._answer(request, Shape.LIST)
+        return decode_many(self._model(), data, now=self.clock.now(), response=response)
 
     async def _fetch_one(self, request: ApiRequest, *tolerated: int) -> T | None:
         """Send ``request`` and decode one model; a status in ``tolerated`` gives ``None`` (without re_raise)."""
         try:
-            return self._decode_one(await self._json(request))
+            return await self._one(request)
+        except UnexpectedResponseError:
+            raise
         except TogglAPIError as exc:
             if self._tolerated(exc, *tolerated):
                 log.warning("%s %s answered %s; returning None", request.method.name, request.path, exc.status)
@@ -74,7 +90,9 @@ class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
         if hit is not None:
             return hit
         try:
-            data = await self._json(request)
+            model = await self._one(request)
+        except UnexpectedResponseError:
+            raise  # a bad answer is never covered by a cached copy: the caller must see it
         except TogglAPIError as exc:
             if self._tolerated(exc, *tolerated):
                 log.warning("%s %s answered %s; returning None", request.method.name, request.path, exc.status)
@@ -90,9 +108,7 @@ class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
             if stale is not None:
                 return stale
             raise
-        model = self._decode_one(data)
-        if model is not None:
-            await self._store(model)
+        await self._store(model)
         return model
 
     async def _store(self, *models: T) -> None:

@@ -13,7 +13,6 @@ from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglClient, TogglProject
 from ..._core.query import TogglQuery
-from ..endpoint import decode_json
 from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncClientEndpoint", "ClientBody"]
@@ -42,7 +41,7 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
             NamingError: no name, a blank one, or one over 100 characters.
         """
         request = api.add(self.workspace_id, body)
-        created = self._decode_one(await self._json(request))
+        created = await self._one(request)
         if created is None:  # pragma: no cover - Toggl always answers the client
             msg = "Toggl answered no client"
             raise TypeError(msg)
@@ -67,7 +66,7 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
             raise ValueError(msg)
         edited: TogglClient | None = None
         if body.name is not None or body.notes is not None:
-            edited = self._decode_one(await self._json(api.edit(self.workspace_id, cid, body)))
+            edited = await self._one(api.edit(self.workspace_id, cid, body))
             await self._write_cache(edited, RequestMethod.PUT)
         if body.status == "archived":
             return await self.archive(cid)
@@ -94,7 +93,7 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
     async def archive(self, client: TogglClient | int) -> TogglClient:
         """Archive a client (and its projects, as Toggl does); returns the archived client."""
         cid = entity_id(client, "client")
-        answer = decode_json(await self._send(api.archive(self.workspace_id, cid)))
+        answer = await self._json(api.archive(self.workspace_id, cid))
         # Toggl archives the client's active projects with it and answers their ids.
         archived = {i for i in answer if isinstance(i, int)} if isinstance(answer, list) else set()
         await self._patch_cached(
@@ -109,14 +108,15 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
     ) -> TogglClient:
         """Un-archive a client, and optionally some (``projects``) or all of its projects."""
         cid = entity_id(client, "client")
-        data = await self._json(api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects))
+        restored = await self._one_or_none(
+            api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects)
+        )
         wanted = set(projects or ())
         await self._patch_cached(
             TogglProject,
             [TogglQuery("client", cid)],
             lambda p: evolve(p, active=True) if not p.active and (all_projects or p.id in wanted) else None,
         )
-        restored = self._decode_one(data)
         if restored is None:
             return await self._refetch(cid)
         await self._store(restored)
@@ -139,7 +139,7 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
         cached = await self._cached_scopes(scopes, queries, refresh=refresh)
         if cached is not None:
             return sorted((c for c in cached if api.matches_name(c, name)), key=lambda c: (c.name.lower(), c.id))
-        models = self._decode_many(await self._json(api.collect(self.workspace_id, body)))
+        models = await self._many(api.collect(self.workspace_id, body))
         if name:
             await self._store(*models)  # a name filter answers part of the list only
         else:

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
+from ..._core.answers import decode_one
 from ..._core.api import organization as api
 from ..._core.api._fields import entity_id
-from ..._core.api.request import RequestMethod
+from ..._core.api.request import RequestMethod, Shape
 from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglOrganization
@@ -80,8 +81,7 @@ class AsyncOrganizationEndpoint(AsyncResourceEndpoint[TogglOrganization]):
 
     async def add(self, name: str, workspace_name: str = "Default-Workspace") -> TogglOrganization:
         """Create an organization with a first workspace (names: non-blank, at most 140 characters)."""
-        data = await self._json(api.add(name, workspace_name))
-        created = self._decode_one(data)
+        created = await self._one(api.add(name, workspace_name))
         if created is None:  # pragma: no cover - Toggl answers the organization
             msg = "Toggl answered no organization"
             raise TypeError(msg)
@@ -92,8 +92,10 @@ class AsyncOrganizationEndpoint(AsyncResourceEndpoint[TogglOrganization]):
         """Rename an organization; returns it as Toggl stores it afterwards (re-read, since the rename answers
         no object)."""
         oid = entity_id(organization, "organization")
-        data = await self._json(api.edit(oid, name))
-        edited = self._decode_one(data)
+        # Toggl documents a JSON string ("OK") as the answer; an object is taken as the organization itself.
+        data, response = await self._answer(api.edit(oid, name), Shape.JSON)
+        edited = decode_one(TogglOrganization, data, now=self.clock.now(), response=response) if isinstance(
+            data, dict) else None
         if edited is None:
             edited = await self._read_one(oid, api.get(oid), refresh=True, tolerated=())
         else:
@@ -107,7 +109,7 @@ class AsyncOrganizationEndpoint(AsyncResourceEndpoint[TogglOrganization]):
         cached = await self._cached_list(scope, [], refresh=refresh)
         if cached is not None:
             return cached
-        models = self._decode_many(await self._json(api.collect()))
+        models = await self._many(api.collect())
         await self._remember_list(scope, models, [])
         return models
 

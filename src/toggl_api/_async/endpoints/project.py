@@ -16,6 +16,7 @@ from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglClient, TogglProject, TogglTracker
 from ..._core.models._base import now_utc
+from ..._core.paging import PageGuard
 from ..._core.query import TogglQuery
 from ..cache.base import TogglAsyncCache
 from ._base import AsyncWorkspaceScopedEndpoint
@@ -85,18 +86,16 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
                     (p for p in cached if api.matches_body(p, body, today)), key=lambda p: (p.name.lower(), p.id)
                 )
         if page is not None:
-            models = self._decode_many(
-                await self._json(api.collect(self.workspace_id, params, page=page, per_page=per_page))
-            )
+            models = await self._many(api.collect(self.workspace_id, params, page=page, per_page=per_page))
             await self._store(*models)
             return models
         size = per_page or api.MAX_PER_PAGE
         models = []
         number = 1
+        guard = PageGuard(f"GET /workspaces/{self.workspace_id}/projects")
         while True:
-            batch = self._decode_many(
-                await self._json(api.collect(self.workspace_id, params, page=number, per_page=size))
-            )
+            batch = await self._many(api.collect(self.workspace_id, params, page=number, per_page=size))
+            guard.admit(tuple(m.id for m in batch))
             models.extend(batch)
             if len(batch) < size:
                 break
@@ -141,7 +140,7 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
     async def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
         """Change the fields of ``body`` you set (the body itself is not modified)."""
         pid = entity_id(project, "project")
-        edited = self._decode_one(await self._json(api.edit(self.workspace_id, pid, body)))
+        edited = await self._one(api.edit(self.workspace_id, pid, body))
         if edited is None:  # pragma: no cover - Toggl answers the project
             msg = "Toggl answered no project"
             raise TypeError(msg)
@@ -151,7 +150,7 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
 
     async def add(self, body: ProjectBody) -> TogglProject:
         """Create a project (``NamingError`` without a name)."""
-        created = self._decode_one(await self._json(api.add(self.workspace_id, body)))
+        created = await self._one(api.add(self.workspace_id, body))
         if created is None:  # pragma: no cover - Toggl answers the project
             msg = "Toggl answered no project"
             raise TypeError(msg)

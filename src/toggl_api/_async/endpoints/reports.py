@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import httpx
+from attrs import evolve
 
 from ..._core.api.reports import (
     ALL_FORMATS,
@@ -38,8 +39,9 @@ from ..._core.api.reports import (
     weekly_export_request,
     weekly_request,
 )
-from ..._core.api.request import Api, ApiRequest
+from ..._core.api.request import Api, ApiRequest, Shape
 from ..._core.models import TogglProject, TogglWorkspace
+from ..._core.paging import PageGuard
 from ..endpoint import TogglAsyncEndpoint
 
 __all__ = [
@@ -121,8 +123,12 @@ class AsyncReportEndpoint(TogglAsyncEndpoint[Any], ABC):
         """Path of this endpoint below the reports base URL."""
         return f"workspace/{self.workspace_id}"
 
-    async def _fetch(self, request: ApiRequest) -> CachedAnswer:
-        """Send ``request``, or answer it from the report cache while a stored answer is fresh."""
+    async def _fetch(self, request: ApiRequest, expect: Shape = Shape.ANY) -> CachedAnswer:
+        """Send ``request``, or answer it from the report cache while a stored answer is fresh.
+
+        The answer is checked against ``expect`` before it is stored: a bad answer is never cached.
+        """
+        request = evolve(request, expect=expect)
         cache = self.report_cache
         key = ReportCache.key(self.base_url, request) if cache is not None else ""
         if cache is not None:
@@ -140,8 +146,8 @@ class AsyncReportEndpoint(TogglAsyncEndpoint[Any], ABC):
             cache.put(key, answer)
         return answer
 
-    async def _json(self, request: ApiRequest) -> Any:
-        return _decode(await self._fetch(request))
+    async def _json(self, request: ApiRequest, expect: Shape) -> Any:
+        return _decode(await self._fetch(request, expect))
 
     @abstractmethod
     async def search_time_entries(self, body: ReportBody, *args: Any, **kwargs: Any) -> Any:
@@ -169,7 +175,8 @@ class AsyncSummaryReportEndpoint(AsyncReportEndpoint):
             DateTimeError: ``start_date`` is after ``end_date`` (before any request).
         """
         project_id = project.id if isinstance(project, TogglProject) else project
-        data = await self._json(project_summary_request(self.workspace_id, project_id, start_date, end_date))
+        request = project_summary_request(self.workspace_id, project_id, start_date, end_date)
+        data = await self._json(request, Shape.OBJECT)
         return data if isinstance(data, dict) else {}
 
     async def project_summaries(
@@ -180,12 +187,12 @@ class AsyncSummaryReportEndpoint(AsyncReportEndpoint):
         Raises:
             DateTimeError: ``start_date`` is after ``end_date`` (before any request).
         """
-        data = await self._json(project_summaries_request(self.workspace_id, start_date, end_date))
+        data = await self._json(project_summaries_request(self.workspace_id, start_date, end_date), Shape.LIST)
         return data if isinstance(data, list) else []
 
     async def search_time_entries(self, body: ReportBody) -> dict[str, Any]:
         """The summary report: ``{"groups": [{"id", "sub_groups": [{"id", "title", "seconds"}]}]}``."""
-        data = await self._json(summary_request(self.workspace_id, body))
+        data = await self._json(summary_request(self.workspace_id, body), Shape.OBJECT)
         return data if isinstance(data, dict) else {"groups": []}
 
     async def export_report(
@@ -225,7 +232,7 @@ class AsyncDetailedReportEndpoint(AsyncReportEndpoint):
     ) -> PaginatedResult[list[Row]]:
         """One page of rows and the cursor of the next (see ``iter_pages`` / ``collect_all`` for every page)."""
         request = detailed_search_request(self.workspace_id, body, pagination, hide_amounts=hide_amounts)
-        answer = await self._fetch(request)
+        answer = await self._fetch(request, Shape.LIST)
         data = _decode(answer)
         return PaginatedResult(data if isinstance(data, list) else [], answer.next_id, answer.next_row)
 
@@ -249,6 +256,7 @@ class AsyncDetailedReportEndpoint(AsyncReportEndpoint):
 
         Raises:
             ValueError: ``max_pages`` is below 1.
+            PagingLimitError: the server repeated a cursor, or more than ``MAX_PAGES`` pages came.
         """
         if max_pages is not None and max_pages < 1:
             msg = f"max_pages must be at least 1 (or None for every page), got {max_pages!r}"
@@ -256,7 +264,9 @@ class AsyncDetailedReportEndpoint(AsyncReportEndpoint):
         options: PaginationOptions | None = start or PaginationOptions(page_size)
         seen: set[tuple[int | None, int | None]] = set()
         pages = 0
+        guard = PageGuard(f"POST {self.endpoint}")
         while options is not None:
+            guard.admit((options.next_id, options.next_row))
             page = await self.search_time_entries(body, options, hide_amounts=hide_amounts)
             pages += 1
             yield page
@@ -306,7 +316,7 @@ class AsyncDetailedReportEndpoint(AsyncReportEndpoint):
     ) -> dict[str, Any]:
         """Totals of the detailed report: ``seconds``, ``tracked_days``, amounts and an optional graph."""
         request = detailed_totals_request(self.workspace_id, body, granularity=granularity, with_graph=with_graph)
-        data = await self._json(request)
+        data = await self._json(request, Shape.OBJECT)
         return data if isinstance(data, dict) else {}
 
 
@@ -322,7 +332,7 @@ class AsyncWeeklyReportEndpoint(AsyncReportEndpoint):
 
     async def search_time_entries(self, body: ReportBody) -> list[Row]:
         """The weekly rows (``seconds`` holds seven daily totals)."""
-        data = await self._json(weekly_request(self.workspace_id, body))
+        data = await self._json(weekly_request(self.workspace_id, body), Shape.LIST)
         return data if isinstance(data, list) else []
 
     async def export_report(

@@ -48,13 +48,13 @@ class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
         cached = await self._cached_list(scope, queries, refresh=refresh)
         if cached is not None:
             return cached
-        models = self._decode_many(await self._json(api.collect(self.workspace_id)))
+        models = await self._many(api.collect(self.workspace_id))
         await self._remember_list(scope, models, queries)
         return models
 
     async def add(self, name: str) -> TogglTag:
         """Create a tag (``NamingError`` for a blank name)."""
-        created = self._decode_one(await self._json(api.add(self.workspace_id, name)))
+        created = await self._one(api.add(self.workspace_id, name))
         if created is None:  # pragma: no cover - Toggl answers the tag
             msg = "Toggl answered no tag"
             raise TypeError(msg)
@@ -64,7 +64,7 @@ class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
     async def edit(self, tag: TogglTag | int, name: str) -> TogglTag:
         """Rename a tag (``NamingError`` for a blank name)."""
         tid = entity_id(tag, "tag")
-        edited = self._decode_one(await self._json(api.edit(self.workspace_id, tid, name)))
+        edited = await self._one(api.edit(self.workspace_id, tid, name))
         if edited is None:  # pragma: no cover - Toggl answers the tag
             msg = "Toggl answered no tag"
             raise TypeError(msg)

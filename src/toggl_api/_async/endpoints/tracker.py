@@ -10,11 +10,12 @@ from typing import Any, Final
 from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
-from ..._core.api.request import RequestMethod
+from ..._core.api.request import RequestMethod, Shape
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
 from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglTag, TogglTracker
+from ..._core.paging import PageGuard
 from ..._core.query import TogglQuery
 from ..cache.base import TogglAsyncCache
 from ..coverage import async_load_coverage, async_update_coverage
@@ -59,7 +60,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 return max(running, key=lambda t: t.start)
             cache.stats.misses += 1
         try:
-            found = self._decode_one(await self._json(api.current()))
+            found = await self._one_or_none(api.current())
         except TogglAPIError as exc:
             if not self._tolerated(exc, self.TRACKER_NOT_RUNNING):
                 raise
@@ -120,7 +121,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             start_date=window[0] if window else None,
             end_date=window[1] if window else None,
         )
-        models = self._decode_many(await self._json(request))
+        models = await self._many(request)
         live = [m for m in models if m.server_deleted_at is None]
         await self._store(*live)
         for gone in (m for m in models if m.server_deleted_at is not None):
@@ -144,8 +145,10 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         seen: dict[int, TogglTracker] = {}
         upper: date | datetime = end_date
         complete = True
+        guard = PageGuard("GET /me/time_entries (windows)")
         while True:
-            page = self._decode_many(await self._json(api.collect(start_date=start_date, end_date=upper)))
+            guard.admit(str(upper))
+            page = await self._many(api.collect(start_date=start_date, end_date=upper))
             fresh = [t for t in page if t.id not in seen]
             seen.update((t.id, t) for t in page)
             next_end = api.next_window_end(page)
@@ -182,7 +185,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             DateTimeError: naive datetimes, years outside 2006-2030, ``stop`` before ``start``.
         """
         request = api.add(self.workspace_id, body, self.clock.now())
-        created = self._decode_one(await self._json(request))
+        created = await self._one(request)
         if created is None:  # pragma: no cover - Toggl answers the entry
             msg = "Toggl answered no time entry"
             raise TypeError(msg)
@@ -204,7 +207,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         """
         tid = entity_id(tracker, "tracker")
         request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
-        edited = self._decode_one(await self._json(request))
+        edited = await self._one(request)
         if edited is None:  # pragma: no cover - Toggl answers the entry
             msg = "Toggl answered no time entry"
             raise TypeError(msg)
@@ -228,7 +231,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         successes: list[int] = []
         failures: list[BulkEditFailure] = []
         for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
-            data = await self._json(api.bulk_edit(self.workspace_id, chunk, operations))
+            data = await self._json(api.bulk_edit(self.workspace_id, chunk, operations), Shape.OBJECT)
             successes.extend(_ints(data, "success"))
             failures.extend(_failures(data))
         if successes and self._usable_cache() is not None:
@@ -236,7 +239,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         return Edits(successes, failures)
 
     async def _refresh_since(self, since: datetime, changed: list[int]) -> None:
-        models = self._decode_many(await self._json(api.collect(since=int(since.timestamp()))))
+        models = await self._many(api.collect(since=int(since.timestamp())))
         await self._store(*(m for m in models if m.server_deleted_at is None))
         await self._learn_tags(*models)
         returned = {m.id for m in models}
@@ -289,7 +292,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         """Stop a running entry; ``None`` if it was already stopped (409, unless ``re_raise``)."""
         tid = entity_id(tracker, "tracker")
         try:
-            stopped = self._decode_one(await self._json(api.stop(self._workspace_of(tracker), tid)))
+            stopped = await self._one(api.stop(self._workspace_of(tracker), tid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, self.TRACKER_ALREADY_STOPPED):
                 raise

@@ -10,7 +10,7 @@ import httpx
 
 from ..._core.api import workspace as api
 from ..._core.api._fields import entity_id
-from ..._core.api.request import RequestMethod
+from ..._core.api.request import RequestMethod, Shape
 from ..._core.api.workspace import User, WorkspaceBody, WorkspaceStatistics
 from ..._core.clock import Clock
 from ..._core.models import TogglOrganization, TogglWorkspace
@@ -78,7 +78,7 @@ class AsyncWorkspaceEndpoint(AsyncResourceEndpoint[TogglWorkspace]):
 
     async def add(self, body: WorkspaceBody) -> TogglWorkspace:
         """Create a workspace in ``organization_id`` (``NamingError`` without a valid name)."""
-        created = self._decode_one(await self._json(api.add(self.organization_id, body)))
+        created = await self._one(api.add(self.organization_id, body))
         if created is None:  # pragma: no cover - Toggl answers the workspace
             msg = "Toggl answered no workspace"
             raise TypeError(msg)
@@ -96,21 +96,21 @@ class AsyncWorkspaceEndpoint(AsyncResourceEndpoint[TogglWorkspace]):
         """
         if since is not None:
             stamp = self._validate_collect_since(since)
-            models = self._decode_many(await self._json(api.collect(stamp)))
+            models = await self._many(api.collect(stamp))
             await self._store(*models)
             return models
         scope = api.list_scope()
         cached = await self._cached_list(scope, [], refresh=refresh)
         if cached is not None:
             return cached
-        models = self._decode_many(await self._json(api.collect()))
+        models = await self._many(api.collect())
         await self._remember_list(scope, models, [])
         return models
 
     async def edit(self, workspace_id: TogglWorkspace | int, body: WorkspaceBody) -> TogglWorkspace:
         """Change the fields of ``body`` you set (``False``/``0`` included)."""
         wid = entity_id(workspace_id, "workspace_id")
-        edited = self._decode_one(await self._json(api.edit(wid, body)))
+        edited = await self._one(api.edit(wid, body))
         if edited is None:  # pragma: no cover - Toggl answers the workspace
             msg = "Toggl answered no workspace"
             raise TypeError(msg)
@@ -120,12 +120,12 @@ class AsyncWorkspaceEndpoint(AsyncResourceEndpoint[TogglWorkspace]):
     async def tracker_constraints(self, workspace_id: TogglWorkspace | int) -> dict[str, bool]:
         """The workspace's time entry constraints (a premium feature)."""
         wid = entity_id(workspace_id, "workspace_id")
-        return cast("dict[str, bool]", await self._json(api.tracker_constraints(wid)))
+        return cast("dict[str, bool]", await self._json(api.tracker_constraints(wid), Shape.OBJECT))
 
     async def statistics(self, workspace_id: TogglWorkspace | int) -> WorkspaceStatistics:
         """Admins, group and member counts of the workspace."""
         wid = entity_id(workspace_id, "workspace_id")
-        return cast("WorkspaceStatistics", await self._json(api.statistics(wid)))
+        return cast("WorkspaceStatistics", await self._json(api.statistics(wid), Shape.OBJECT))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(organization_id={self.organization_id})"

@@ -21,7 +21,7 @@ from typing import Any, Final, Generic, Literal, TypeVar
 from attrs import define
 from attrs import field as attrs_field
 
-from ..errors import DateTimeError, InvalidExtensionError
+from ..errors import DateTimeError, InvalidExtensionError, PagingLimitError
 from ..timeutil import parse_date
 from .body import BaseBody
 from .request import Api, ApiRequest, RequestMethod
@@ -299,14 +299,21 @@ def next_pagination(
 ) -> PaginationOptions | None:
     """The options of the page after ``page``, or ``None`` when there is none.
 
-    Stops when the answer carries no cursor, or repeats a cursor already followed (``seen`` is updated), so a
-    misbehaving server cannot make the iteration loop forever.
+    Stops when the answer carries no cursor. A cursor already followed (``seen`` is updated) means a misbehaving
+    server: ``PagingLimitError`` rather than a loop for ever or rows silently missing.
+
+    Raises:
+        PagingLimitError: the answer repeats a cursor already followed.
     """
     if not page.has_next:
         return None
     cursor = (page.next_id, page.next_row)
     if cursor in seen or cursor == (current.next_id, current.next_row):
-        return None
+        msg = (
+            f"detailed report: the next-page cursor {cursor} was already followed; stopped instead of looping "
+            "(the server's paging is inconsistent)"
+        )
+        raise PagingLimitError(msg, route="POST search/time_entries", pages=len(seen) + 1)
     seen.add(cursor)
     return page.next_options(current.page_size)
 

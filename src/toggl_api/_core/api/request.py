@@ -14,6 +14,7 @@ __all__ = [
     "Api",
     "ApiRequest",
     "RequestMethod",
+    "Shape",
     "build_httpx_request",
     "parsed_json",
     "remember_json",
@@ -36,6 +37,21 @@ class RequestMethod(enum.Enum):
     def idempotent(self) -> bool:
         """Repeating the request cannot create a second entity (everything but POST)."""
         return self is not RequestMethod.POST
+
+
+class Shape(enum.Enum):
+    """The JSON a route documents for its success answer."""
+
+    #: Not JSON (report exports: CSV, PDF, XLSX bytes); never checked.
+    ANY = "anything"
+    #: Empty, or any JSON value (deletes, legacy ``request()`` calls).
+    JSON = "JSON or nothing"
+    #: A JSON object.
+    OBJECT = "a JSON object"
+    #: A JSON array, or ``null`` (Toggl answers ``null`` for some empty lists).
+    LIST = "a JSON array"
+    #: A JSON object, ``null`` or nothing (e.g. the running time entry when none runs).
+    OBJECT_OR_NULL = "a JSON object or null"
 
 
 class Api(enum.Enum):
@@ -79,6 +95,8 @@ class ApiRequest:
         api: Track v9 or Reports v3.
         headers: Extra headers (merged over the defaults).
         read_only: The request only reads (e.g. a Reports POST), so it is safe to repeat whatever its method.
+        expect: The shape of the success body the route documents; any other body raises
+            ``UnexpectedResponseError`` (see ``toggl_api._core.answers``).
     """
 
     method: RequestMethod
@@ -88,6 +106,7 @@ class ApiRequest:
     api: Api = Api.TRACK
     headers: tuple[tuple[str, str], ...] = ()
     read_only: bool = False
+    expect: Shape = Shape.JSON
 
     @property
     def idempotent(self) -> bool:

@@ -25,6 +25,8 @@ __all__ = [
     "opt_datetime",
     "opt_entity_id",
     "opt_timedelta",
+    "id_or_zero",
+    "id_value",
     "req_datetime",
 ]
 
@@ -36,16 +38,66 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
+#: The instants a model accepts: Toggl was founded in 2006, and nothing it stores lies centuries away. Bounds
+#: keep absurd values (year 1, year 9999 with an offset) from overflowing later date arithmetic.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2500, 1, 1, tzinfo=timezone.utc)
+
+#: Entity ids are positive 64-bit signed ints (what Toggl, SQLite and PostgreSQL's BIGINT hold).
+MAX_ID = 2**63 - 1
+
+
+def _in_range(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        msg = f"datetime {value.isoformat()} is out of range; expected one from 1970 to 2499"
+        raise DateTimeError(msg)
+    return value
+
+
 def req_datetime(value: Any) -> datetime:
-    """Converter: str/datetime → aware UTC datetime (naive → ``DateTimeError``)."""
-    if isinstance(value, datetime):
-        return ensure_aware(value).astimezone(timezone.utc)
-    if isinstance(value, str):
-        return parse_datetime(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, timezone.utc)
+    """Converter: str/datetime → aware UTC datetime in 1970-2499 (naive or out of range → ``DateTimeError``)."""
+    try:
+        if isinstance(value, datetime):
+            return _in_range(ensure_aware(value).astimezone(timezone.utc))
+        if isinstance(value, str):
+            return _in_range(parse_datetime(value))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _in_range(datetime.fromtimestamp(value, timezone.utc))
+    except (OverflowError, OSError) as exc:  # year 1 shifted west, a timestamp of 1e300
+        msg = f"datetime {value!r} is out of range; expected one from 1970 to 2499"
+        raise DateTimeError(msg) from exc
+    except ValueError as exc:
+        if isinstance(exc, DateTimeError):
+            raise
+        msg = f"not a valid datetime: {value!r} ({exc})"
+        raise DateTimeError(msg) from exc
     msg = f"expected an ISO 8601 string or an aware datetime, not {type(value).__name__}"
     raise DateTimeError(msg)
+
+
+def id_value(value: Any, name: str = "id") -> int:
+    """Converter for entity ids: an int from 0 to 2**63 - 1 (never a bool, a float or a string).
+
+    Floats are refused even when integral (``5.0``): a float id is a sign of a bad payload or a caller mistake,
+    and rounding one silently could address another entity. 0 is accepted for models built by hand (placeholders,
+    as in toggl-api-wrapper); an answer from Toggl with an id below 1 is refused where answers are decoded.
+
+    Raises:
+        TypeError: ``value`` is not an int.
+        ValueError: ``value`` is negative or does not fit 64 bits.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"{name} must be an int, not {type(value).__name__}"
+        raise TypeError(msg)
+    if not 0 <= value <= MAX_ID:
+        msg = f"{name} must be a 64-bit id from 0 to 2**63 - 1, got {value}"
+        raise ValueError(msg)
+    return value
+
+
+def id_or_zero(value: Any) -> int:
+    """Converter for a parent reference where 0 means "not known" (toggl-api-wrapper's default), else an id."""
+    return id_value(value, "a referenced id")
 
 
 def opt_datetime(value: Any) -> datetime | None:
@@ -68,18 +120,22 @@ def opt_timedelta(value: Any) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return timedelta(seconds=value)
+        try:
+            return timedelta(seconds=value)
+        except (OverflowError, ValueError) as exc:  # 1e300, inf, nan
+            msg = f"duration of {value!r} seconds is out of range"
+            raise ValueError(msg) from exc
     msg = f"expected seconds or a timedelta, not {type(value).__name__}"
     raise TypeError(msg)
 
 
 def opt_entity_id(value: Any) -> int | None:
-    """Converter for references to other entities: ``None``, an id, or a model (its id is kept)."""
+    """Converter for references to other entities: ``None``, an id (0 tolerated), or a model (its id is kept)."""
     if value is None:
         return None
     if isinstance(value, TogglClass):
         return value.id
-    return int(value)
+    return id_or_zero(value)
 
 
 def _timestamp(value: Any) -> datetime:
@@ -105,7 +161,7 @@ class TogglClass:
     #: Payload keys ``from_kwargs`` maps itself (everything else goes to ``extra``).
     _CONSUMED: ClassVar[frozenset[str]] = frozenset({"id", "name", "timestamp", "at", "server_deleted_at", "extra"})
 
-    id: int = field(converter=int)
+    id: int = field(converter=id_value)
     name: str = field(converter=_str)
     timestamp: datetime = field(factory=now_utc, converter=_timestamp, eq=False, repr=False)
     at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True)
@@ -161,7 +217,7 @@ class WorkspaceChild(TogglClass):
     __tablename__: ClassVar[str] = "workspace_child"
     _CONSUMED: ClassVar[frozenset[str]] = TogglClass._CONSUMED | {"workspace", "workspace_id", "wid"}
 
-    workspace: int = field(default=0, converter=int)
+    workspace: int = field(default=0, converter=id_or_zero)
 
     @classmethod
     def _workspace_of(cls, data: dict[str, Any]) -> int:

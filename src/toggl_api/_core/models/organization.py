@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from attrs import define, field
 
 from ..errors import NamingError
-from ._base import TogglClass
+from ._base import TogglClass, id_or_zero
 
 __all__ = ["TogglOrganization", "TogglWorkspace", "validate_entity_name"]
 
@@ -47,7 +47,7 @@ class TogglWorkspace(TogglClass):
     __tablename__: ClassVar[str] = "workspace"
     _CONSUMED: ClassVar[frozenset[str]] = TogglClass._CONSUMED | {"organization", "organization_id"}
 
-    organization: int = field(default=0, converter=int)
+    organization: int = field(default=0, converter=id_or_zero)
 
     def __attrs_post_init__(self) -> None:
         validate_entity_name(self.name, "workspace")

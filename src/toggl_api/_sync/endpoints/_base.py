@@ -8,10 +8,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
+from attrs import evolve
 
-from ..._core.api.request import ApiRequest
+from ..._core.answers import decode_many, decode_one
+from ..._core.api.request import ApiRequest, Shape
 from ..._core.clock import Clock
-from ..._core.errors import TogglAPIError
+from ..._core.errors import TogglAPIError, UnexpectedResponseError
 from ..._core.models import TogglClass, TogglWorkspace
 from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
@@ -38,25 +40,39 @@ def workspace_id_of(workspace: int | TogglWorkspace) -> int:
 class ResourceEndpoint(TogglCachedEndpoint[T]):
     """A cached endpoint of one resource, with the helpers its methods share."""
 
-    def _decode_one(self, data: Any) -> T | None:
-        if not isinstance(data, dict):
+    def _answer(self, request: ApiRequest, expect: Shape) -> tuple[Any, httpx.Response]:
+        """Send ``request`` expecting ``expect``; the checked JSON and the response (for error context)."""
+        response = self._send(evolve(request, expect=expect))
+        return decode_json(response), response
+
+    def _json(self, request: ApiRequest, expect: Shape = Shape.JSON) -> Any:
+        """The checked JSON answer to ``request`` (``UnexpectedResponseError`` when it is not ``expect``)."""
+        data, _ = self._answer(request, expect)
+        return data
+
+    def _one(self, request: ApiRequest) -> T:
+        """Send ``request`` and decode the one entity it answers (anything else: ``UnexpectedResponseError``)."""
+        data, response = self._answer(request, Shape.OBJECT)
+        return decode_one(self._model(), data, now=self.clock.now(), response=response)
+
+    def _one_or_none(self, request: ApiRequest) -> T | None:
+        """Like ``_one`` for routes that answer ``null`` (or nothing) when there is no entity."""
+        data, response = self._answer(request, Shape.OBJECT_OR_NULL)
+        if data is None:
             return None
-        return self._model().from_kwargs(**data, timestamp=self.clock.now())
+        return decode_one(self._model(), data, now=self.clock.now(), response=response)
 
-    def _decode_many(self, data: Any) -> list[T]:
-        if not isinstance(data, list):
-            return []
-        now = self.clock.now()
-        model = self._model()
-        return [model.from_kwargs(**item, timestamp=now) for item in data if isinstance(item, dict)]
-
-    def _json(self, request: ApiRequest) -> Any:
-        return decode_json(self._send(request))
+    def _many(self, request: ApiRequest) -> list[T]:
+        """Send ``request`` and decode the list it answers; one bad item fails the whole answer."""
+        data, response = self._answer(request, Shape.LIST)
+        return decode_many(self._model(), data, now=self.clock.now(), response=response)
 
     def _fetch_one(self, request: ApiRequest, *tolerated: int) -> T | None:
         """Send ``request`` and decode one model; a status in ``tolerated`` gives ``None`` (without re_raise)."""
         try:
-            return self._decode_one(self._json(request))
+            return self._one(request)
+        except UnexpectedResponseError:
+            raise
         except TogglAPIError as exc:
             if self._tolerated(exc, *tolerated):
                 log.warning("%s %s answered %s; returning None", request.method.name, request.path, exc.status)
@@ -75,7 +91,9 @@ class ResourceEndpoint(TogglCachedEndpoint[T]):
         if hit is not None:
             return hit
         try:
-            data = self._json(request)
+            model = self._one(request)
+        except UnexpectedResponseError:
+            raise  # a bad answer is never covered by a cached copy: the caller must see it
         except TogglAPIError as exc:
             if self._tolerated(exc, *tolerated):
                 log.warning("%s %s answered %s; returning None", request.method.name, request.path, exc.status)
@@ -91,9 +109,7 @@ class ResourceEndpoint(TogglCachedEndpoint[T]):
             if stale is not None:
                 return stale
             raise
-        model = self._decode_one(data)
-        if model is not None:
-            self._store(model)
+        self._store(model)
         return model
 
     def _store(self, *models: T) -> None:

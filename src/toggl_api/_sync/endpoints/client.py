@@ -14,7 +14,6 @@ from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglClient, TogglProject
 from ..._core.query import TogglQuery
-from ..endpoint import decode_json
 from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["ClientEndpoint", "ClientBody"]
@@ -43,7 +42,7 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
             NamingError: no name, a blank one, or one over 100 characters.
         """
         request = api.add(self.workspace_id, body)
-        created = self._decode_one(self._json(request))
+        created = self._one(request)
         if created is None:  # pragma: no cover - Toggl always answers the client
             msg = "Toggl answered no client"
             raise TypeError(msg)
@@ -68,7 +67,7 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
             raise ValueError(msg)
         edited: TogglClient | None = None
         if body.name is not None or body.notes is not None:
-            edited = self._decode_one(self._json(api.edit(self.workspace_id, cid, body)))
+            edited = self._one(api.edit(self.workspace_id, cid, body))
             self._write_cache(edited, RequestMethod.PUT)
         if body.status == "archived":
             return self.archive(cid)
@@ -95,7 +94,7 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
     def archive(self, client: TogglClient | int) -> TogglClient:
         """Archive a client (and its projects, as Toggl does); returns the archived client."""
         cid = entity_id(client, "client")
-        answer = decode_json(self._send(api.archive(self.workspace_id, cid)))
+        answer = self._json(api.archive(self.workspace_id, cid))
         # Toggl archives the client's active projects with it and answers their ids.
         archived = {i for i in answer if isinstance(i, int)} if isinstance(answer, list) else set()
         self._patch_cached(
@@ -110,14 +109,15 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
     ) -> TogglClient:
         """Un-archive a client, and optionally some (``projects``) or all of its projects."""
         cid = entity_id(client, "client")
-        data = self._json(api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects))
+        restored = self._one_or_none(
+            api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects)
+        )
         wanted = set(projects or ())
         self._patch_cached(
             TogglProject,
             [TogglQuery("client", cid)],
             lambda p: evolve(p, active=True) if not p.active and (all_projects or p.id in wanted) else None,
         )
-        restored = self._decode_one(data)
         if restored is None:
             return self._refetch(cid)
         self._store(restored)
@@ -140,7 +140,7 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
         cached = self._cached_scopes(scopes, queries, refresh=refresh)
         if cached is not None:
             return sorted((c for c in cached if api.matches_name(c, name)), key=lambda c: (c.name.lower(), c.id))
-        models = self._decode_many(self._json(api.collect(self.workspace_id, body)))
+        models = self._many(api.collect(self.workspace_id, body))
         if name:
             self._store(*models)  # a name filter answers part of the list only
         else:

@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 
+from ..._core.answers import decode_one
 from ..._core.api import organization as api
 from ..._core.api._fields import entity_id
-from ..._core.api.request import RequestMethod
+from ..._core.api.request import RequestMethod, Shape
 from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglOrganization
@@ -81,8 +82,7 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
 
     def add(self, name: str, workspace_name: str = "Default-Workspace") -> TogglOrganization:
         """Create an organization with a first workspace (names: non-blank, at most 140 characters)."""
-        data = self._json(api.add(name, workspace_name))
-        created = self._decode_one(data)
+        created = self._one(api.add(name, workspace_name))
         if created is None:  # pragma: no cover - Toggl answers the organization
             msg = "Toggl answered no organization"
             raise TypeError(msg)
@@ -93,8 +93,10 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
         """Rename an organization; returns it as Toggl stores it afterwards (re-read, since the rename answers
         no object)."""
         oid = entity_id(organization, "organization")
-        data = self._json(api.edit(oid, name))
-        edited = self._decode_one(data)
+        # Toggl documents a JSON string ("OK") as the answer; an object is taken as the organization itself.
+        data, response = self._answer(api.edit(oid, name), Shape.JSON)
+        edited = decode_one(TogglOrganization, data, now=self.clock.now(), response=response) if isinstance(
+            data, dict) else None
         if edited is None:
             edited = self._read_one(oid, api.get(oid), refresh=True, tolerated=())
         else:
@@ -108,7 +110,7 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
         cached = self._cached_list(scope, [], refresh=refresh)
         if cached is not None:
             return cached
-        models = self._decode_many(self._json(api.collect()))
+        models = self._many(api.collect())
         self._remember_list(scope, models, [])
         return models
 

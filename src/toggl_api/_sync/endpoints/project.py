@@ -17,6 +17,7 @@ from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglClient, TogglProject, TogglTracker
 from ..._core.models._base import now_utc
+from ..._core.paging import PageGuard
 from ..._core.query import TogglQuery
 from ..cache.base import TogglCache
 from ._base import WorkspaceScopedEndpoint
@@ -86,18 +87,16 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
                     (p for p in cached if api.matches_body(p, body, today)), key=lambda p: (p.name.lower(), p.id)
                 )
         if page is not None:
-            models = self._decode_many(
-                self._json(api.collect(self.workspace_id, params, page=page, per_page=per_page))
-            )
+            models = self._many(api.collect(self.workspace_id, params, page=page, per_page=per_page))
             self._store(*models)
             return models
         size = per_page or api.MAX_PER_PAGE
         models = []
         number = 1
+        guard = PageGuard(f"GET /workspaces/{self.workspace_id}/projects")
         while True:
-            batch = self._decode_many(
-                self._json(api.collect(self.workspace_id, params, page=number, per_page=size))
-            )
+            batch = self._many(api.collect(self.workspace_id, params, page=number, per_page=size))
+            guard.admit(tuple(m.id for m in batch))
             models.extend(batch)
             if len(batch) < size:
                 break
@@ -142,7 +141,7 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
     def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
         """Change the fields of ``body`` you set (the body itself is not modified)."""
         pid = entity_id(project, "project")
-        edited = self._decode_one(self._json(api.edit(self.workspace_id, pid, body)))
+        edited = self._one(api.edit(self.workspace_id, pid, body))
         if edited is None:  # pragma: no cover - Toggl answers the project
             msg = "Toggl answered no project"
             raise TypeError(msg)
@@ -152,7 +151,7 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
 
     def add(self, body: ProjectBody) -> TogglProject:
         """Create a project (``NamingError`` without a name)."""
-        created = self._decode_one(self._json(api.add(self.workspace_id, body)))
+        created = self._one(api.add(self.workspace_id, body))
         if created is None:  # pragma: no cover - Toggl answers the project
             msg = "Toggl answered no project"
             raise TypeError(msg)

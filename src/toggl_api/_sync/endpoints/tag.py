@@ -49,13 +49,13 @@ class TagEndpoint(WorkspaceScopedEndpoint[TogglTag]):
         cached = self._cached_list(scope, queries, refresh=refresh)
         if cached is not None:
             return cached
-        models = self._decode_many(self._json(api.collect(self.workspace_id)))
+        models = self._many(api.collect(self.workspace_id))
         self._remember_list(scope, models, queries)
         return models
 
     def add(self, name: str) -> TogglTag:
         """Create a tag (``NamingError`` for a blank name)."""
-        created = self._decode_one(self._json(api.add(self.workspace_id, name)))
+        created = self._one(api.add(self.workspace_id, name))
         if created is None:  # pragma: no cover - Toggl answers the tag
             msg = "Toggl answered no tag"
             raise TypeError(msg)
@@ -65,7 +65,7 @@ class TagEndpoint(WorkspaceScopedEndpoint[TogglTag]):
     def edit(self, tag: TogglTag | int, name: str) -> TogglTag:
         """Rename a tag (``NamingError`` for a blank name)."""
         tid = entity_id(tag, "tag")
-        edited = self._decode_one(self._json(api.edit(self.workspace_id, tid, name)))
+        edited = self._one(api.edit(self.workspace_id, tid, name))
         if edited is None:  # pragma: no cover - Toggl answers the tag
             msg = "Toggl answered no tag"
             raise TypeError(msg)

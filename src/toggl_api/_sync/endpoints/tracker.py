@@ -11,11 +11,12 @@ from typing import Any, Final
 from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
-from ..._core.api.request import RequestMethod
+from ..._core.api.request import RequestMethod, Shape
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
 from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglTag, TogglTracker
+from ..._core.paging import PageGuard
 from ..._core.query import TogglQuery
 from ..cache.base import TogglCache
 from ..coverage import load_coverage, update_coverage
@@ -60,7 +61,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 return max(running, key=lambda t: t.start)
             cache.stats.misses += 1
         try:
-            found = self._decode_one(self._json(api.current()))
+            found = self._one_or_none(api.current())
         except TogglAPIError as exc:
             if not self._tolerated(exc, self.TRACKER_NOT_RUNNING):
                 raise
@@ -121,7 +122,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             start_date=window[0] if window else None,
             end_date=window[1] if window else None,
         )
-        models = self._decode_many(self._json(request))
+        models = self._many(request)
         live = [m for m in models if m.server_deleted_at is None]
         self._store(*live)
         for gone in (m for m in models if m.server_deleted_at is not None):
@@ -145,8 +146,10 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         seen: dict[int, TogglTracker] = {}
         upper: date | datetime = end_date
         complete = True
+        guard = PageGuard("GET /me/time_entries (windows)")
         while True:
-            page = self._decode_many(self._json(api.collect(start_date=start_date, end_date=upper)))
+            guard.admit(str(upper))
+            page = self._many(api.collect(start_date=start_date, end_date=upper))
             fresh = [t for t in page if t.id not in seen]
             seen.update((t.id, t) for t in page)
             next_end = api.next_window_end(page)
@@ -183,7 +186,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             DateTimeError: naive datetimes, years outside 2006-2030, ``stop`` before ``start``.
         """
         request = api.add(self.workspace_id, body, self.clock.now())
-        created = self._decode_one(self._json(request))
+        created = self._one(request)
         if created is None:  # pragma: no cover - Toggl answers the entry
             msg = "Toggl answered no time entry"
             raise TypeError(msg)
@@ -205,7 +208,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         """
         tid = entity_id(tracker, "tracker")
         request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
-        edited = self._decode_one(self._json(request))
+        edited = self._one(request)
         if edited is None:  # pragma: no cover - Toggl answers the entry
             msg = "Toggl answered no time entry"
             raise TypeError(msg)
@@ -229,7 +232,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         successes: list[int] = []
         failures: list[BulkEditFailure] = []
         for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
-            data = self._json(api.bulk_edit(self.workspace_id, chunk, operations))
+            data = self._json(api.bulk_edit(self.workspace_id, chunk, operations), Shape.OBJECT)
             successes.extend(_ints(data, "success"))
             failures.extend(_failures(data))
         if successes and self._usable_cache() is not None:
@@ -237,7 +240,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         return Edits(successes, failures)
 
     def _refresh_since(self, since: datetime, changed: list[int]) -> None:
-        models = self._decode_many(self._json(api.collect(since=int(since.timestamp()))))
+        models = self._many(api.collect(since=int(since.timestamp())))
         self._store(*(m for m in models if m.server_deleted_at is None))
         self._learn_tags(*models)
         returned = {m.id for m in models}
@@ -290,7 +293,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         """Stop a running entry; ``None`` if it was already stopped (409, unless ``re_raise``)."""
         tid = entity_id(tracker, "tracker")
         try:
-            stopped = self._decode_one(self._json(api.stop(self._workspace_of(tracker), tid)))
+            stopped = self._one(api.stop(self._workspace_of(tracker), tid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, self.TRACKER_ALREADY_STOPPED):
                 raise

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import httpx
+from attrs import evolve
 
+from ..._core.answers import related_from_answer
 from ..._core.api import client as client_api
 from ..._core.api import project as project_api
 from ..._core.api import tag as tag_api
 from ..._core.api import user as api
 from ..._core.api import workspace as workspace_api
+from ..._core.api.request import Shape
 from ..._core.api.user import RelatedData
 from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError
@@ -94,8 +97,8 @@ class UserEndpoint(TogglEndpoint[Any]):
 
     def get_details(self) -> dict[str, Any]:
         """The user's own details (``GET /me``)."""
-        data = decode_json(self._send(api.details()))
-        return data if isinstance(data, dict) else {}
+        data = decode_json(self._send(evolve(api.details(), expect=Shape.OBJECT)))
+        return cast("dict[str, Any]", data)
 
     def bootstrap(
         self,
@@ -117,9 +120,9 @@ class UserEndpoint(TogglEndpoint[Any]):
         Returns:
             The decoded answer (user fields and the related models).
         """
-        data = decode_json(self._send(api.details(with_related_data=True)))
-        related = api.decode_related(data if isinstance(data, dict) else {}, timestamp=self.clock.now())
+        response = self._send(evolve(api.details(with_related_data=True), expect=Shape.OBJECT))
         now = self.clock.now()
+        related = related_from_answer(decode_json(response), now=now, response=response)
         workspace_ids = sorted({w.id for w in related.workspaces})
         if workspaces is not None:
             _fill(workspaces, TogglWorkspace, related.workspaces, [(workspace_api.list_scope(), [])], now)

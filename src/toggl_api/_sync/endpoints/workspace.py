@@ -11,7 +11,7 @@ import httpx
 
 from ..._core.api import workspace as api
 from ..._core.api._fields import entity_id
-from ..._core.api.request import RequestMethod
+from ..._core.api.request import RequestMethod, Shape
 from ..._core.api.workspace import User, WorkspaceBody, WorkspaceStatistics
 from ..._core.clock import Clock
 from ..._core.models import TogglOrganization, TogglWorkspace
@@ -79,7 +79,7 @@ class WorkspaceEndpoint(ResourceEndpoint[TogglWorkspace]):
 
     def add(self, body: WorkspaceBody) -> TogglWorkspace:
         """Create a workspace in ``organization_id`` (``NamingError`` without a valid name)."""
-        created = self._decode_one(self._json(api.add(self.organization_id, body)))
+        created = self._one(api.add(self.organization_id, body))
         if created is None:  # pragma: no cover - Toggl answers the workspace
             msg = "Toggl answered no workspace"
             raise TypeError(msg)
@@ -97,21 +97,21 @@ class WorkspaceEndpoint(ResourceEndpoint[TogglWorkspace]):
         """
         if since is not None:
             stamp = self._validate_collect_since(since)
-            models = self._decode_many(self._json(api.collect(stamp)))
+            models = self._many(api.collect(stamp))
             self._store(*models)
             return models
         scope = api.list_scope()
         cached = self._cached_list(scope, [], refresh=refresh)
         if cached is not None:
             return cached
-        models = self._decode_many(self._json(api.collect()))
+        models = self._many(api.collect())
         self._remember_list(scope, models, [])
         return models
 
     def edit(self, workspace_id: TogglWorkspace | int, body: WorkspaceBody) -> TogglWorkspace:
         """Change the fields of ``body`` you set (``False``/``0`` included)."""
         wid = entity_id(workspace_id, "workspace_id")
-        edited = self._decode_one(self._json(api.edit(wid, body)))
+        edited = self._one(api.edit(wid, body))
         if edited is None:  # pragma: no cover - Toggl answers the workspace
             msg = "Toggl answered no workspace"
             raise TypeError(msg)
@@ -121,12 +121,12 @@ class WorkspaceEndpoint(ResourceEndpoint[TogglWorkspace]):
     def tracker_constraints(self, workspace_id: TogglWorkspace | int) -> dict[str, bool]:
         """The workspace's time entry constraints (a premium feature)."""
         wid = entity_id(workspace_id, "workspace_id")
-        return cast("dict[str, bool]", self._json(api.tracker_constraints(wid)))
+        return cast("dict[str, bool]", self._json(api.tracker_constraints(wid), Shape.OBJECT))
 
     def statistics(self, workspace_id: TogglWorkspace | int) -> WorkspaceStatistics:
         """Admins, group and member counts of the workspace."""
         wid = entity_id(workspace_id, "workspace_id")
-        return cast("WorkspaceStatistics", self._json(api.statistics(wid)))
+        return cast("WorkspaceStatistics", self._json(api.statistics(wid), Shape.OBJECT))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(organization_id={self.organization_id})"
