@@ -182,9 +182,13 @@ async def test_iteration_raises_a_paging_error_when_the_server_repeats_a_cursor(
     async with httpx.AsyncClient(transport=httpx.MockTransport(stuck)) as client:
         endpoint = AsyncDetailedReportEndpoint(1, toggl_auth, client=client, clock=fake_clock)
         pages = []
-        with pytest.raises(PagingLimitError, match="already followed"):
+
+        async def read_all() -> None:
             async for page in endpoint.iter_pages(two_weeks):
                 pages.append(page)
+
+        with pytest.raises(PagingLimitError, match="already followed"):
+            await read_all()
     assert len(pages) == len(calls) == 2
 
 

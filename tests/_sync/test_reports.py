@@ -183,9 +183,13 @@ def test_iteration_raises_a_paging_error_when_the_server_repeats_a_cursor(
     with httpx.Client(transport=httpx.MockTransport(stuck)) as client:
         endpoint = DetailedReportEndpoint(1, toggl_auth, client=client, clock=fake_clock)
         pages = []
-        with pytest.raises(PagingLimitError, match="already followed"):
+
+        def read_all() -> None:
             for page in endpoint.iter_pages(two_weeks):
                 pages.append(page)
+
+        with pytest.raises(PagingLimitError, match="already followed"):
+            read_all()
     assert len(pages) == len(calls) == 2
 
 

@@ -104,7 +104,9 @@ def test_the_sql_compiler_and_the_matcher_agree() -> None:
     create_all(engine, map_models())
     base = datetime(2026, 1, 1, tzinfo=UTC)
     work = TogglTag(5, "work", workspace=1)
-    models = [entry(i + 1, base + timedelta(hours=6 * i), project=i % 3, tags=[work] if i % 2 else []) for i in range(12)]
+    models = [
+        entry(i + 1, base + timedelta(hours=6 * i), project=i % 3, tags=[work] if i % 2 else []) for i in range(12)
+    ]
     with Session(engine) as session:
         session.execute(sqlalchemy.insert(TogglTracker), [
             {c: getattr(m, c) for c in ("id", "name", "timestamp", "workspace", "start", "project")} | {"extra": {}}

@@ -214,6 +214,8 @@ class Emulator:
         if fault.kind == "http_error":
             record.status = fault.status
             return _response(request, fault.status, _json_string(fault.body), {})
+        if fault.kind == "answer":
+            return self._answer_fault(request, record, fault)
         lost = fault.kind == "lost_answer"
         if fault.kind == "slow":
             timeout = request.extensions.get("timeout", {}).get("read")
@@ -239,6 +241,17 @@ class Emulator:
             headers["content-type"] = JSON_CONTENT_TYPE
             return _response(request, response.status_code, broken, headers)
         return response
+
+    def _answer_fault(self, request: httpx.Request, record: RecordedRequest, fault: Fault) -> httpx.Response:
+        status = 200
+        if fault.apply:
+            status = self._dispatch(request, record).status_code
+        status = fault.status or status
+        headers = dict(fault.headers)
+        if fault.content_type is not None:
+            headers["Content-Type"] = fault.content_type
+        record.status = status
+        return httpx.Response(status, headers=headers, content=fault.content, request=request)
 
     def _dispatch(self, request: httpx.Request, record: RecordedRequest) -> httpx.Response:
         user: User | None = None

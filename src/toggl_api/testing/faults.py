@@ -13,6 +13,8 @@ Fault                     Transport raises / returns             State touched?
 ``lost_answer()``         ``httpx.ReadTimeout`` (or reset)       **yes** - write applied
 ``server_error(503)``     that status, body ``"..."``            no
 ``malformed_json()``      real status, truncated JSON body       yes
+``answer(body, ...)``     real status (or ``status``), this      yes (unless
+                          body, content type and headers         ``apply=False``)
 ``slow(seconds)``         normal answer, clock advanced;         yes
                           ``ReadTimeout`` if longer than the
                           request's read timeout (applied)
@@ -38,6 +40,10 @@ class Fault:
     body: str | None = None
     seconds: float = 0.0
     error: str = "timeout"
+    content: bytes = b""
+    content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    apply: bool = True
 
     @classmethod
     def connect_error(cls) -> Fault:
@@ -75,6 +81,35 @@ class Fault:
     def malformed_json(cls) -> Fault:
         """Apply the request, answer its real status with a truncated (invalid) JSON body."""
         return cls("malformed_json")
+
+    @classmethod
+    def answer(
+        cls,
+        body: bytes | str,
+        *,
+        content_type: str | None = "application/json",
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        apply: bool = True,
+    ) -> Fault:
+        """Answer with exactly this body: a hostile network or a broken server (a login page, ``null``, a scalar).
+
+        Args:
+            body: The bytes (or text, sent as UTF-8) to answer.
+            content_type: The ``Content-Type`` header, or ``None`` for none.
+            status: The status to answer (default: the one the request really got).
+            headers: Extra headers (e.g. ``X-Toggl-Quota-Remaining``), replacing the real ones of that name.
+            apply: Apply the request to the state first (a write then really happened), as a proxy would.
+        """
+        content = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        return cls(
+            "answer",
+            status=status if status is not None else 0,
+            content=content,
+            content_type=content_type,
+            headers=tuple((headers or {}).items()),
+            apply=apply,
+        )
 
     @classmethod
     def slow(cls, seconds: float) -> Fault:
