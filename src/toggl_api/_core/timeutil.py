@@ -46,8 +46,12 @@ def ensure_aware(value: datetime, name: str = "datetime") -> datetime:
 
 
 def to_utc(value: datetime, name: str = "datetime") -> datetime:
-    """Convert an aware datetime to UTC (naive raises ``DateTimeError``)."""
-    return ensure_aware(value, name).astimezone(UTC)
+    """Convert an aware datetime to UTC (naive or beyond year 1-9999 in UTC raises ``DateTimeError``)."""
+    try:
+        return ensure_aware(value, name).astimezone(UTC)
+    except OverflowError:
+        msg = f"{name} is out of range once converted to UTC: {value.isoformat()}"
+        raise DateTimeError(msg) from None
 
 
 def parse_iso(value: str | datetime | date, name: str = "value") -> datetime | date:
@@ -89,7 +93,11 @@ def parse_iso(value: str | datetime | date, name: str = "value") -> datetime | d
         int(frac),
         tzinfo=tzinfo,
     )
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        msg = f"{name} is out of range once converted to UTC: {value!r}"
+        raise DateTimeError(msg) from None
 
 
 def parse_datetime(value: str | datetime, name: str = "value") -> datetime:

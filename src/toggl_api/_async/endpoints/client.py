@@ -7,7 +7,7 @@ import logging
 from attrs import evolve
 
 from ..._core.api import client as api
-from ..._core.api._fields import entity_id
+from ..._core.api._fields import entity_id, require_type
 from ..._core.api.client import ClientBody
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
@@ -132,6 +132,7 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
 
         Answered from the cache when this status (or ``both``) was fetched completely and is still fresh.
         """
+        require_type(body, ClientBody, "body", optional=True)
         status = body.status if body is not None else None
         name = body.name if body is not None else None
         queries = api.list_queries(self.workspace_id, status)

@@ -119,6 +119,12 @@ class AsyncUserEndpoint(TogglAsyncEndpoint[Any]):
         Returns:
             The decoded answer (user fields and the related models).
         """
+        given = {"workspaces": workspaces, "clients": clients, "projects": projects, "tags": tags,
+                 "trackers": trackers}
+        for name, cache in given.items():
+            if cache is not None and not isinstance(cache, TogglAsyncCache):
+                msg = f"{name} must be a {TogglAsyncCache.__name__} or None, not {type(cache).__name__}"
+                raise TypeError(msg)
         response = await self._send(evolve(api.details(with_related_data=True), expect=Shape.OBJECT))
         now = self.clock.now()
         related = related_from_answer(decode_json(response), now=now, response=response)

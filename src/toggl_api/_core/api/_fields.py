@@ -10,9 +10,20 @@ from typing import Any, TypeVar
 
 from ..errors import DateTimeError
 from ..models import TogglClass
+from ..models._base import MAX_ID
 from ..timeutil import to_utc
 
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "chunked", "entity_id", "explicit_fields", "track_explicit", "validate_year"]
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_ID",
+    "chunked",
+    "entity_id",
+    "explicit_fields",
+    "require_type",
+    "track_explicit",
+    "validate_year",
+]
 
 #: Toggl rejects time entries whose start falls outside these years.
 FIRST_YEAR = 2006
@@ -69,10 +80,24 @@ def entity_id(value: Any, kind: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         msg = f"{kind} must be an int id or a model, not {type(value).__name__}"
         raise TypeError(msg)
-    if value <= 0:
-        msg = f"{kind} must be a positive id, got {value}"
+    if not 0 < value <= MAX_ID:
+        msg = f"{kind} must be a positive 64-bit id (1 to 2**63 - 1), got {value}"
         raise ValueError(msg)
     return value
+
+
+def require_type(value: Any, expected: type[Any], name: str, *, optional: bool = False) -> None:
+    """Raise ``TypeError`` saying what to pass unless ``value`` is an ``expected`` (or ``None`` if ``optional``).
+
+    Used on body and option arguments so a wrong one fails at once with a clear message, not with an
+    ``AttributeError`` from deep inside request building.
+    """
+    if value is None and optional:
+        return
+    if not isinstance(value, expected):
+        alternative = " or None" if optional else ""
+        msg = f"{name} must be a {expected.__name__}{alternative}, not {type(value).__name__}"
+        raise TypeError(msg)
 
 
 def validate_year(value: date | datetime, name: str) -> None:

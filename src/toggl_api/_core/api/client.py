@@ -8,6 +8,7 @@ from typing import Any, Literal, get_args
 from ..errors import NamingError
 from ..models import TogglClient
 from ..query import TogglQuery
+from ._fields import require_type
 from .body import BaseBody
 from .request import ApiRequest, RequestMethod
 
@@ -92,6 +93,7 @@ def _path(workspace_id: int, *rest: object) -> str:
 
 def add(workspace_id: int, body: ClientBody) -> ApiRequest:
     """POST a new client (``NamingError`` for a missing, blank or too long name)."""
+    require_type(body, ClientBody, "body")
     validate_client_name(body.name)
     return ApiRequest(RequestMethod.POST, _path(workspace_id), json=body.format("add", wid=workspace_id))
 
@@ -103,6 +105,7 @@ def get(workspace_id: int, client_id: int) -> ApiRequest:
 
 def edit(workspace_id: int, client_id: int, body: ClientBody) -> ApiRequest:
     """PUT a client's name and notes (a given name is validated)."""
+    require_type(body, ClientBody, "body")
     if body.name is not None:
         validate_client_name(body.name)
     return ApiRequest(RequestMethod.PUT, _path(workspace_id, client_id), json=body.format("edit", wid=workspace_id))
@@ -132,6 +135,7 @@ def restore(
 
 def collect(workspace_id: int, body: ClientBody | None = None) -> ApiRequest:
     """GET the clients with Toggl's own filters ``status`` and ``name`` as query parameters."""
+    require_type(body, ClientBody, "body", optional=True)
     params: dict[str, Any] = {}
     if body is not None:
         _validate_status(body.status)

@@ -11,7 +11,7 @@ from ..errors import DateTimeError, NamingError
 from ..models import TogglProject
 from ..query import Comparison, TogglQuery
 from ..timeutil import format_iso, get_timestamp
-from ._fields import explicit_fields, track_explicit
+from ._fields import explicit_fields, require_type, track_explicit
 from .body import BaseBody
 from .request import ApiRequest, RequestMethod
 
@@ -212,6 +212,7 @@ def collect_params(
     only_templates: bool = False,
 ) -> dict[str, Any]:
     """Query parameters of ``GET /workspaces/{wid}/projects`` for a filter body (Toggl's own names)."""
+    require_type(body, ProjectBody, "body", optional=True)
     body = body if body is not None else ProjectBody()
     active = body.active
     if active not in (True, False, "both"):
@@ -258,6 +259,7 @@ def collect(
 
 def add(workspace_id: int, body: ProjectBody) -> ApiRequest:
     """POST a new project (``NamingError`` without a name)."""
+    require_type(body, ProjectBody, "body")
     if not isinstance(body.name, str) or not body.name.strip():
         msg = "Name must be set in order to create a project!"
         raise NamingError(msg)
@@ -271,6 +273,7 @@ def get(workspace_id: int, project_id: int) -> ApiRequest:
 
 def edit(workspace_id: int, project_id: int, body: ProjectBody) -> ApiRequest:
     """PUT the fields of ``body`` the caller set."""
+    require_type(body, ProjectBody, "body")
     if "name" in explicit_fields(body) and body.name is not None and not body.name.strip():
         msg = "A project name must not be blank."
         raise NamingError(msg)
@@ -290,6 +293,7 @@ def delete(workspace_id: int, project_id: int) -> ApiRequest:
 def cacheable(body: ProjectBody | None, *, sort_pinned: bool, only_me: bool, only_templates: bool) -> bool:
     """Whether the cache can answer this collect: only filters on fields the cache holds (active, client,
     status); ``since``, users, groups, pinning and templates need the API."""
+    require_type(body, ProjectBody, "body", optional=True)
     if sort_pinned or only_me or only_templates:
         return False
     if body is None:
@@ -313,6 +317,7 @@ def list_queries(workspace_id: int, active: bool | str) -> list[TogglQuery[Any]]
 
 def matches_body(project: TogglProject, body: ProjectBody | None, today: date) -> bool:
     """The cache-side twin of Toggl's ``client_ids`` and ``statuses`` filters."""
+    require_type(body, ProjectBody, "body", optional=True)
     if body is None:
         return True
     if body.client_ids and project.client not in set(body.client_ids):

@@ -23,6 +23,7 @@ from attrs import field as attrs_field
 
 from ..errors import DateTimeError, InvalidExtensionError, PagingLimitError
 from ..timeutil import parse_date
+from ._fields import require_type
 from .body import BaseBody
 from .request import Api, ApiRequest, RequestMethod
 
@@ -284,6 +285,7 @@ class PaginatedResult(Generic[T]):
 
 
 def _pagination_fields(pagination: PaginationOptions | None) -> dict[str, Any]:
+    require_type(pagination, PaginationOptions, "pagination", optional=True)
     pagination = pagination or PaginationOptions()
     out: dict[str, Any] = {"page_size": pagination.page_size}
     # Either header may come alone (clients have seen X-Next-Row-Number without X-Next-ID): send what we have.
@@ -348,6 +350,7 @@ def project_summaries_request(
 
 def summary_request(workspace_id: int, body: ReportBody) -> ApiRequest:
     """``POST workspace/{wid}/summary/time_entries``."""
+    require_type(body, ReportBody, "body")
     payload = body.format("summary_time_entries", workspace_id=workspace_id)
     return _post(f"{_workspace(workspace_id)}/summary/time_entries", payload)
 
@@ -360,6 +363,7 @@ def summary_export_request(
     Raises:
         InvalidExtensionError: ``extension`` is not csv, pdf or xlsx.
     """
+    require_type(body, ReportBody, "body")
     _validate_extension(extension, SUMMARY_FORMATS)
     payload = body.format(f"summary_report_{extension}", workspace_id=workspace_id, collapse=collapse)
     return _post(f"{_workspace(workspace_id)}/summary/time_entries.{extension}", payload)
@@ -369,6 +373,8 @@ def detailed_search_request(
     workspace_id: int, body: ReportBody, pagination: PaginationOptions | None = None, *, hide_amounts: bool = False
 ) -> ApiRequest:
     """``POST workspace/{wid}/search/time_entries`` for one page."""
+    require_type(body, ReportBody, "body")
+    require_type(pagination, PaginationOptions, "pagination", optional=True)
     payload = body.format("detail_search_time", workspace_id=workspace_id, hide_amounts=hide_amounts)
     payload.update(_pagination_fields(pagination))
     return _post(f"{_workspace(workspace_id)}/search/time_entries", payload)
@@ -387,6 +393,8 @@ def detailed_export_request(
     Raises:
         InvalidExtensionError: ``extension`` is not csv, pdf or xlsx.
     """
+    require_type(body, ReportBody, "body")
+    require_type(pagination, PaginationOptions, "pagination", optional=True)
     _validate_extension(extension, DETAILED_FORMATS)
     payload = body.format(f"detail_report_{extension}", workspace_id=workspace_id, hide_amounts=hide_amounts)
     payload.update(_pagination_fields(pagination))
@@ -401,6 +409,7 @@ def detailed_totals_request(
     with_graph: bool = False,
 ) -> ApiRequest:
     """``POST workspace/{wid}/search/time_entries/totals``."""
+    require_type(body, ReportBody, "body")
     _choice("granularity", granularity, ("day", "week", "month"))
     payload = body.format("detail_totals", workspace_id=workspace_id, granularity=granularity, with_graph=with_graph)
     return _post(f"{_workspace(workspace_id)}/search/time_entries/totals", payload)
@@ -408,6 +417,7 @@ def detailed_totals_request(
 
 def weekly_request(workspace_id: int, body: ReportBody) -> ApiRequest:
     """``POST workspace/{wid}/weekly/time_entries``."""
+    require_type(body, ReportBody, "body")
     payload = body.format("weekly_time_entries", workspace_id=workspace_id)
     return _post(f"{_workspace(workspace_id)}/weekly/time_entries", payload)
 
@@ -418,6 +428,7 @@ def weekly_export_request(workspace_id: int, body: ReportBody, extension: str) -
     Raises:
         InvalidExtensionError: ``extension`` is not csv or pdf (weekly reports have no xlsx export).
     """
+    require_type(body, ReportBody, "body")
     _validate_extension(extension, WEEKLY_FORMATS)
     payload = body.format(f"weekly_report_{extension}", workspace_id=workspace_id)
     return _post(f"{_workspace(workspace_id)}/weekly/time_entries.{extension}", payload)

@@ -10,7 +10,7 @@ from ..errors import DateTimeError, NamingError
 from ..models import TogglTracker
 from ..query import Comparison, TogglQuery
 from ..timeutil import UTC, date_floor, ensure_aware, format_iso, get_timestamp, to_utc
-from ._fields import explicit_fields, track_explicit, validate_year
+from ._fields import explicit_fields, require_type, track_explicit, validate_year
 from .body import BaseBody
 from .request import ApiRequest, RequestMethod
 
@@ -185,6 +185,7 @@ def bulk_operations(body: TrackerBody) -> list[BulkEditParameter]:
         ValueError: the body changes nothing, or sets ``shared_with_user_ids`` (not bulk-editable).
         DateTimeError: bad datetimes, or ``stop`` before ``start``.
     """
+    require_type(body, TrackerBody, "body")
     body._check()
     ops: list[BulkEditParameter] = []
     if body.description is not None:
@@ -226,6 +227,7 @@ def add(workspace_id: int, body: TrackerBody, now: datetime) -> ApiRequest:
     Raises:
         NamingError: no description (as toggl-api-wrapper).
     """
+    require_type(body, TrackerBody, "body")
     if not body.description:
         msg = "Description must be set in order to create a tracker!"
         raise NamingError(msg)
@@ -239,6 +241,7 @@ def add(workspace_id: int, body: TrackerBody, now: datetime) -> ApiRequest:
 
 def edit(workspace_id: int, tracker_id: int, body: TrackerBody, *, meta: bool = False) -> ApiRequest:
     """PUT the fields of ``body`` the caller set (``meta=true`` as a query parameter)."""
+    require_type(body, TrackerBody, "body")
     payload = body.format("edit")
     return ApiRequest(
         RequestMethod.PUT, _ws_path(workspace_id, tracker_id), {"meta": True} if meta else None, json=payload

@@ -9,7 +9,7 @@ from typing import Any, Literal, TypedDict, get_args
 from ..errors import DateTimeError
 from ..models import TogglWorkspace
 from ..timeutil import get_timestamp
-from ._fields import explicit_fields, track_explicit
+from ._fields import explicit_fields, require_type, track_explicit
 from .body import BaseBody
 from .request import ApiRequest, RequestMethod
 
@@ -119,6 +119,7 @@ def get(workspace_id: int) -> ApiRequest:
 
 def add(organization_id: int, body: WorkspaceBody) -> ApiRequest:
     """POST a new workspace into an organization (a name is required)."""
+    require_type(body, WorkspaceBody, "body")
     TogglWorkspace.validate_name(body.name)  # type: ignore[arg-type] # None is reported as a NamingError
     return ApiRequest(
         RequestMethod.POST,
@@ -129,6 +130,7 @@ def add(organization_id: int, body: WorkspaceBody) -> ApiRequest:
 
 def edit(workspace_id: int, body: WorkspaceBody) -> ApiRequest:
     """PUT the fields of ``body`` the caller set."""
+    require_type(body, WorkspaceBody, "body")
     return ApiRequest(RequestMethod.PUT, f"workspaces/{workspace_id}", json=body.format("edit"))
 
 
