@@ -61,7 +61,7 @@ def test_an_unknown_key_names_the_valid_keys() -> None:
 
 def test_extra_is_not_queryable() -> None:
     with pytest.raises(ValueError, match="'extra'"):
-        validate_queries(TogglTracker, [TogglQuery("extra", {})])
+        validate_queries(TogglTracker, [TogglQuery("extra", "x")])
 
 
 def test_equal_with_a_list_means_in() -> None:

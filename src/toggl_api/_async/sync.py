@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 from attrs import evolve, frozen
 
-from .._core.answers import decode_list_field, decode_many
+from .._core.answers import check_me, decode_list_field, decode_many
 from .._core.api import client as client_api
 from .._core.api import organization as organization_api
 from .._core.api import project as project_api
@@ -346,6 +346,7 @@ class AsyncTogglSync:
         data, response = await self._get(
             "workspaces, clients, projects and tags", "me", (("with_related_data", "true"),), expect=Shape.OBJECT
         )
+        data = check_me(data, response=response, related=True)
         now = self.clock.now()
         # Decode every list before touching the cache: one bad list must leave all of them as they were.
         decoded = {key: decode_list_field(model, data, key, now=now, response=response) for key, model in _RELATED}

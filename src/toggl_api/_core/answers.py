@@ -27,6 +27,7 @@ __all__ = [
     "Shape",
     "body_problem",
     "check_body",
+    "check_me",
     "decode_list_field",
     "decode_many",
     "decode_one",
@@ -188,10 +189,23 @@ def _build(model: type[T], item: dict[str, Any], now: datetime, response: httpx.
         raise unexpected(response, f"a {model.__name__}{where} that cannot be read ({detail})") from None
 
 
-def related_from_answer(data: Any, *, now: datetime, response: httpx.Response) -> RelatedData:
-    """Decode a ``/me?with_related_data=true`` answer; any list or entity out of shape fails the whole answer."""
+def check_me(data: Any, *, response: httpx.Response, related: bool = False) -> dict[str, Any]:
+    """The ``/me`` object, or ``UnexpectedResponseError``: it must carry the user's int ``id`` and, with related
+    data, a non-empty ``workspaces`` list (every Toggl user has a workspace; an answer without one would empty
+    every cached list)."""
     if not isinstance(data, dict):
         raise unexpected(response, f"{_json_kind(data)} where the /me object belongs")
+    ident = data.get("id")
+    if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident <= MAX_ID:
+        raise unexpected(response, "a /me object without the user's id")
+    if related and not (isinstance(data.get("workspaces"), list) and data["workspaces"]):
+        raise unexpected(response, "a /me object with related data but no workspaces")
+    return data
+
+
+def related_from_answer(data: Any, *, now: datetime, response: httpx.Response) -> RelatedData:
+    """Decode a ``/me?with_related_data=true`` answer; any list or entity out of shape fails the whole answer."""
+    data = check_me(data, response=response, related=True)
     return RelatedData(
         user={k: v for k, v in data.items() if k not in RELATED_KEYS},
         workspaces=decode_list_field(TogglWorkspace, data, "workspaces", now=now, response=response),

@@ -70,6 +70,7 @@ class TogglQuery(Generic[T]):
         if not isinstance(self.comparison, Comparison):
             msg = f"comparison must be a Comparison, got {self.comparison!r}"
             raise TypeError(msg)
+        _check_value(self.key, self.value)
         if self.comparison is not Comparison.EQUAL and not isinstance(self.value, (date, int, float, timedelta)):
             msg = "None 'EQUAL' comparisons only available for time or numeric based values."
             raise TypeError(msg)
@@ -80,6 +81,33 @@ class TogglQuery(Generic[T]):
             self.value = self.value.astimezone(timezone.utc)
         if type(self.value) is date and self.comparison is not Comparison.EQUAL:
             self.value = widen_date(self.value, self.comparison)  # type: ignore[assignment]
+
+
+#: What a query value may be (or a list, tuple or set of): what the models hold and both backends can compare.
+_SCALARS = (str, int, float, date, timedelta, TogglClass, type(None))
+
+
+def _check_value(key: str, value: Any) -> None:
+    items = value if isinstance(value, (list, tuple, set, frozenset)) else (value,)
+    for item in items:
+        if not isinstance(item, _SCALARS):
+            msg = (
+                f"TogglQuery value for {key!r} must be a str, number, date, datetime, timedelta, model or None "
+                f"(or a list of them), not {type(item).__name__}"
+            )
+            raise TypeError(msg)
+        if isinstance(item, timedelta) and key != "duration":  # the one timedelta field of the models
+            msg = f"TogglQuery value for {key!r} cannot be a timedelta (only 'duration' holds one)"
+            raise TypeError(msg)
+        if isinstance(item, int) and not isinstance(item, bool) and not -(2**63) <= item < 2**63:
+            msg = f"TogglQuery value for {key!r} must fit 64 bits, got {item}"
+            raise ValueError(msg)
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                msg = f"TogglQuery value for {key!r} holds a lone surrogate"
+                raise ValueError(msg) from None
 
 
 def widen_date(value: date, comparison: Comparison) -> datetime:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from attrs import evolve
 
-from ..._core.answers import related_from_answer
+from ..._core.answers import check_me, related_from_answer
 from ..._core.api import client as client_api
 from ..._core.api import project as project_api
 from ..._core.api import tag as tag_api
@@ -96,8 +96,8 @@ class AsyncUserEndpoint(TogglAsyncEndpoint[Any]):
 
     async def get_details(self) -> dict[str, Any]:
         """The user's own details (``GET /me``)."""
-        data = decode_json(await self._send(evolve(api.details(), expect=Shape.OBJECT)))
-        return cast("dict[str, Any]", data)
+        response = await self._send(evolve(api.details(), expect=Shape.OBJECT))
+        return check_me(decode_json(response), response=response)
 
     async def bootstrap(
         self,

@@ -184,6 +184,9 @@ class TogglClass:
 
     @classmethod
     def _base_kwargs(cls, data: dict[str, Any], consumed: frozenset[str] | None = None) -> dict[str, Any]:
+        if "id" not in data:
+            msg = f"{cls.__name__}.from_kwargs needs an 'id'; got the keys {sorted(map(str, data))[:10]}"
+            raise TypeError(msg)
         used = cls._CONSUMED | (consumed or frozenset())
         extra = dict(data.get("extra") or {})
         extra.update({k: v for k, v in data.items() if k not in used})

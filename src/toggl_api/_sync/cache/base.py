@@ -9,9 +9,10 @@ is known to hold everything the API would return.
 
 from __future__ import annotations
 
+import functools
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from attrs import define
 
 from ..._core.api.request import RequestMethod
+from ..._core.cache_args import CHECKS
 from ..._core.cache_rules import CacheAction, action_for, caching_disabled, is_fresh, normalize_expiry
 from ..._core.clock import SYSTEM_CLOCK, Clock
 from ..._core.errors import MissingParentError
@@ -69,6 +71,16 @@ def entry_id_of(entry: Any) -> int:
     raise TypeError(msg)
 
 
+def _with_check(method: Any, check: Callable[..., None]) -> Any:
+    @functools.wraps(method)
+    def checked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        check(*args, **kwargs)
+        return method(self, *args, **kwargs)
+
+    checked._arguments_checked = True  # type: ignore[attr-defined]
+    return checked
+
+
 class TogglCache(ABC, Generic[T]):
     """Abstract async cache.
 
@@ -78,6 +90,15 @@ class TogglCache(ABC, Generic[T]):
         parent: The endpoint that uses the cache (its ``MODEL`` is the default model).
         clock: Time source for expiry.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every implementation of the public methods checks its arguments first (``_core.cache_args``): a wrong
+        # one is a TypeError/ValueError saying what to pass, never a backend's AttributeError or SQL error.
+        super().__init_subclass__(**kwargs)
+        for name, check in CHECKS.items():
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "_arguments_checked", False):
+                setattr(cls, name, _with_check(method, check))
 
     def __init__(
         self,
