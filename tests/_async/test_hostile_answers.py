@@ -265,3 +265,16 @@ async def test_project_paging_stops_when_the_server_answers_the_same_page_again(
         projects = AsyncProjectEndpoint(1, toggl_auth, client=client, clock=fake_clock)
         with pytest.raises(PagingLimitError, match="repeated"):
             await projects.collect(per_page=2)
+
+
+async def test_a_body_httpx_cannot_decode_is_the_documented_error_not_a_raw_decoding_error(
+    toggl_auth: httpx.BasicAuth, fake_clock: FakeClock
+) -> None:
+    def broken_gzip(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+                              content=b"not gzip at all")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(broken_gzip)) as client:
+        tags = AsyncTagEndpoint(1, toggl_auth, client=client, clock=fake_clock)
+        with pytest.raises(UnexpectedResponseError, match="could not be decoded"):
+            await tags.collect()

@@ -33,6 +33,7 @@ __all__ = [
     "decode_one",
     "excerpt",
     "related_from_answer",
+    "undecodable",
     "unexpected",
 ]
 
@@ -123,6 +124,18 @@ def unexpected(response: httpx.Response, problem: str) -> UnexpectedResponseErro
         f"({content_type}) with {problem}" + (f"; body starts: {quoted!r}" if quoted else "")
     )
     return UnexpectedResponseError(message, request=request, response=response, problem=problem, excerpt=quoted)
+
+
+def undecodable(request: httpx.Request, detail: str) -> UnexpectedResponseError:
+    """The error for an answer whose body httpx could not decode (e.g. a broken ``Content-Encoding``).
+
+    httpx keeps no response then; the error carries an empty stand-in with status 200 (the status itself was
+    not kept), and its message says the status is unknown.
+    """
+    stand_in = httpx.Response(200, request=request)
+    problem = f"a body that could not be decoded ({detail[:120]})"
+    message = f"unexpected answer to {request.method} {request.url.path} (status unknown) with {problem}"
+    return UnexpectedResponseError(message, request=request, response=stand_in, problem=problem)
 
 
 def check_body(response: httpx.Response, shape: Shape) -> Any:

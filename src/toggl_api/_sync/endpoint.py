@@ -14,7 +14,8 @@ from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
 
-from .._core.api.request import Api, ApiRequest, RequestMethod, parsed_json, split_legacy_parameters
+from .._core.answers import decode_many, decode_one
+from .._core.api.request import Api, ApiRequest, RequestMethod, Shape, parsed_json, split_legacy_parameters
 from .._core.cache_rules import CacheAction, action_for
 from .._core.clock import Clock
 from .._core.errors import (
@@ -152,8 +153,8 @@ class TogglEndpoint(Generic[T]):
     def get_quota(self) -> list[QuotaInfo]:
         """Ask Toggl for every quota bucket (``GET /me/quota``): the user bucket (``organization_id`` None)
         and one per organization, with ``total`` sizes. The readings also update ``quota``."""
-        response = self._requester.send(ApiRequest(RequestMethod.GET, "me/quota"))
-        infos = quotas_from_payload(decode_json(response), self.clock.now())
+        response = self._requester.send(ApiRequest(RequestMethod.GET, "me/quota", expect=Shape.LIST))
+        infos = quotas_from_payload(decode_json(response) or [], self.clock.now())
         self._requester.observe_quota(infos)
         return infos
 
@@ -190,13 +191,15 @@ class TogglEndpoint(Generic[T]):
         """Whether ``error`` is one toggl-api-wrapper swallowed (only without ``re_raise``)."""
         return not self.re_raise and error.status in statuses
 
-    def _decode_models(self, data: Any) -> Any:
+    def _decode_models(self, data: Any, response: httpx.Response) -> Any:
+        # A list or an object is decoded into MODEL by the one rule for answers (a bad item raises
+        # UnexpectedResponseError); anything else (e.g. a deletion's empty answer) is returned as it came.
         if self.MODEL is None:
             return data
         if isinstance(data, list):
-            return self.process_models(data)
+            return decode_many(self.MODEL, data, now=self.clock.now(), response=response)
         if isinstance(data, dict):
-            return self.MODEL.from_kwargs(**data, timestamp=self.clock.now())
+            return decode_one(self.MODEL, data, now=self.clock.now(), response=response)
         return data
 
     @classmethod
@@ -233,6 +236,7 @@ class TogglEndpoint(Generic[T]):
 
         Raises:
             TogglAPIError: (an ``httpx.HTTPStatusError``) for an error answer after retries.
+            UnexpectedResponseError: a success that is not JSON, or whose entities ``MODEL`` cannot hold.
         """
         path, params = split_legacy_parameters(parameters)
         json_body: Any = body
@@ -248,7 +252,7 @@ class TogglEndpoint(Generic[T]):
         response = self._send(request, retries=retries)
         if raw:
             return response
-        return self._decode_models(decode_json(response))
+        return self._decode_models(decode_json(response), response)
 
     @staticmethod
     def api_status(*, client: httpx.Client | None = None, base_url: str | None = None) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from .._core.answers import check_body
+from .._core.answers import check_body, undecodable
 from .._core.api.request import Api, ApiRequest, base_url_for, build_httpx_request, remember_json
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import BudgetExhaustedError, UnexpectedResponseError, error_from_response
@@ -160,6 +160,14 @@ class Requester:
                 self.request_count += 1
                 response = self.client.send(httpx_request, auth=self._auth_arg())
                 response.read()
+            except httpx.DecodingError as exc:  # a body httpx cannot decode (broken gzip): an unreadable answer
+                decision = decide_malformed_body(policy, **situation())
+                if decision.action is not Action.RETRY:
+                    log.error("%s %s: undecodable answer (%s)", request.method.name, request.path, decision.reason)
+                    raise undecodable(httpx_request, str(exc)) from None
+                self._wait(request, decision)
+                attempt += 1
+                continue
             except httpx.TransportError as exc:
                 decision = decide_transport_error(policy, exc, **situation())
                 if decision.action is not Action.RETRY:
