@@ -7,6 +7,7 @@ complete list, a raw builtin exception escaped, or a listing looped for ever.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -278,3 +279,26 @@ async def test_a_body_httpx_cannot_decode_is_the_documented_error_not_a_raw_deco
         tags = AsyncTagEndpoint(1, toggl_auth, client=client, clock=fake_clock)
         with pytest.raises(UnexpectedResponseError, match="could not be decoded"):
             await tags.collect()
+
+
+async def test_time_entry_windows_stop_at_the_cap_and_cover_nothing(
+    toggl_workspace_id: int, toggl_auth: httpx.BasicAuth, http_client: httpx.AsyncClient, fake_clock: FakeClock,
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paging, "MAX_PAGES", 1)
+    cache: AsyncJSONCache[TogglTracker] = AsyncJSONCache(cache_dir, clock=fake_clock, max_length=100_000)
+    trackers = AsyncTrackerEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock)
+    with pytest.raises(PagingLimitError, match="page cap"):  # the demo account has > 1000 entries in 3 months
+        await trackers.collect(start_date=fake_clock.now().date() - timedelta(days=85),
+                               end_date=fake_clock.now().date())
+    assert await cache.load(TogglTracker) == []
+
+
+async def test_sync_windows_stop_at_the_cap_with_a_paging_error(
+    cache: AsyncJSONCache[TogglTag], toggl_auth: httpx.BasicAuth, http_client: httpx.AsyncClient,
+    fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paging, "MAX_PAGES", 1)
+    syncer = AsyncTogglSync(toggl_auth, cache, client=http_client, clock=fake_clock, session=TogglSession())
+    with pytest.raises(PagingLimitError, match="sync windows"):  # the demo account needs two windows
+        await syncer.sync()
