@@ -20,9 +20,11 @@ from typing import Any
 
 import httpx
 
-from .._core.api.request import ApiRequest, RequestMethod
+from .._core.answers import unexpected
+from .._core.api.request import ApiRequest, RequestMethod, Shape
 from .._core.clock import Clock
 from .._core.errors import AuthenticationError, QuotaExceededError, TogglAPIError
+from .._core.paging import PageGuard
 from .._core.session import TogglSession
 from .._core.sync_plan import lookback_start
 from .._core.timeutil import format_iso
@@ -80,8 +82,13 @@ class Cleaner:
         self.endpoint.close()
 
     def _get(self, path: str, params: tuple[tuple[str, str], ...] = ()) -> list[dict[str, Any]]:
-        data = decode_json(self.endpoint._send(ApiRequest(RequestMethod.GET, path, params)))
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+        response = self.endpoint._send(ApiRequest(RequestMethod.GET, path, params, expect=Shape.LIST))
+        data = decode_json(response) or []
+        # Only what we can address: an item without an int id is a bad answer, not something to skip silently.
+        for item in data:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), int) or isinstance(item["id"], bool):
+                raise unexpected(response, "a list item without an int id")
+        return list(data)
 
     def _delete(self, kind: str, path: str) -> None:
         try:
@@ -99,10 +106,12 @@ class Cleaner:
         now = self.endpoint.clock.now()
         params = (("start_date", format_iso(lookback_start(now).date())),
                   ("end_date", format_iso((now + timedelta(days=1)).date())))
+        guard = PageGuard("GET /me/time_entries (clean)")
         while True:
             entries = [e for e in self._get("me/time_entries", params) if e.get("workspace_id") == self.workspace_id]
             if not entries:
                 return
+            guard.admit(tuple(sorted(e["id"] for e in entries)))  # the same entries again: deletes do not stick
             before = self.failed.get("tracker", 0)
             for entry in entries:
                 self._delete("tracker", f"workspaces/{self.workspace_id}/time_entries/{entry['id']}")
