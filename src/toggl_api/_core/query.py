@@ -75,10 +75,9 @@ class TogglQuery(Generic[T]):
             msg = "None 'EQUAL' comparisons only available for time or numeric based values."
             raise TypeError(msg)
         if isinstance(self.value, datetime):
-            from .timeutil import ensure_aware
+            from .timeutil import to_utc
 
-            ensure_aware(self.value, f"TogglQuery value for {self.key!r}")
-            self.value = self.value.astimezone(timezone.utc)
+            self.value = to_utc(self.value, f"TogglQuery value for {self.key!r}")  # type: ignore[assignment]
         if type(self.value) is date and self.comparison is not Comparison.EQUAL:
             self.value = widen_date(self.value, self.comparison)  # type: ignore[assignment]
 

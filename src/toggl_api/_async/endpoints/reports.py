@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 import httpx
 from attrs import evolve
 
+from ..._core.answers import unexpected
 from ..._core.api.reports import (
     ALL_FORMATS,
     DETAILED_FORMATS,
@@ -136,12 +137,12 @@ class AsyncReportEndpoint(TogglAsyncEndpoint[Any], ABC):
             if hit is not None:
                 return hit
         response = await self._send(request)
-        answer = CachedAnswer(
-            response.content,
-            parse_cursor(response.headers.get("X-Next-ID")),
-            parse_cursor(response.headers.get("X-Next-Row-Number")),
-            self.clock.now(),
-        )
+        try:
+            next_id = parse_cursor(response.headers.get("X-Next-ID"))
+            next_row = parse_cursor(response.headers.get("X-Next-Row-Number"))
+        except ValueError:
+            raise unexpected(response, "a next-page cursor header that is not a non-negative int") from None
+        answer = CachedAnswer(response.content, next_id, next_row, self.clock.now())
         if cache is not None:
             cache.put(key, answer)
         return answer

@@ -255,10 +255,18 @@ class PaginationOptions:
 
 
 def parse_cursor(value: Any) -> int | None:
-    """A pagination cursor header value as an int (``None`` when absent or empty)."""
+    """A pagination cursor header value as an int (``None`` when absent or empty).
+
+    Raises:
+        ValueError: the value is not an int from 0 to 2**63 - 1 (the caller reports a bad answer).
+    """
     if value is None or value == "":
         return None
-    return int(value)
+    number = int(value)
+    if not 0 <= number < 2**63:
+        msg = f"cursor {value!r} is out of range"
+        raise ValueError(msg)
+    return number
 
 
 @dataclass

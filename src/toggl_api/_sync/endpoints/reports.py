@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 import httpx
 from attrs import evolve
 
+from ..._core.answers import unexpected
 from ..._core.api.reports import (
     ALL_FORMATS,
     DETAILED_FORMATS,
@@ -137,12 +138,12 @@ class ReportEndpoint(TogglEndpoint[Any], ABC):
             if hit is not None:
                 return hit
         response = self._send(request)
-        answer = CachedAnswer(
-            response.content,
-            parse_cursor(response.headers.get("X-Next-ID")),
-            parse_cursor(response.headers.get("X-Next-Row-Number")),
-            self.clock.now(),
-        )
+        try:
+            next_id = parse_cursor(response.headers.get("X-Next-ID"))
+            next_row = parse_cursor(response.headers.get("X-Next-Row-Number"))
+        except ValueError:
+            raise unexpected(response, "a next-page cursor header that is not a non-negative int") from None
+        answer = CachedAnswer(response.content, next_id, next_row, self.clock.now())
         if cache is not None:
             cache.put(key, answer)
         return answer
