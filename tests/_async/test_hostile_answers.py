@@ -302,3 +302,17 @@ async def test_sync_windows_stop_at_the_cap_with_a_paging_error(
     syncer = AsyncTogglSync(toggl_auth, cache, client=http_client, clock=fake_clock, session=TogglSession())
     with pytest.raises(PagingLimitError, match="sync windows"):  # the demo account needs two windows
         await syncer.sync()
+
+
+async def test_a_write_answered_out_of_shape_raises_and_caches_nothing_of_the_answer(
+    tags: AsyncTagEndpoint, toggl_emulator: Emulator, cache: AsyncJSONCache[TogglTag]
+) -> None:
+    await tags.collect()
+    toggl_emulator.faults.add(Fault.answer(LOGIN_PAGE, content_type="text/html"), method="POST")
+
+    with pytest.raises(UnexpectedResponseError, match="POST"):
+        await tags.add("written behind a login page")
+
+    # Toggl applied it (the answer was lost on the way); the cache holds nothing made up from the answer.
+    assert "written behind a login page" not in {t.name for t in await cache.load(TogglTag)}
+    assert toggl_emulator.request_count(method="POST") == 1  # a POST is never repeated
