@@ -316,3 +316,11 @@ async def test_a_write_answered_out_of_shape_raises_and_caches_nothing_of_the_an
     # Toggl applied it (the answer was lost on the way); the cache holds nothing made up from the answer.
     assert "written behind a login page" not in {t.name for t in await cache.load(TogglTag)}
     assert toggl_emulator.request_count(method="POST") == 1  # a POST is never repeated
+
+
+async def test_a_read_answered_once_out_of_shape_is_retried_and_then_succeeds(
+    tags: AsyncTagEndpoint, toggl_emulator: Emulator
+) -> None:
+    toggl_emulator.faults.add(Fault.answer(LOGIN_PAGE, content_type="text/html"), method="GET", times=1)
+    assert await tags.collect(refresh=True)
+    assert toggl_emulator.request_count(method="GET") == 2

@@ -317,3 +317,11 @@ def test_a_write_answered_out_of_shape_raises_and_caches_nothing_of_the_answer(
     # Toggl applied it (the answer was lost on the way); the cache holds nothing made up from the answer.
     assert "written behind a login page" not in {t.name for t in cache.load(TogglTag)}
     assert toggl_emulator.request_count(method="POST") == 1  # a POST is never repeated
+
+
+def test_a_read_answered_once_out_of_shape_is_retried_and_then_succeeds(
+    tags: TagEndpoint, toggl_emulator: Emulator
+) -> None:
+    toggl_emulator.faults.add(Fault.answer(LOGIN_PAGE, content_type="text/html"), method="GET", times=1)
+    assert tags.collect(refresh=True)
+    assert toggl_emulator.request_count(method="GET") == 2
