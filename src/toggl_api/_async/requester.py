@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from .._core.answers import check_body, undecodable
-from .._core.api.request import Api, ApiRequest, base_url_for, build_httpx_request, remember_json
+from .._core.api.request import Api, ApiRequest, Shape, base_url_for, build_httpx_request, remember_json
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import BudgetExhaustedError, UnexpectedResponseError, error_from_response
 from .._core.policy import (
@@ -181,7 +181,9 @@ class AsyncRequester:
                 if not raise_for_status or not response.is_success:
                     return response
                 try:
-                    remember_json(response, check_body(response, request.expect))
+                    body = check_body(response, request.expect)
+                    if request.expect is not Shape.ANY:  # kept so later layers do not parse it again
+                        remember_json(response, body)
                     return response
                 except UnexpectedResponseError as exc:
                     bad_answer = exc
