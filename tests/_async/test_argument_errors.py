@@ -7,11 +7,13 @@ building, or sent an id no 64-bit column can hold.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
 import pytest
 
 from toggl_api import DateTimeError
+from toggl_api._async.cache.json import AsyncJSONCache
 from toggl_api.asyncio import (
     AsyncClientEndpoint,
     AsyncDetailedReportEndpoint,
@@ -79,3 +81,13 @@ async def test_bootstrap_into_something_that_is_not_a_cache_is_a_type_error_befo
     with pytest.raises(TypeError, match="tags must be a"):
         await user.bootstrap(tags=1.5)  # type: ignore[arg-type]
     assert toggl_emulator.request_count() == 0
+
+
+def test_retries_that_are_not_an_int_are_a_type_error(toggl_auth: httpx.BasicAuth) -> None:
+    with pytest.raises(TypeError, match="retries must be an int"):
+        AsyncClientEndpoint(1, toggl_auth, retries=float("inf"))  # type: ignore[arg-type]
+
+
+def test_an_expiry_beyond_what_a_timedelta_holds_is_a_value_error(cache_dir: Path) -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        AsyncJSONCache(cache_dir, expire_after=2**70)

@@ -45,7 +45,11 @@ def normalize_expiry(value: timedelta | int | float | None) -> timedelta | None:
         msg = "expire_after must be seconds, a timedelta or None, not a bool"
         raise TypeError(msg)
     if isinstance(value, (int, float)):
-        value = timedelta(seconds=value)
+        try:
+            value = timedelta(seconds=value)
+        except (OverflowError, ValueError):  # beyond timedelta's ~2.7 million years, inf, nan
+            msg = f"expire_after of {value!r} seconds is out of range; pass None to never expire"
+            raise ValueError(msg) from None
     if not isinstance(value, timedelta):
         msg = f"expire_after must be seconds, a timedelta or None, not {type(value).__name__}"
         raise TypeError(msg)

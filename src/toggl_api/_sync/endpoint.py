@@ -111,6 +111,9 @@ class TogglEndpoint(Generic[T]):
         if policy is not None and not isinstance(policy, RetryPolicy):
             msg = f"policy must be a RetryPolicy, not {type(policy).__name__}"
             raise TypeError(msg)
+        if retries is not None and (isinstance(retries, bool) or not isinstance(retries, int)):
+            msg = f"retries must be an int or None, not {type(retries).__name__}"
+            raise TypeError(msg)
         base_policy = policy or RetryPolicy()
         self.re_raise = re_raise
         # re_raise keeps toggl-api-wrapper's meaning: every error surfaces at once, nothing is retried.
