@@ -1,8 +1,8 @@
 """Run the fuzz properties of ``tests/fuzz`` with more examples and print what was tried and raised.
 
-Usage: ``python scripts/fuzz_tally.py [EXAMPLES_PER_PROPERTY]`` (default 500). It runs pytest on
-``tests/fuzz`` with ``TOGGL_FUZZ_EXAMPLES`` set, then prints, per property, the cases tried, the outcomes by
-exception type, and how many caches a bad answer changed (must be 0). Exit status: pytest's.
+Usage: ``python scripts/fuzz_tally.py [EXAMPLES_PER_PROPERTY]`` (default 500; 0: the suite's own counts).
+It runs pytest on ``tests/fuzz`` with ``TOGGL_FUZZ_EXAMPLES`` set, then prints, per property, the cases tried,
+the outcomes by exception type, and how many caches a bad answer changed (must be 0). Exit status: pytest's.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def main(argv: list[str]) -> int:
     for row in data["tally"]:
         by_property[row["property"]][row["outcome"]] = row["count"]
     total = 0
-    print(f"\nfuzz tally ({examples} examples per property requested)")
+    asked = f"{examples} examples per property requested" if examples else "the suite's own example counts"
+    print(f"\nfuzz tally ({asked})")
     for prop, outcomes in sorted(by_property.items()):
         tried = sum(outcomes.values())
         total += tried
