@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from ..._core.api import organization as api
+from ..._core.api import workspace as workspace_api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.clock import Clock
@@ -80,8 +81,8 @@ class AsyncOrganizationEndpoint(AsyncResourceEndpoint[TogglOrganization]):
 
     async def add(self, name: str, workspace_name: str = "Default-Workspace") -> TogglOrganization:
         """Create an organization with a first workspace (names: non-blank, at most 140 characters)."""
-        data = await self._json(api.add(name, workspace_name))
-        created = self._decode_one(data)
+        async with self._write_guard(scopes=[workspace_api.list_scope()]):  # it comes with a first workspace
+            created = self._decode_one(await self._json(api.add(name, workspace_name)))
         if created is None:  # pragma: no cover - Toggl answers the organization
             msg = "Toggl answered no organization"
             raise TypeError(msg)
@@ -92,8 +93,8 @@ class AsyncOrganizationEndpoint(AsyncResourceEndpoint[TogglOrganization]):
         """Rename an organization; returns it as Toggl stores it afterwards (re-read, since the rename answers
         no object)."""
         oid = entity_id(organization, "organization")
-        data = await self._json(api.edit(oid, name))
-        edited = self._decode_one(data)
+        async with self._write_guard(ids=[oid]):
+            edited = self._decode_one(await self._json(api.edit(oid, name)))
         if edited is None:
             edited = await self._read_one(oid, api.get(oid), refresh=True, tolerated=())
         else:
@@ -115,7 +116,8 @@ class AsyncOrganizationEndpoint(AsyncResourceEndpoint[TogglOrganization]):
         """Leave an organization (a missing one logs a warning unless ``re_raise``); it leaves the cache."""
         oid = entity_id(organization, "organization")
         try:
-            await self._send(api.leave(oid))
+            async with self._write_guard(ids=[oid], scopes=[workspace_api.list_scope()]):
+                await self._send(api.leave(oid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from ..._core.api import organization as api
+from ..._core.api import workspace as workspace_api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.clock import Clock
@@ -81,8 +82,8 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
 
     def add(self, name: str, workspace_name: str = "Default-Workspace") -> TogglOrganization:
         """Create an organization with a first workspace (names: non-blank, at most 140 characters)."""
-        data = self._json(api.add(name, workspace_name))
-        created = self._decode_one(data)
+        with self._write_guard(scopes=[workspace_api.list_scope()]):  # it comes with a first workspace
+            created = self._decode_one(self._json(api.add(name, workspace_name)))
         if created is None:  # pragma: no cover - Toggl answers the organization
             msg = "Toggl answered no organization"
             raise TypeError(msg)
@@ -93,8 +94,8 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
         """Rename an organization; returns it as Toggl stores it afterwards (re-read, since the rename answers
         no object)."""
         oid = entity_id(organization, "organization")
-        data = self._json(api.edit(oid, name))
-        edited = self._decode_one(data)
+        with self._write_guard(ids=[oid]):
+            edited = self._decode_one(self._json(api.edit(oid, name)))
         if edited is None:
             edited = self._read_one(oid, api.get(oid), refresh=True, tolerated=())
         else:
@@ -116,7 +117,8 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
         """Leave an organization (a missing one logs a warning unless ``re_raise``); it leaves the cache."""
         oid = entity_id(organization, "organization")
         try:
-            self._send(api.leave(oid))
+            with self._write_guard(ids=[oid], scopes=[workspace_api.list_scope()]):
+                self._send(api.leave(oid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
