@@ -40,6 +40,7 @@ from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import CorruptCacheError
 from .._core.models import TogglClass, from_record, to_record
 from .._core.query import FieldIndex, TogglQuery, build_index, compile_matcher
+from .paths import make_private_dirs
 
 __all__ = ["FORMAT", "CustomDecoder", "CustomEncoder", "JSONSession", "MarkerStore", "atomic_write"]
 
@@ -434,7 +435,7 @@ class JSONSession(_SyncedFile, Generic[T]):
         target = self._require_path(path)
         if not self._pending:
             return
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(target.parent)
         with self._lock(target):
             self._refresh_exactly(target)
             if not self._pending:  # every local change lost to newer ones written meanwhile
@@ -650,7 +651,7 @@ class MarkerStore(_SyncedFile):
         target = self._require_path(path)
         if not self._pending and not self._pending_values:
             return
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(target.parent)
         with self._lock(target):
             self._refresh_exactly(target)
             if not self._pending and not self._pending_values:

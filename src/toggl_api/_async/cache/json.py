@@ -21,6 +21,7 @@ from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass, TogglTracker
 from ..._core.query import TogglQuery, distinct, validate_queries
 from ..._io.json_store import JSONSession, MarkerStore
+from ..._io.paths import make_private_dirs
 from .base import TogglAsyncCache, entry_id_of
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class AsyncJSONCache(TogglAsyncCache[T]):
         JSONSession(max_length)  # validates max_length early
         self.max_length = max_length
         self.strict = strict
-        self._cache_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(self._cache_path)
         self._sessions: dict[type[TogglClass], JSONSession[Any]] = {}
         self._markers = MarkerStore(clock=self.clock, strict=strict)
 

@@ -41,6 +41,7 @@ from ..._concurrency import AsyncLock
 from ..._core.clock import Clock
 from ..._core.models import TogglClass, TogglTag, TogglTracker
 from ..._core.query import TogglQuery, distinct_keys
+from ..._io.paths import make_private_dirs
 from ..._sqlcompat import (
     async_create_all,
     async_dispose,
@@ -388,7 +389,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
     ) -> None:
         super().__init__(path, expire_after, parent, clock=clock)
         if engine is None:
-            self._cache_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(self._cache_path)
             _private_file(self.cache_path)
             engine = create_async_engine(f"sqlite+aiosqlite:///{self.cache_path}")
             self._owns_engine = True

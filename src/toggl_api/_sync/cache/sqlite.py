@@ -42,6 +42,7 @@ from ..._concurrency import Lock
 from ..._core.clock import Clock
 from ..._core.models import TogglClass, TogglTag, TogglTracker
 from ..._core.query import TogglQuery, distinct_keys
+from ..._io.paths import make_private_dirs
 from ..._sqlcompat import (
     create_all,
     dispose,
@@ -389,7 +390,7 @@ class SqliteCache(TogglCache[T]):
     ) -> None:
         super().__init__(path, expire_after, parent, clock=clock)
         if engine is None:
-            self._cache_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(self._cache_path)
             _private_file(self.cache_path)
             engine = create_engine(f"sqlite:///{self.cache_path}")
             self._owns_engine = True
