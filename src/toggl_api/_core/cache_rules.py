@@ -24,6 +24,8 @@ __all__ = [
     "CacheAction",
     "WriteOutcome",
     "action_for",
+    "check_marker_time",
+    "check_stored_value",
     "failed_write_outcome",
     "is_fresh",
     "list_scopes_of",
@@ -148,3 +150,37 @@ def list_scopes_of(tablename: str, workspace_id: int | None) -> tuple[str, ...]:
     if tablename == "project":
         return tuple(project.list_scope(workspace_id, active) for active in (True, False, "both"))
     return ()
+
+
+def check_marker_time(scope: str, when: object) -> None:
+    """Refuse a completeness time that is not an aware datetime (or ``None``), before anything is recorded.
+
+    Raises:
+        TypeError: ``scope`` is not a string, or ``when`` is not a datetime or ``None``.
+        ValueError: ``when`` is naive.
+    """
+    if not isinstance(scope, str):
+        msg = f"a list scope is a string, got {type(scope).__name__}"
+        raise TypeError(msg)
+    if when is None:
+        return
+    if not isinstance(when, datetime):
+        msg = f"mark_complete({scope!r}, when) takes an aware datetime or None, got {type(when).__name__}"
+        raise TypeError(msg)
+    if when.tzinfo is None or when.utcoffset() is None:
+        msg = f"mark_complete({scope!r}, when) needs an aware datetime (with a time zone), got a naive one"
+        raise ValueError(msg)
+
+
+def check_stored_value(key: str, value: object) -> None:
+    """Refuse a stored value that is not a string (or ``None``), before anything is stored.
+
+    Raises:
+        TypeError: ``key`` or ``value`` is not a string (``value`` may be ``None``).
+    """
+    if not isinstance(key, str):
+        msg = f"a value key is a string, got {type(key).__name__}"
+        raise TypeError(msg)
+    if value is not None and not isinstance(value, str):
+        msg = f"set_value({key!r}, value) takes a string or None, got {type(value).__name__}"
+        raise TypeError(msg)
