@@ -30,7 +30,6 @@ cache without it raises an ``ImportError`` naming the extra.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from os import PathLike
@@ -38,10 +37,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._concurrency import AsyncLock
+from ..._core.cache_rules import check_marker_time, check_stored_value
 from ..._core.clock import Clock
+from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass, TogglTag, TogglTracker
 from ..._core.query import TogglQuery, distinct_keys
 from ..._io.paths import make_private_dirs
+from ..._io.sqlite_file import open_database
 from ..._sqlcompat import (
     async_create_all,
     async_dispose,
@@ -78,10 +80,36 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
-def _private_file(path: Path) -> None:
-    # Create the database file ourselves so it (and SQLite's -wal/-shm files, which copy its mode) is 0600.
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+#: SQL integer columns are 64-bit signed; Python ints beyond would raise ``OverflowError`` deep in the driver.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _fits(value: int) -> bool:
+    return _INT_MIN <= value <= _INT_MAX
+
+
+def _check_ints(entries: Sequence[TogglClass]) -> None:
+    """Refuse entries holding an integer the database cannot store, naming the model, id and field."""
+    for entry in entries:
+        values = dict(entry.__dict__)
+        if isinstance(entry, TogglTracker):
+            values.update({f"tags[{n}]": tag.id for n, tag in enumerate(entry.tags)})
+        for name, value in values.items():
+            if type(value) is int and not _fits(value):
+                msg = (
+                    f"cannot store {type(entry).__tablename__} {entry.id} in the SQL cache: {name}={value} is "
+                    "outside the 64-bit integer range SQL databases hold"
+                )
+                raise ValueError(msg)
+
+
+def _database_file(engine: Any) -> Path | None:
+    """The file of an SQLite engine's database (``None`` for other databases and in-memory ones)."""
+    url = engine.url
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 async def async_register_tables(engine: AsyncEngine) -> MetaData:
@@ -372,9 +400,17 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         engine: An engine to use instead of ``sqlite:///<path>/cache.sqlite`` (e.g. PostgreSQL).
         echo_db: Log every SQL statement (SQLAlchemy's ``echo``).
         clock: Time source for expiry.
+        strict: Raise ``CorruptCacheError`` for a damaged database file instead of setting it aside and
+            starting empty.
+
+    A damaged SQLite file (wrong header, zero bytes, failing ``PRAGMA quick_check``) is found when the cache
+    is created: it is renamed ``cache.sqlite.corrupt-<time>`` with its ``-wal``/``-shm`` files, reported in
+    ``problems`` and logged, and a fresh database is created (see ``toggl_api._io.sqlite_file``). A given SQLite
+    engine's non-empty file is checked the same way.
 
     Raises:
         ImportError: SQLAlchemy (or the async driver) is not installed.
+        CorruptCacheError: the database file is damaged and ``strict`` is set.
     """
 
     def __init__(
@@ -386,16 +422,23 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         engine: AsyncEngine | None = None,
         echo_db: bool = False,
         clock: Clock | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(path, expire_after, parent, clock=clock)
+        self.strict = strict
+        #: Damaged database files met (each was set aside and logged).
+        self.problems: list[CorruptCacheError] = []
         if engine is None:
             make_private_dirs(self._cache_path)
-            _private_file(self.cache_path)
+            self._report(open_database(self.cache_path, clock=self.clock))
             engine = create_async_engine(f"sqlite+aiosqlite:///{self.cache_path}")
             self._owns_engine = True
         else:
             engine = async_prepare_engine(engine)
             self._owns_engine = False
+            database = _database_file(engine)
+            if database is not None and database.is_file() and database.stat().st_size > 0:
+                self._report(open_database(database, clock=self.clock, create=False))
         if echo_db:
             engine.echo = True
         from ..._core.models.tables import map_models
@@ -410,6 +453,13 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.database.url!r}, expire_after={self._expire_after!r})"
+
+    def _report(self, problem: CorruptCacheError | None) -> None:
+        if problem is None:
+            return
+        self.problems.append(problem)
+        if self.strict:
+            raise problem
 
     @property
     def cache_path(self) -> Path:
@@ -530,7 +580,10 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         if model is None and isinstance(entry, TogglClass):
             model = type(entry)
         target = self._model(model)
-        params: dict[str, Any] = {"ident": entry_id_of(entry)}
+        ident = entry_id_of(entry)
+        if not _fits(ident):
+            return None  # no such row can exist
+        params: dict[str, Any] = {"ident": ident}
         fresh = self._cutoff(params, include_expired)
 
         def build() -> Select[Any]:
@@ -554,6 +607,8 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             by_model.setdefault(type(entry), []).append(entry)
         if not by_model:
             return
+        for items in by_model.values():
+            _check_ints(items)
         await self._write(_upsert_all, by_model, self._native_upsert)
 
     async def update(self, *entries: T) -> None:
@@ -565,7 +620,9 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         by_model: dict[type[TogglClass], list[int]] = {}
         for entry in entries:
             owner: type[TogglClass] = type(entry) if isinstance(entry, TogglClass) else self._model(model)
-            by_model.setdefault(owner, []).append(entry_id_of(entry))
+            ident = entry_id_of(entry)
+            if _fits(ident):  # a larger id cannot be stored, so there is nothing to delete
+                by_model.setdefault(owner, []).append(ident)
         if not by_model:
             return
         await self._write(_delete_all, by_model)
@@ -581,6 +638,11 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
         target = self._model(model)
         shape, values = plan_queries(target, query)
+        for value in values:
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                if type(item) is int and not _fits(item):
+                    msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
+                    raise ValueError(msg)
         params: dict[str, Any] = {f"q{n}": value for n, value in enumerate(values)}
         fresh = self._cutoff(params)
         keys = tuple(distinct_keys(query)) if distinct else ()
@@ -603,7 +665,12 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         return await self._models(("query", target, shape, fresh, keys), build, target, params)
 
     async def mark_complete(self, scope: str, when: datetime | None) -> None:
-        """Record when the list ``scope`` was fetched completely (``None`` forgets it)."""
+        """Record when the list ``scope`` was fetched completely (``None`` forgets it).
+
+        Raises:
+            TypeError: ``when`` is neither an aware datetime nor ``None``.
+        """
+        check_marker_time(scope, when)
         await self._write(_set_marker, scope, when)
 
     async def completed_at(self, scope: str) -> datetime | None:
@@ -645,6 +712,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         """Store a small text value under ``key`` (``None`` removes it), in its own transaction."""
         from sqlalchemy.exc import IntegrityError, OperationalError
 
+        check_stored_value(key, value)
         engine = await self._ready()
         for attempt in range(_WRITE_ATTEMPTS):
             try:
