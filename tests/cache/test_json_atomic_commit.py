@@ -31,7 +31,7 @@ DROP_AND_DIE = textwrap.dedent(
     import os, sys
     from datetime import datetime, timezone
     from pathlib import Path
-    import toggl_api._io.json_store as store
+    import toggl_api._io.seams as store
     from toggl_api._core.coverage import COVERAGE_KEY, Coverage
     from toggl_api._core.models import TogglTracker
     from toggl_api.meta.cache import JSONCache
@@ -139,7 +139,7 @@ def test_a_stale_commit_journal_is_finished_by_the_next_reader(cache_dir: Path, 
     cache.add(tag(1, fake_clock))
     cache.mark_complete("tags/1", fake_clock.now() - timedelta(seconds=5))
     cache.commit()
-    import toggl_api._io.json_store as store
+    import toggl_api._io.seams as store
 
     def stop(step: str) -> None:
         if step == "journal":

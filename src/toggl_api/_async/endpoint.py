@@ -517,6 +517,10 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
             return
         keep = {m.id for m in models}
         stale = [m for m in await cache.query(*queries, model=self._model()) if m.id not in keep]
+        # The old claim goes first: a cache that writes step by step (SQL) and stops halfway then answers
+        # "unknown" rather than the old list minus what was already dropped.
+        if stale and await cache.completed_at(scope) is not None:
+            await cache.mark_complete(scope, None)
         if stale:
             await cache.delete(*stale)
         if models:

@@ -33,8 +33,8 @@ A commit that changes several files (``commit_together``; the JSON cache commits
 A reader about to re-read a changed file first looks for the journal; when one is there it takes the commit
 lock, which makes it wait for a live writer, or finishes a dead writer's renames (every temp still there is
 renamed) and removes the journal. Temps without a journal belong to a writer that died before its commit point
-and are deleted. So a reader sees the whole old state or the whole new state. ``crash_hook`` is a seam for the
-crash tests: it is called with the name of each step.
+and are deleted. So a reader sees the whole old state or the whole new state. Each step calls
+``toggl_api._io.seams.step`` (the crash tests stop a writer there).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ from .._core.errors import CorruptCacheError
 from .._core.models import TogglClass, from_record, to_record
 from .._core.query import FieldIndex, TogglQuery, build_index, compile_matcher
 from .paths import make_private_dirs
+from .seams import step as _step
 
 __all__ = [
     "FORMAT",
@@ -88,13 +89,6 @@ _PENDING_SUFFIX = ".pending"
 T = TypeVar("T", bound=TogglClass)
 StatKey = tuple[int, int, int]
 
-#: Called with the name of each step of a commit (``None``: nothing); crash tests stop a writer there.
-crash_hook: Callable[[str], None] | None = None
-
-
-def _step(name: str) -> None:
-    if crash_hook is not None:
-        crash_hook(name)
 
 
 # -- file primitives ----------------------------------------------------------------------------------------
@@ -882,6 +876,7 @@ def recover_commit(directory: Path, lock: FileLock) -> bool:
             for tmp, target in pairs:
                 if tmp.exists():
                     _replace(os.fspath(tmp), target)
+                    _step(f"recover {target.name}")
             _sync_dir(directory)
             journal.unlink()
             log.warning("finished a commit of %s that a writer left half done", directory)
@@ -912,6 +907,7 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
     make_private_dirs(directory)
     with lock, contextlib.ExitStack() as held:
         recover_commit(directory, lock)
+        _step("begin")
         for store in sorted(stores, key=lambda item: str(item.path)):
             held.enter_context(store._lock(store.path))  # type: ignore[arg-type]
         prepared: list[tuple[_SyncedFile, bytes]] = []
@@ -931,6 +927,7 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
         if len(prepared) == 1:
             store, data = prepared[0]
             store._finish(atomic_write(store.path, data), data)  # type: ignore[arg-type]
+            _step("done")
             return
         _commit_journaled(directory, prepared)
 

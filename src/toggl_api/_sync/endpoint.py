@@ -518,6 +518,10 @@ class TogglCachedEndpoint(TogglEndpoint[T]):
             return
         keep = {m.id for m in models}
         stale = [m for m in cache.query(*queries, model=self._model()) if m.id not in keep]
+        # The old claim goes first: a cache that writes step by step (SQL) and stops halfway then answers
+        # "unknown" rather than the old list minus what was already dropped.
+        if stale and cache.completed_at(scope) is not None:
+            cache.mark_complete(scope, None)
         if stale:
             cache.delete(*stale)
         if models:

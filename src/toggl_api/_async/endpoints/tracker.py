@@ -164,6 +164,9 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 keep = set(seen)
                 stale = [t for t in await cache.query(*queries, model=TogglTracker) if t.id not in keep]
                 if stale:
+                    # Uncover first: a cache writing step by step (SQL) that stops halfway then asks Toggl
+                    # instead of answering the old range minus what was already dropped.
+                    await async_update_coverage(cache, lambda c: c.remove(lower, upper_at))
                     await cache.delete(*stale)
             if models:
                 await cache.add(*models)

@@ -44,6 +44,7 @@ from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass, TogglTag, TogglTracker
 from ..._core.query import TogglQuery, distinct_keys
 from ..._io.paths import make_private_dirs
+from ..._io.seams import step
 from ..._io.sqlite_file import open_database
 from ..._sqlcompat import (
     create_all,
@@ -309,6 +310,7 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
             columns = [c.name for c in table.columns if c.name != "id"]
             stmt = update(table).where(table.c.id == bindparam("_key")).values({c: bindparam(c) for c in columns})
             conn.execute(stmt, old_rows)
+    step(f"upsert {table.name}")
     if issubclass(model, TogglTracker):
         for chunk in _chunks(ids):
             conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
@@ -319,6 +321,7 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
         ]
         if tag_rows:
             _execute_many(conn, _tag_insert(), tag_rows)
+        step("upsert tracker_tag")
 
 
 _UPSERTS: dict[tuple[str, str], Any] = {}
@@ -368,8 +371,10 @@ def _delete_all(conn: Connection, by_model: dict[type[TogglClass], list[int]]) -
                 conn.execute(select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id).with_for_update())
             # The entity rows first, then their tags: an upsert also locks the entity row before rewriting its tags.
             conn.execute(delete(table).where(table.c.id.in_(chunk)))
+            step(f"delete {table.name}")
             if issubclass(kind, TogglTracker):
                 conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
+                step("delete tracker_tag")
 
 
 def _set_marker(conn: Connection, scope: str, when: datetime | None) -> None:

@@ -165,6 +165,9 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 keep = set(seen)
                 stale = [t for t in cache.query(*queries, model=TogglTracker) if t.id not in keep]
                 if stale:
+                    # Uncover first: a cache writing step by step (SQL) that stops halfway then asks Toggl
+                    # instead of answering the old range minus what was already dropped.
+                    update_coverage(cache, lambda c: c.remove(lower, upper_at))
                     cache.delete(*stale)
             if models:
                 cache.add(*models)
