@@ -23,6 +23,7 @@ from toggl_api import (
     ServerError,
     TrackerBody,
 )
+from toggl_api._core.api.request import RequestMethod
 from toggl_api._core.errors import BadRequestError
 from toggl_api._core.session import TogglSession
 from toggl_api.asyncio import (
@@ -242,3 +243,31 @@ async def test_time_entry_range_stays_cached_after_a_validation_error(
     before = len(toggl_emulator.requests)
     await trackers.collect(start_date=first, end_date=last)
     assert asked(toggl_emulator, before) == 0
+
+
+async def test_project_is_read_again_after_retries_of_an_edit_ran_out(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    projects = AsyncProjectEndpoint(toggl_workspace_id, cache=cache, **{**kw, "retries": 1})
+    project = await projects.add(ProjectBody("Tried"))
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PUT")
+    toggl_emulator.faults.add(Fault.server_error(503), method="PUT")
+    with pytest.raises(ServerError):
+        await projects.edit(project, ProjectBody(name="Applied once"))
+    got = await projects.get(project.id)
+    assert got is not None
+    assert got.name == "Applied once"
+
+
+async def test_a_raw_write_request_whose_answer_was_lost_makes_the_entity_unknown(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    projects = AsyncProjectEndpoint(toggl_workspace_id, cache=cache, **kw)
+    project = await projects.add(ProjectBody("Raw"))
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PUT")
+    with pytest.raises(httpx.ReadTimeout):
+        await projects.request(f"workspaces/{toggl_workspace_id}/projects/{project.id}", body={"name": "Raw 2"},
+                               method=RequestMethod.PUT)
+    got = await projects.get(project.id)
+    assert got is not None
+    assert got.name == "Raw 2"

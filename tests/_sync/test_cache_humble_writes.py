@@ -24,6 +24,7 @@ from toggl_api import (
     ServerError,
     TrackerBody,
 )
+from toggl_api._core.api.request import RequestMethod
 from toggl_api._core.errors import BadRequestError
 from toggl_api._core.session import TogglSession
 from toggl_api._sync_surface import (
@@ -243,3 +244,31 @@ def test_time_entry_range_stays_cached_after_a_validation_error(
     before = len(toggl_emulator.requests)
     trackers.collect(start_date=first, end_date=last)
     assert asked(toggl_emulator, before) == 0
+
+
+def test_project_is_read_again_after_retries_of_an_edit_ran_out(
+    cache: TogglCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    projects = ProjectEndpoint(toggl_workspace_id, cache=cache, **{**kw, "retries": 1})
+    project = projects.add(ProjectBody("Tried"))
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PUT")
+    toggl_emulator.faults.add(Fault.server_error(503), method="PUT")
+    with pytest.raises(ServerError):
+        projects.edit(project, ProjectBody(name="Applied once"))
+    got = projects.get(project.id)
+    assert got is not None
+    assert got.name == "Applied once"
+
+
+def test_a_raw_write_request_whose_answer_was_lost_makes_the_entity_unknown(
+    cache: TogglCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    projects = ProjectEndpoint(toggl_workspace_id, cache=cache, **kw)
+    project = projects.add(ProjectBody("Raw"))
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PUT")
+    with pytest.raises(httpx.ReadTimeout):
+        projects.request(f"workspaces/{toggl_workspace_id}/projects/{project.id}", body={"name": "Raw 2"},
+                               method=RequestMethod.PUT)
+    got = projects.get(project.id)
+    assert got is not None
+    assert got.name == "Raw 2"

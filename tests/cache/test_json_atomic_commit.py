@@ -31,7 +31,7 @@ DROP_AND_DIE = textwrap.dedent(
     import os, sys
     from datetime import datetime, timezone
     from pathlib import Path
-    import toggl_api._io.seams as store
+    import toggl_api._io.json_store as store
     from toggl_api._core.coverage import COVERAGE_KEY, Coverage
     from toggl_api._core.models import TogglTracker
     from toggl_api.meta.cache import JSONCache

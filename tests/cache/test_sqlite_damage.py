@@ -186,3 +186,16 @@ def test_a_database_the_cache_writes_passes_sqlite_own_check(cache_dir: Path, fa
     database = filled(cache_dir, fake_clock, count=10)
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+
+
+def test_text_the_database_cannot_store_names_the_entity(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache = sql_cache(cache_dir, fake_clock)
+    with pytest.raises(ValueError, match=r"tag 3 in the SQL cache"):
+        cache.add(tag(1, fake_clock), TogglTag(3, "lone \ud800", fake_clock.now(), workspace=1))
+
+
+def test_a_write_of_text_the_database_cannot_store_stores_none_of_it(cache_dir: Path, fake_clock: FakeClock) -> None:
+    cache = sql_cache(cache_dir, fake_clock)
+    with pytest.raises(ValueError, match=r"nothing of this write was stored"):
+        cache.add(tag(1, fake_clock), TogglTag(3, "lone \ud800", fake_clock.now(), workspace=1))
+    assert cache.load(TogglTag) == []

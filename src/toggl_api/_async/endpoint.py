@@ -425,7 +425,11 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
                 return hit
             cache.stats.misses += 1
         try:
-            result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
+            if method is RequestMethod.GET or self.MODEL is None:
+                result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
+            else:  # a write: a failure after it may have reached Toggl makes the cache humble
+                async with self._write_guard(ids=[int(last)] if last.isdigit() else []):
+                    result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
         except (TogglAPIError, BudgetExhaustedError, httpx.TransportError) as exc:
             if method is RequestMethod.GET and not raw and last.isdigit():
                 stale = await self._stale_find(int(last), exc)

@@ -949,8 +949,8 @@ def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise
-    _step("journal")
     try:
+        _step("journal")
         for store, tmp, _, _ in written:
             _replace(tmp, store.path)  # type: ignore[arg-type]
             _step(f"rename {store.path.name}")  # type: ignore[union-attr]

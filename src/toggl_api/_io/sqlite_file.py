@@ -71,17 +71,17 @@ def check_database(path: Path) -> str | None:
     if head != HEADER:
         return "the file is not an SQLite database (wrong header)"
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        connection = sqlite3.connect(path, timeout=30)  # read-write, so SQLite may recover a left-over WAL
         try:
             rows = connection.execute("PRAGMA quick_check").fetchall()
         finally:
             connection.close()
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            log.debug("could not check %s (%s); assuming it is sound", path, exc)
-            return None
-        return f"SQLite cannot read it ({exc})"
-    except sqlite3.DatabaseError as exc:
+        # Locked, busy, no permission, an I/O error: the file could not be checked, which is not damage, and a
+        # file that merely could not be read is never replaced (the same rule as the JSON cache).
+        log.warning("could not check the cache database %s (%s); using it as it is", path, exc)
+        return None
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
         return f"SQLite cannot read it ({exc})"
     if rows != [("ok",)]:
         found = "; ".join(str(row[0]) for row in rows[:3])

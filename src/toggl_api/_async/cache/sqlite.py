@@ -29,6 +29,7 @@ cache without it raises an ``ImportError`` naming the extra.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -102,6 +103,19 @@ def _check_ints(entries: Sequence[TogglClass]) -> None:
                     "outside the 64-bit integer range SQL databases hold"
                 )
                 raise ValueError(msg)
+
+
+def _unencodable(entries: Sequence[TogglClass], error: Exception) -> ValueError:
+    """The error naming the first entry whose text cannot be stored (a lone surrogate, say)."""
+    from ..._core.models import to_record
+
+    for entry in entries:
+        try:
+            json.dumps(to_record(entry), ensure_ascii=False).encode()
+        except UnicodeEncodeError as bad:
+            return ValueError(f"cannot store {type(entry).__tablename__} {entry.id} in the SQL cache: {bad}; "
+                              "nothing of this write was stored")
+    return ValueError(f"cannot store these entries in the SQL cache: {error}; nothing of this write was stored")
 
 
 def _database_file(engine: Any) -> Path | None:
@@ -614,7 +628,10 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             return
         for items in by_model.values():
             _check_ints(items)
-        await self._write(_upsert_all, by_model, self._native_upsert)
+        try:
+            await self._write(_upsert_all, by_model, self._native_upsert)
+        except UnicodeEncodeError as exc:  # rolled back whole; say which entity holds the bad text
+            raise _unencodable(entries, exc) from exc
 
     async def update(self, *entries: T) -> None:
         """Insert or replace entries (the same as ``add``)."""
