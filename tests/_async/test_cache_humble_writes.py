@@ -71,6 +71,30 @@ async def test_tag_list_is_read_again_after_an_add_whose_answer_was_lost(
     assert "made-anyway" in {t.name for t in await tags.collect()}
 
 
+async def test_tag_list_is_read_again_after_an_add_answered_with_unreadable_json(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tags = AsyncTagEndpoint(toggl_workspace_id, cache=cache, **kw)
+    await tags.collect()
+    toggl_emulator.faults.add(Fault.malformed_json(), method="POST", path=r"/tags$")
+    with pytest.raises(httpx.DecodingError):
+        await tags.add("made-but-garbled")
+    assert "made-but-garbled" in {t.name for t in await tags.collect()}
+
+
+async def test_tag_list_is_asked_again_after_an_add_that_timed_out(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tags = AsyncTagEndpoint(toggl_workspace_id, cache=cache, **kw)
+    await tags.collect()
+    toggl_emulator.faults.add(Fault.timeout(), method="POST", path=r"/tags$")
+    with pytest.raises(httpx.ReadTimeout):
+        await tags.add("maybe-made")
+    before = len(toggl_emulator.requests)
+    await tags.collect()
+    assert asked(toggl_emulator, before) == 1
+
+
 async def test_project_is_read_again_after_an_edit_whose_answer_was_lost(
     cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
 ) -> None:

@@ -155,3 +155,34 @@ def test_a_stale_commit_journal_is_finished_by_the_next_reader(cache_dir: Path, 
         store.crash_hook = None
     fresh: Any = JSONCache(cache_dir, clock=fake_clock)
     assert ([t.id for t in fresh.load(TogglTag)], fresh.completed_at("tags/1")) == ([1, 2], fake_clock.now())
+
+
+def test_a_reader_dying_while_finishing_a_commit_leaves_it_for_the_next_reader(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    import toggl_api._io.seams as seams
+
+    cache: Any = JSONCache(cache_dir, clock=fake_clock)
+    cache.add(tag(1, fake_clock))
+    cache.commit()
+
+    def stop_at(wanted: str) -> Any:
+        def hook(step: str) -> None:
+            if step == wanted:
+                raise KeyboardInterrupt  # stands for the process dying there
+
+        return hook
+
+    cache.add(tag(2, fake_clock))
+    cache.mark_complete("tags/1", fake_clock.now())
+    try:
+        seams.crash_hook = stop_at("rename cache_tag.json")  # the writer dies after its first rename
+        with pytest.raises(KeyboardInterrupt):
+            cache.commit()
+        seams.crash_hook = stop_at("recover cache_meta.json")  # the first reader dies while finishing it
+        with pytest.raises(KeyboardInterrupt):
+            JSONCache(cache_dir, clock=fake_clock).load(TogglTag)
+    finally:
+        seams.crash_hook = None
+    fresh: Any = JSONCache(cache_dir, clock=fake_clock)
+    assert ([t.id for t in fresh.load(TogglTag)], fresh.completed_at("tags/1")) == ([1, 2], fake_clock.now())
