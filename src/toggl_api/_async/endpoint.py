@@ -269,8 +269,9 @@ class TogglAsyncEndpoint(Generic[T]):
 class AsyncWriteGuard:
     """Wraps one write method: when it raises after its request may have reached Toggl, the cache is made humble.
 
-    Every write of every endpoint runs inside one (``async with self._write_guard(...)``). On an exception it
-    asks ``failed_write_outcome`` (from the requests that left meanwhile); when the write may have been applied,
+    Every write of every endpoint runs inside one (``async with self._write_guard(...)``). On an exception (a
+    cancelled task or Ctrl-C included) it asks ``failed_write_outcome`` (from the requests that left
+    meanwhile); when the write may have been applied,
     the entities it names are forgotten, the list scopes of their model (and of ``dependents``) are marked
     incomplete, and for time entries the covered seconds of their old and new starts are uncovered, so the next
     cached read asks Toggl. The write's own exception is always re-raised unchanged.
@@ -307,7 +308,8 @@ class AsyncWriteGuard:
         return self
 
     async def __aexit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
-        if exc is None or not isinstance(exc, Exception):
+        # Interruptions count too (a cancelled task, Ctrl-C): the request may have reached Toggl all the same.
+        if exc is None or isinstance(exc, GeneratorExit):
             return
         sent = self.endpoint._requester.request_count - self._sent_before
         if failed_write_outcome(exc, requests_sent=sent) is WriteOutcome.MAYBE_APPLIED:
