@@ -7,6 +7,7 @@ later commit too, with memory and disk disagreeing.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -186,3 +187,19 @@ def test_a_reader_dying_while_finishing_a_commit_leaves_it_for_the_next_reader(
         seams.crash_hook = None
     fresh: Any = JSONCache(cache_dir, clock=fake_clock)
     assert ([t.id for t in fresh.load(TogglTag)], fresh.completed_at("tags/1")) == ([1, 2], fake_clock.now())
+
+
+def test_a_journal_naming_files_outside_the_cache_is_ignored(
+    tmp_path: Path, cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me")
+    (cache_dir / ".x.pending").write_text("bait")
+    journal = {"format": 1, "renames": [[".x.pending", "../precious.txt"]]}
+    (cache_dir / "cache_commit.journal").write_text(json.dumps(journal))
+    cache: Any = JSONCache(cache_dir, clock=fake_clock)
+    assert (cache.load(TogglTag), outside.read_text(), (cache_dir / "cache_commit.journal").exists()) == (
+        [],
+        "keep me",
+        False,
+    )

@@ -868,8 +868,7 @@ def recover_commit(directory: Path, lock: FileLock) -> bool:
         found = _read(journal)
         if found is not None:
             try:
-                renames = json.loads(found[1])["renames"]
-                pairs = [(directory / str(tmp), directory / str(target)) for tmp, target in renames]
+                pairs = _journal_pairs(directory, json.loads(found[1]))
             except (ValueError, TypeError, KeyError) as exc:  # written atomically, so only a foreign file
                 log.warning("ignoring an unreadable commit journal in %s: %s", directory, exc)
                 pairs = []
@@ -880,10 +879,23 @@ def recover_commit(directory: Path, lock: FileLock) -> bool:
             _sync_dir(directory)
             journal.unlink()
             log.warning("finished a commit of %s that a writer left half done", directory)
-        for stale in directory.glob(f".*{_PENDING_SUFFIX}"):
+        for stale in [*directory.glob(f".*{_PENDING_SUFFIX}"), *directory.glob(f".{JOURNAL}.*.tmp")]:
             with contextlib.suppress(OSError):
                 stale.unlink()
     return found is not None
+
+
+def _journal_pairs(directory: Path, journal: Any) -> list[tuple[Path, Path]]:
+    """The (temp, target) paths a journal names; only plain names of this directory's cache files count."""
+    pairs = []
+    for tmp, target in journal["renames"]:
+        tmp, target = str(tmp), str(target)
+        plain = Path(tmp).name == tmp and Path(target).name == target
+        if not (plain and tmp.startswith(f".{target}.") and tmp.endswith(_PENDING_SUFFIX)):
+            msg = f"unexpected entry {tmp!r} -> {target!r}"
+            raise ValueError(msg)
+        pairs.append((directory / tmp, directory / target))
+    return pairs
 
 
 def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode: Callable[[], None] | None = None
