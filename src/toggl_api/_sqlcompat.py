@@ -16,6 +16,8 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._io.seams import step
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, MetaData
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -204,16 +206,26 @@ async def async_run_dbapi(engine: AsyncEngine, func: Callable[..., R], *args: An
         return await conn.run_sync(lambda sync: func(sync.connection.dbapi_connection, *args))
 
 
+def _in_transaction(conn: Connection, func: Callable[..., R], *args: Any) -> R:
+    result = func(conn, *args)
+    step(f"before commit {getattr(func, '__name__', 'write')}")  # crash tests stop a writer here and after
+    return result
+
+
 def run_write(engine: Engine, func: Callable[..., R], *args: Any) -> R:
     """``func(connection, *args)`` in one transaction, committed when ``func`` returns."""
     with engine.begin() as conn:
-        return func(conn, *args)
+        result = _in_transaction(conn, func, *args)
+    step(f"after commit {getattr(func, '__name__', 'write')}")
+    return result
 
 
 async def async_run_write(engine: AsyncEngine, func: Callable[..., R], *args: Any) -> R:
     """``func(connection, *args)`` in one transaction (through ``run_sync``), committed when ``func`` returns."""
     async with engine.begin() as conn:
-        return await conn.run_sync(func, *args)
+        result = await conn.run_sync(_in_transaction, func, *args)
+    step(f"after commit {getattr(func, '__name__', 'write')}")
+    return result
 
 
 def dispose(engine: Engine) -> None:

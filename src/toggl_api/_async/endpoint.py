@@ -8,15 +8,17 @@ They keep toggl-api-wrapper's shapes (``request(parameters, headers, body, metho
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
 
 from .._core.answers import decode_many, decode_one
 from .._core.api.request import Api, ApiRequest, RequestMethod, Shape, parsed_json, split_legacy_parameters
-from .._core.cache_rules import CacheAction, action_for
+from .._core.cache_rules import CacheAction, WriteOutcome, action_for, failed_write_outcome, list_scopes_of
 from .._core.clock import Clock
+from .._core.coverage import Coverage
 from .._core.errors import (
     BudgetExhaustedError,
     NoCacheAssignedError,
@@ -25,15 +27,16 @@ from .._core.errors import (
     ServerError,
     TogglAPIError,
 )
-from .._core.models import TogglClass
+from .._core.models import TogglClass, TogglTracker
 from .._core.policy import RetryPolicy
 from .._core.query import TogglQuery, validate_queries
 from .._core.quota import QuotaInfo, quotas_from_payload
 from .._core.session import TogglSession
 from .cache.base import TogglAsyncCache
+from .coverage import async_update_coverage
 from .requester import AsyncRequester
 
-__all__ = ["TogglAsyncCachedEndpoint", "TogglAsyncEndpoint"]
+__all__ = ["AsyncWriteGuard", "TogglAsyncCachedEndpoint", "TogglAsyncEndpoint"]
 
 log = logging.getLogger("toggl-api-wrapper.endpoint")
 
@@ -272,6 +275,59 @@ class TogglAsyncEndpoint(Generic[T]):
             await requester.aclose()
 
 
+class AsyncWriteGuard:
+    """Wraps one write method: when it raises after its request may have reached Toggl, the cache is made humble.
+
+    Every write of every endpoint runs inside one (``async with self._write_guard(...)``). On an exception (a
+    cancelled task or Ctrl-C included) it asks ``failed_write_outcome`` (from the requests that left
+    meanwhile); when the write may have been applied,
+    the entities it names are forgotten, the list scopes of their model (and of ``dependents``) are marked
+    incomplete, and for time entries the covered seconds of their old and new starts are uncovered, so the next
+    cached read asks Toggl. The write's own exception is always re-raised unchanged.
+
+    Attributes:
+        ids: Entities the write targets (extend it when the method learns more, e.g. the running entry).
+        starts: Start instants a time-entry write may have moved entries to or from.
+        dependents: ``(model, queries)`` of cached entities the write may change as a side effect.
+        scopes: Further list scopes the write may make incomplete.
+    """
+
+    def __init__(
+        self,
+        endpoint: TogglAsyncCachedEndpoint[Any],
+        model: type[TogglClass],
+        ids: Iterable[int] = (),
+        *,
+        workspace_id: int | None = None,
+        starts: Iterable[datetime] = (),
+        dependents: Iterable[tuple[type[TogglClass], Sequence[TogglQuery[Any]]]] = (),
+        scopes: Iterable[str] = (),
+    ) -> None:
+        self.endpoint = endpoint
+        self.model = model
+        self.ids = list(ids)
+        self.workspace_id = workspace_id
+        self.starts = list(starts)
+        self.dependents = list(dependents)
+        self.scopes = list(scopes)
+        self._sent_before = 0
+
+    async def __aenter__(self) -> AsyncWriteGuard:
+        self._sent_before = self.endpoint._requester.request_count
+        return self
+
+    async def __aexit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
+        # Interruptions count too (a cancelled task, Ctrl-C): the request may have reached Toggl all the same.
+        if exc is None or isinstance(exc, GeneratorExit):
+            return
+        sent = self.endpoint._requester.request_count - self._sent_before
+        if failed_write_outcome(exc, requests_sent=sent) is WriteOutcome.MAYBE_APPLIED:
+            try:
+                await self.endpoint._humble(self)
+            except Exception:  # the write's own error is what the caller must see
+                log.exception("could not mark the cache unknown after a failed %s write", self.model.__name__)
+
+
 class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
     """An endpoint with an optional cache of its ``MODEL``.
 
@@ -380,7 +436,11 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
                 return hit
             cache.stats.misses += 1
         try:
-            result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
+            if method is RequestMethod.GET or self.MODEL is None:
+                result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
+            else:  # a write: a failure after it may have reached Toggl makes the cache humble
+                async with self._write_guard(ids=[int(last)] if last.isdigit() else []):
+                    result = await super().request(parameters, headers, body, method, raw=raw, retries=retries)
         except (TogglAPIError, BudgetExhaustedError, httpx.TransportError) as exc:
             if method is RequestMethod.GET and not raw and last.isdigit():
                 stale = await self._stale_find(int(last), exc)
@@ -472,6 +532,10 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
             return
         keep = {m.id for m in models}
         stale = [m for m in await cache.query(*queries, model=self._model()) if m.id not in keep]
+        # The old claim goes first: a cache that writes step by step (SQL) and stops halfway then answers
+        # "unknown" rather than the old list minus what was already dropped.
+        if stale and await cache.completed_at(scope) is not None:
+            await cache.mark_complete(scope, None)
         if stale:
             await cache.delete(*stale)
         if models:
@@ -487,7 +551,68 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
         await cache.delete(entity_id, model=model)
         await cache.commit()
 
+    def _write_guard(
+        self,
+        model: type[TogglClass] | None = None,
+        ids: Iterable[int] = (),
+        *,
+        workspace_id: int | None = None,
+        starts: Iterable[datetime] = (),
+        dependents: Iterable[tuple[type[TogglClass], Sequence[TogglQuery[Any]]]] = (),
+        scopes: Iterable[str] = (),
+    ) -> AsyncWriteGuard:
+        """The guard every write method runs in (see ``AsyncWriteGuard``); ``model`` defaults to ``MODEL``."""
+        return AsyncWriteGuard(
+            self,
+            model or self._model(),
+            ids,
+            workspace_id=workspace_id if workspace_id is not None else getattr(self, "workspace_id", None),
+            starts=starts,
+            dependents=dependents,
+            scopes=scopes,
+        )
+
+    async def _humble(self, guard: AsyncWriteGuard) -> None:
+        """Forget what a maybe-applied write touched (see ``AsyncWriteGuard``).
+
+        Order matters for a reader that stops between steps: scopes and coverage are retracted before the
+        entities they vouch for are dropped (the JSON cache writes them in one commit anyway).
+        """
+        cache: TogglAsyncCache[Any] | None = self._usable_cache()
+        if cache is None:
+            return
+        forget: list[tuple[type[TogglClass], list[int]]] = [(guard.model, list(guard.ids))]
+        for model, queries in guard.dependents:
+            forget.append((model, [m.id for m in await cache.query(*queries, model=model)]))
+        scopes = set(guard.scopes)
+        starts = set(guard.starts)
+        for model, ids in forget:
+            scopes.update(list_scopes_of(model.__tablename__, guard.workspace_id))
+            if issubclass(model, TogglTracker):
+                for ident in ids:
+                    cached = await cache.find(ident, model, include_expired=True)
+                    if isinstance(cached, TogglTracker):
+                        starts.add(cached.start)
+        log.warning(
+            "a %s write failed after its request may have reached Toggl; the cache forgets what it touched",
+            guard.model.__name__,
+        )
+        for scope in sorted(scopes):
+            await cache.mark_complete(scope, None)
+        if starts:
+            await async_update_coverage(cache, lambda coverage: _without_starts(coverage, starts))
+        for model, ids in forget:
+            if ids:
+                await cache.delete(*ids, model=model)
+        await cache.commit()
+
     @staticmethod
     def cache_action(method: RequestMethod) -> CacheAction:
         """The cache action a request method maps to."""
         return action_for(method)
+
+
+def _without_starts(coverage: Coverage, starts: Iterable[datetime]) -> Coverage:
+    for start in starts:
+        coverage = coverage.remove_start(start)
+    return coverage

@@ -18,6 +18,23 @@
   the session starts empty; a file that merely could not be read (an ``OSError``) is never replaced.
 
 ``MarkerStore`` stores list-completeness markers (``cache_meta.json``) the same way.
+
+A commit that changes several files (``commit_together``; the JSON cache commits every model file and
+``cache_meta.json`` that way) is all-or-nothing for any reader, even after a crash at any instant. The rule:
+
+1. under the cache's commit lock (and every file's own lock), each new file content is encoded first: a value
+   that cannot be encoded aborts the commit before anything is written, and every store of the commit drops its
+   pending changes and re-reads the disk, so memory equals disk again;
+2. each content is written to a temp file ``.<file>.<random>.pending`` (fsynced);
+3. the journal ``cache_commit.journal`` naming every (temp, target) pair is written atomically: this is the
+   commit point;
+4. the temps are renamed over their targets, then the journal is removed.
+
+A reader about to re-read a changed file first looks for the journal; when one is there it takes the commit
+lock, which makes it wait for a live writer, or finishes a dead writer's renames (every temp still there is
+renamed) and removes the journal. Temps without a journal belong to a writer that died before its commit point
+and are deleted. So a reader sees the whole old state or the whole new state. Each step calls
+``toggl_api._io.seams.step`` (the crash tests stop a writer there).
 """
 
 from __future__ import annotations
@@ -36,12 +53,25 @@ from typing import Any, Generic, TypeVar
 from filelock import FileLock
 
 from ..__about__ import __version__
+from .._core.cache_rules import check_marker_time, check_stored_value
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import CorruptCacheError
 from .._core.models import TogglClass, from_record, to_record
 from .._core.query import FieldIndex, TogglQuery, build_index, compile_matcher
+from .paths import make_private_dirs
+from .seams import step as _step
 
-__all__ = ["FORMAT", "CustomDecoder", "CustomEncoder", "JSONSession", "MarkerStore", "atomic_write"]
+__all__ = [
+    "FORMAT",
+    "JOURNAL",
+    "CustomDecoder",
+    "CustomEncoder",
+    "JSONSession",
+    "MarkerStore",
+    "atomic_write",
+    "commit_together",
+    "recover_commit",
+]
 
 log = logging.getLogger("toggl-api-wrapper.cache")
 
@@ -50,8 +80,15 @@ FORMAT = 1
 _MIN = datetime.min.replace(tzinfo=timezone.utc)
 _LOCK_TIMEOUT = 60.0
 
+#: File naming the temp files of a multi-file commit past its commit point (see the module docstring).
+JOURNAL = "cache_commit.journal"
+#: Lock serializing multi-file commits (and journal recovery) of one cache directory.
+COMMIT_LOCK = "cache_commit.lock"
+_PENDING_SUFFIX = ".pending"
+
 T = TypeVar("T", bound=TogglClass)
 StatKey = tuple[int, int, int]
+
 
 
 # -- file primitives ----------------------------------------------------------------------------------------
@@ -150,6 +187,8 @@ class _SyncedFile:
         self._digest: bytes | None = None
         self._loaded = False
         self._filelock: FileLock | None = None
+        #: Called before the file is re-read (the JSON cache finishes a dead writer's multi-file commit there).
+        self.before_reload: Callable[[], None] | None = None
 
     @property
     def modified(self) -> int:
@@ -179,6 +218,62 @@ class _SyncedFile:
 
     # -- hooks --------------------------------------------------------------------------------------------
 
+    def _has_pending(self) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _encode(self) -> bytes:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _clear_pending(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- committing ---------------------------------------------------------------------------------------
+
+    def _prepare(self) -> bytes | None:
+        """With the lock held: merge with the disk and encode the new content (``None``: nothing to write).
+
+        Raises:
+            ValueError, TypeError: a pending value cannot be encoded (the caller rolls back).
+        """
+        target = self._require_path(None)
+        self._refresh_exactly(target)
+        if not self._has_pending():  # every local change lost to newer ones written meanwhile
+            return None
+        _remove_stale_temps(target)
+        return self._encode()
+
+    def _finish(self, key: StatKey, data: bytes) -> None:
+        self._written(key, data)
+        self._clear_pending()
+
+    def rollback(self) -> None:
+        """Drop every pending change and re-read the file, so memory equals disk again."""
+        self._clear_pending()
+        self._loaded = False
+        self._key = None
+        if self.path is not None:
+            self._reload(self.path)
+
+    def commit(self, path: Path | str | None = None) -> None:
+        """Write pending changes, merged with what other processes wrote meanwhile, atomically and locked.
+
+        A pending value that cannot be encoded raises ``ValueError``/``TypeError`` naming it; the pending
+        changes are then dropped (memory equals disk) and the store stays usable.
+        """
+        target = self._require_path(path)
+        if not self._has_pending():
+            return
+        make_private_dirs(target.parent)
+        with self._lock(target):
+            try:
+                data = self._prepare()
+            except (ValueError, TypeError):
+                self.rollback()
+                raise
+            if data is None:
+                return
+            self._finish(atomic_write(target, data), data)
+
     def _decode(self, payload: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -197,6 +292,8 @@ class _SyncedFile:
             key = None
         if self._loaded and key == self._key:
             return False
+        if self.before_reload is not None:
+            self.before_reload()
         self._reload(target)
         return True
 
@@ -229,7 +326,7 @@ class _SyncedFile:
         try:
             payload = json.loads(raw)
             self._decode(payload)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
             self._key = None
             self._reset()
             self._quarantine(path, key, exc)
@@ -345,6 +442,7 @@ class JSONSession(_SyncedFile, Generic[T]):
         self._sorted_ids: list[int] | None = None
         #: Entries ``max_length`` dropped so far; the cache then stops claiming lists of this model complete.
         self.evicted = 0
+        self._copied: StatKey | None = None
 
     def __repr__(self) -> str:
         return f"JSONSession(path={self.path!s}, entries={len(self._live)}, pending={len(self._pending)})"
@@ -429,21 +527,42 @@ class JSONSession(_SyncedFile, Generic[T]):
         self._require_path(path)
         self.refresh()
 
-    def commit(self, path: Path | str | None = None) -> None:
-        """Write pending changes, merged with what other processes wrote meanwhile, atomically and locked."""
-        target = self._require_path(path)
-        if not self._pending:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with self._lock(target):
-            self._refresh_exactly(target)
-            if not self._pending:  # every local change lost to newer ones written meanwhile
-                return
-            _remove_stale_temps(target)
-            self._trim()
-            data = self._payload()
-            self._written(atomic_write(target, data), data)
-            self._pending.clear()
+    def _has_pending(self) -> bool:
+        return bool(self._pending)
+
+    def _clear_pending(self) -> None:
+        self._pending.clear()
+
+    def rollback(self) -> None:
+        """Drop every pending change (own deletions not written included) and re-read the file."""
+        for ident, change in self._pending.items():
+            if isinstance(change, datetime) and self._own_dead.get(ident) == change:
+                del self._own_dead[ident]
+        super().rollback()
+
+    def _encode(self) -> bytes:
+        self._trim()
+        try:
+            return self._payload()
+        except (ValueError, TypeError) as exc:
+            raise self._encoding_error(exc) from exc
+
+    def _encoding_error(self, exc: Exception) -> Exception:
+        """The error naming the first pending entity that cannot be encoded."""
+        for ident, change in self._pending.items():
+            if not isinstance(change, _Slot):
+                continue
+            try:
+                json.dumps(change.record, ensure_ascii=False, separators=(",", ":")).encode()
+            except (ValueError, TypeError) as bad:
+                model = change.record.get("class", self.model.__tablename__ if self.model else "entry")
+                msg = (
+                    f"cannot store {model} {ident} in {self.path}: {bad}; "
+                    "the pending changes of this commit were dropped (the cache holds what the file holds)"
+                )
+                return ValueError(msg) if isinstance(bad, ValueError) else TypeError(msg)
+        msg = f"cannot encode {self.path}: {exc}; the pending changes of this commit were dropped"
+        return ValueError(msg) if isinstance(exc, ValueError) else TypeError(msg)
 
     @property
     def data(self) -> list[T]:
@@ -541,14 +660,46 @@ class JSONSession(_SyncedFile, Generic[T]):
         if slot.model is None:
             try:
                 slot.model = from_record(slot.record, self.model)
-            except (TypeError, ValueError, KeyError) as exc:
-                log.warning("dropping unreadable record %s in %s: %s", ident, self.path, exc)
-                self.problems.append(CorruptCacheError(f"record {ident} in {self.path} is unreadable: {exc}",
-                                                       path=self.path))
+            except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+                # Values out of range (absurd dates, wrong types): the record is dropped from memory, and the
+                # file version holding it is copied aside once, like a corrupt file, so nothing is lost unseen.
+                moved = self._copy_aside()
+                error = CorruptCacheError(
+                    f"record {ident} in {self.path} is unreadable ({type(exc).__name__}: {exc}); skipped it"
+                    + (f" and kept a copy of the file as {moved.name}" if moved is not None else ""),
+                    path=self.path,
+                    moved_to=moved,
+                )
+                log.warning("%s", error)
+                self.problems.append(error)
                 del self._live[ident]
                 self._changed()
+                if self.strict:
+                    raise error from exc
                 return None
         return slot.model  # type: ignore[return-value]
+
+    def _copy_aside(self) -> Path | None:
+        """Copy the file version in memory to ``<file>.corrupt-<time>`` (once per version)."""
+        if self.path is None or self._key is None or self._copied == self._key:
+            return None
+        self._copied = self._key
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
+        copy = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        counter = 1
+        while copy.exists():
+            copy = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
+            counter += 1
+        try:
+            content = _read(self.path)
+            if content is None or content[0] != self._key:
+                return None
+            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content[1])
+        except OSError:
+            return None
+        return copy
 
     def _index(self, name: str) -> FieldIndex | None:
         if self._indexed_generation != self._generation:
@@ -625,7 +776,12 @@ class MarkerStore(_SyncedFile):
         return entry[0] if entry else None
 
     def set(self, scope: str, when: datetime | None) -> None:
-        """Record (or with ``None`` forget) a completed list; pending until ``commit``."""
+        """Record (or with ``None`` forget) a completed list; pending until ``commit``.
+
+        Raises:
+            TypeError: ``when`` is neither an aware datetime nor ``None`` (nothing is recorded).
+        """
+        check_marker_time(scope, when)
         change = (when, self.clock.now())
         self._markers[scope] = change
         self._pending[scope] = change
@@ -640,37 +796,185 @@ class MarkerStore(_SyncedFile):
         return entry[0] if entry else None
 
     def set_value(self, key: str, value: str | None) -> None:
-        """Store (or with ``None`` forget) a text value; pending until ``commit``."""
+        """Store (or with ``None`` forget) a text value; pending until ``commit``.
+
+        Raises:
+            TypeError: ``value`` is neither a string nor ``None`` (nothing is stored).
+        """
+        check_stored_value(key, value)
         change = (value, self.clock.now())
         self._values[key] = change
         self._pending_values[key] = change
 
-    def commit(self, path: Path | str | None = None) -> None:
-        """Write pending markers (merged, locked, atomic)."""
-        target = self._require_path(path)
-        if not self._pending and not self._pending_values:
+    def _has_pending(self) -> bool:
+        return bool(self._pending or self._pending_values)
+
+    def _clear_pending(self) -> None:
+        self._pending.clear()
+        self._pending_values.clear()
+
+    def _encode(self) -> bytes:
+        payload = {
+            "format": FORMAT,
+            "version": __version__,
+            "markers": {
+                scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
+                for scope, (when, set_at) in self._markers.items()
+            },
+            "values": {
+                key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._values.items()
+            },
+        }
+        return json.dumps(payload, separators=(",", ":")).encode()
+
+
+# -- multi-file commits -------------------------------------------------------------------------------------
+
+
+def _write_temp(target: Path, data: bytes) -> tuple[str, StatKey]:
+    """``data`` in a fsynced temp file next to ``target`` (0600); its path and the key it keeps once renamed."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PENDING_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            return tmp, _stat_key(os.fstat(handle.fileno()))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _sync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # make renames durable where the platform allows it
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def recover_commit(directory: Path, lock: FileLock) -> bool:
+    """Finish (or discard) a multi-file commit a writer left behind; True when there was one.
+
+    A journal means the writer passed its commit point: every temp it names that is still there is renamed over
+    its target. Temps without a journal never reached the commit point and are deleted.
+    """
+    journal = directory / JOURNAL
+    if not journal.exists() and not any(directory.glob(f".*{_PENDING_SUFFIX}")):
+        return False
+    with lock:
+        found = _read(journal)
+        if found is not None:
+            try:
+                pairs = _journal_pairs(directory, json.loads(found[1]))
+            except (ValueError, TypeError, KeyError) as exc:  # written atomically, so only a foreign file
+                log.warning("ignoring an unreadable commit journal in %s: %s", directory, exc)
+                pairs = []
+            for tmp, target in pairs:
+                if tmp.exists():
+                    _replace(os.fspath(tmp), target)
+                    _step(f"recover {target.name}")
+            _sync_dir(directory)
+            journal.unlink()
+            log.warning("finished a commit of %s that a writer left half done", directory)
+        for stale in [*directory.glob(f".*{_PENDING_SUFFIX}"), *directory.glob(f".{JOURNAL}.*.tmp")]:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    return found is not None
+
+
+def _journal_pairs(directory: Path, journal: Any) -> list[tuple[Path, Path]]:
+    """The (temp, target) paths a journal names; only plain names of this directory's cache files count."""
+    pairs = []
+    for tmp, target in journal["renames"]:
+        tmp, target = str(tmp), str(target)
+        plain = Path(tmp).name == tmp and Path(target).name == target
+        if not (plain and tmp.startswith(f".{target}.") and tmp.endswith(_PENDING_SUFFIX)):
+            msg = f"unexpected entry {tmp!r} -> {target!r}"
+            raise ValueError(msg)
+        pairs.append((directory / tmp, directory / target))
+    return pairs
+
+
+def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode: Callable[[], None] | None = None
+                    ) -> None:
+    """Commit several stores of one directory so that a reader sees all of their changes or none.
+
+    Args:
+        stores: The stores to commit (each bound to a file of the same directory).
+        lock: The directory's commit lock.
+        before_encode: Called once the stores are merged with the disk and their own content is final, before
+            the last store is encoded (the JSON cache forgets markers of trimmed models there).
+
+    Raises:
+        ValueError, TypeError: a pending value cannot be encoded; every store then drops its pending changes
+            and re-reads its file, and nothing is written.
+    """
+    stores = [store for store in stores if store.path is not None]
+    if not any(store._has_pending() for store in stores):
+        return
+    directory = stores[0].path.parent  # type: ignore[union-attr]
+    make_private_dirs(directory)
+    with lock, contextlib.ExitStack() as held:
+        recover_commit(directory, lock)
+        _step("begin")
+        for store in sorted(stores, key=lambda item: str(item.path)):
+            held.enter_context(store._lock(store.path))  # type: ignore[arg-type]
+        prepared: list[tuple[_SyncedFile, bytes]] = []
+        try:
+            for n, store in enumerate(stores):
+                if n == len(stores) - 1 and before_encode is not None:
+                    before_encode()
+                data = store._prepare() if store._has_pending() else None
+                if data is not None:
+                    prepared.append((store, data))
+        except (ValueError, TypeError):
+            for store in stores:
+                store.rollback()
+            raise
+        if not prepared:
             return
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with self._lock(target):
-            self._refresh_exactly(target)
-            if not self._pending and not self._pending_values:
-                return
-            _remove_stale_temps(target)
-            payload = {
-                "format": FORMAT,
-                "version": __version__,
-                "markers": {
-                    scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
-                    for scope, (when, set_at) in self._markers.items()
-                },
-                "values": {
-                    key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._values.items()
-                },
-            }
-            data = json.dumps(payload, separators=(",", ":")).encode()
-            self._written(atomic_write(target, data), data)
-            self._pending.clear()
-            self._pending_values.clear()
+        if len(prepared) == 1:
+            store, data = prepared[0]
+            store._finish(atomic_write(store.path, data), data)  # type: ignore[arg-type]
+            _step("done")
+            return
+        _commit_journaled(directory, prepared)
+
+
+def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]) -> None:
+    written: list[tuple[_SyncedFile, str, StatKey, bytes]] = []
+    try:
+        for store, data in prepared:
+            tmp, key = _write_temp(store.path, data)  # type: ignore[arg-type]
+            written.append((store, tmp, key, data))
+            _step(f"temp {store.path.name}")  # type: ignore[union-attr]
+        journal = {
+            "format": FORMAT,
+            "renames": [[Path(tmp).name, store.path.name] for store, tmp, _, _ in written],  # type: ignore[union-attr]
+        }
+        atomic_write(directory / JOURNAL, json.dumps(journal).encode())
+    except BaseException:
+        for _, tmp, _, _ in written:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    try:
+        _step("journal")
+        for store, tmp, _, _ in written:
+            _replace(tmp, store.path)  # type: ignore[arg-type]
+            _step(f"rename {store.path.name}")  # type: ignore[union-attr]
+        _sync_dir(directory)
+        (directory / JOURNAL).unlink()
+    except BaseException:
+        for store, _, _, _ in written:  # the journal finishes the commit later; re-read then
+            store._loaded = False
+        raise
+    _step("done")
+    for store, _, key, data in written:
+        store._finish(key, data)
 
 
 def iter_problems(*stores: _SyncedFile) -> Iterator[CorruptCacheError]:

@@ -48,6 +48,8 @@ from .._core.models import (
 )
 from .._core.session import TogglSession
 from .._core.sync_plan import StopReason, SyncState
+from .._io.paths import make_private_dirs
+from .._io.sqlite_file import create_database
 from .._sync.cache.base import TogglCache
 from .._sync.endpoint import TogglEndpoint
 from .._sync.sync import SyncProgress, TogglSync
@@ -204,12 +206,11 @@ class Env:
                 engine = create_engine(self.cache_url)
                 return SqliteCache(Path.cwd(), expire_after=None, clock=self.clock, engine=engine)
             if path.suffix in SQLITE_SUFFIXES:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                if not path.exists():  # user data: owner-only from the start (SQLite would create it 0644)
-                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+                make_private_dirs(path.parent)
+                create_database(path)  # user data: owner-only from the start (SQLite would create it 0644)
                 engine = create_engine(f"sqlite:///{path}")
                 return SqliteCache(path.parent, expire_after=None, clock=self.clock, engine=engine)
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(path)
             return SqliteCache(path, expire_after=None, clock=self.clock)
         from .._sync.cache.json import JSONCache
 

@@ -29,8 +29,8 @@ cache without it raises an ``ImportError`` naming the extra.
 
 from __future__ import annotations
 
+import json
 import logging
-import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from os import PathLike
@@ -38,9 +38,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._concurrency import AsyncLock
+from ..._core.cache_rules import check_marker_time, check_stored_value
 from ..._core.clock import Clock
+from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass, TogglTag, TogglTracker
 from ..._core.query import TogglQuery, distinct_keys
+from ..._io.paths import make_private_dirs
+from ..._io.seams import step
+from ..._io.sqlite_file import open_database
 from ..._sqlcompat import (
     async_create_all,
     async_dispose,
@@ -77,10 +82,49 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
-def _private_file(path: Path) -> None:
-    # Create the database file ourselves so it (and SQLite's -wal/-shm files, which copy its mode) is 0600.
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+#: SQL integer columns are 64-bit signed; Python ints beyond would raise ``OverflowError`` deep in the driver.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _fits(value: int) -> bool:
+    return _INT_MIN <= value <= _INT_MAX
+
+
+def _check_ints(entries: Sequence[TogglClass]) -> None:
+    """Refuse entries holding an integer the database cannot store, naming the model, id and field."""
+    for entry in entries:
+        values = dict(entry.__dict__)
+        if isinstance(entry, TogglTracker):
+            values.update({f"tags[{n}]": tag.id for n, tag in enumerate(entry.tags)})
+        for name, value in values.items():
+            if type(value) is int and not _fits(value):
+                msg = (
+                    f"cannot store {type(entry).__tablename__} {entry.id} in the SQL cache: {name}={value} is "
+                    "outside the 64-bit integer range SQL databases hold"
+                )
+                raise ValueError(msg)
+
+
+def _unencodable(entries: Sequence[TogglClass], error: Exception) -> ValueError:
+    """The error naming the first entry whose text cannot be stored (a lone surrogate, say)."""
+    from ..._core.models import to_record
+
+    for entry in entries:
+        try:
+            json.dumps(to_record(entry), ensure_ascii=False).encode()
+        except UnicodeEncodeError as bad:
+            return ValueError(f"cannot store {type(entry).__tablename__} {entry.id} in the SQL cache: {bad}; "
+                              "nothing of this write was stored")
+    return ValueError(f"cannot store these entries in the SQL cache: {error}; nothing of this write was stored")
+
+
+def _database_file(engine: Any) -> Path | None:
+    """The file of an SQLite engine's database (``None`` for other databases and in-memory ones)."""
+    url = engine.url
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 async def async_register_tables(engine: AsyncEngine) -> MetaData:
@@ -279,6 +323,7 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
             columns = [c.name for c in table.columns if c.name != "id"]
             stmt = update(table).where(table.c.id == bindparam("_key")).values({c: bindparam(c) for c in columns})
             conn.execute(stmt, old_rows)
+    step(f"upsert {table.name}")
     if issubclass(model, TogglTracker):
         for chunk in _chunks(ids):
             conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
@@ -289,6 +334,7 @@ def _upsert(conn: Connection, model: type[TogglClass], entries: Sequence[TogglCl
         ]
         if tag_rows:
             _execute_many(conn, _tag_insert(), tag_rows)
+        step("upsert tracker_tag")
 
 
 _UPSERTS: dict[tuple[str, str], Any] = {}
@@ -338,8 +384,10 @@ def _delete_all(conn: Connection, by_model: dict[type[TogglClass], list[int]]) -
                 conn.execute(select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id).with_for_update())
             # The entity rows first, then their tags: an upsert also locks the entity row before rewriting its tags.
             conn.execute(delete(table).where(table.c.id.in_(chunk)))
+            step(f"delete {table.name}")
             if issubclass(kind, TogglTracker):
                 conn.execute(delete(TT).where(TT.c.tracker.in_(chunk)))
+                step("delete tracker_tag")
 
 
 def _set_marker(conn: Connection, scope: str, when: datetime | None) -> None:
@@ -371,9 +419,17 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         engine: An engine to use instead of ``sqlite:///<path>/cache.sqlite`` (e.g. PostgreSQL).
         echo_db: Log every SQL statement (SQLAlchemy's ``echo``).
         clock: Time source for expiry.
+        strict: Raise ``CorruptCacheError`` for a damaged database file instead of setting it aside and
+            starting empty.
+
+    A damaged SQLite file (wrong header, zero bytes, failing ``PRAGMA quick_check``) is found when the cache
+    is created: it is renamed ``cache.sqlite.corrupt-<time>`` with its ``-wal``/``-shm`` files, reported in
+    ``problems`` and logged, and a fresh database is created (see ``toggl_api._io.sqlite_file``). A given SQLite
+    engine's non-empty file is checked the same way.
 
     Raises:
         ImportError: SQLAlchemy (or the async driver) is not installed.
+        CorruptCacheError: the database file is damaged and ``strict`` is set.
     """
 
     def __init__(
@@ -385,16 +441,23 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         engine: AsyncEngine | None = None,
         echo_db: bool = False,
         clock: Clock | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(path, expire_after, parent, clock=clock)
+        self.strict = strict
+        #: Damaged database files met (each was set aside and logged).
+        self.problems: list[CorruptCacheError] = []
         if engine is None:
-            self._cache_path.mkdir(parents=True, exist_ok=True, mode=0o700)
-            _private_file(self.cache_path)
+            make_private_dirs(self._cache_path)
+            self._report(open_database(self.cache_path, clock=self.clock))
             engine = create_async_engine(f"sqlite+aiosqlite:///{self.cache_path}")
             self._owns_engine = True
         else:
             engine = async_prepare_engine(engine)
             self._owns_engine = False
+            database = _database_file(engine)
+            if database is not None and database.is_file() and database.stat().st_size > 0:
+                self._report(open_database(database, clock=self.clock, create=False))
         if echo_db:
             engine.echo = True
         from ..._core.models.tables import map_models
@@ -409,6 +472,13 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.database.url!r}, expire_after={self._expire_after!r})"
+
+    def _report(self, problem: CorruptCacheError | None) -> None:
+        if problem is None:
+            return
+        self.problems.append(problem)
+        if self.strict:
+            raise problem
 
     @property
     def cache_path(self) -> Path:
@@ -529,7 +599,10 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         if model is None and isinstance(entry, TogglClass):
             model = type(entry)
         target = self._model(model)
-        params: dict[str, Any] = {"ident": entry_id_of(entry)}
+        ident = entry_id_of(entry)
+        if not _fits(ident):
+            return None  # no such row can exist
+        params: dict[str, Any] = {"ident": ident}
         fresh = self._cutoff(params, include_expired)
 
         def build() -> Select[Any]:
@@ -553,7 +626,12 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             by_model.setdefault(type(entry), []).append(entry)
         if not by_model:
             return
-        await self._write(_upsert_all, by_model, self._native_upsert)
+        for items in by_model.values():
+            _check_ints(items)
+        try:
+            await self._write(_upsert_all, by_model, self._native_upsert)
+        except UnicodeEncodeError as exc:  # rolled back whole; say which entity holds the bad text
+            raise _unencodable(entries, exc) from exc
 
     async def update(self, *entries: T) -> None:
         """Insert or replace entries (the same as ``add``)."""
@@ -564,7 +642,9 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         by_model: dict[type[TogglClass], list[int]] = {}
         for entry in entries:
             owner: type[TogglClass] = type(entry) if isinstance(entry, TogglClass) else self._model(model)
-            by_model.setdefault(owner, []).append(entry_id_of(entry))
+            ident = entry_id_of(entry)
+            if _fits(ident):  # a larger id cannot be stored, so there is nothing to delete
+                by_model.setdefault(owner, []).append(ident)
         if not by_model:
             return
         await self._write(_delete_all, by_model)
@@ -580,6 +660,11 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
         target = self._model(model)
         shape, values = plan_queries(target, query)
+        for value in values:
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                if type(item) is int and not _fits(item):
+                    msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
+                    raise ValueError(msg)
         params: dict[str, Any] = {f"q{n}": value for n, value in enumerate(values)}
         fresh = self._cutoff(params)
         keys = tuple(distinct_keys(query)) if distinct else ()
@@ -602,7 +687,12 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         return await self._models(("query", target, shape, fresh, keys), build, target, params)
 
     async def mark_complete(self, scope: str, when: datetime | None) -> None:
-        """Record when the list ``scope`` was fetched completely (``None`` forgets it)."""
+        """Record when the list ``scope`` was fetched completely (``None`` forgets it).
+
+        Raises:
+            TypeError: ``when`` is neither an aware datetime nor ``None``.
+        """
+        check_marker_time(scope, when)
         await self._write(_set_marker, scope, when)
 
     async def completed_at(self, scope: str) -> datetime | None:
@@ -644,6 +734,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         """Store a small text value under ``key`` (``None`` removes it), in its own transaction."""
         from sqlalchemy.exc import IntegrityError, OperationalError
 
+        check_stored_value(key, value)
         engine = await self._ready()
         for attempt in range(_WRITE_ATTEMPTS):
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from attrs import evolve
 
@@ -11,7 +12,7 @@ from ..._core.api._fields import entity_id, require_type
 from ..._core.api.client import ClientBody
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglClient, TogglProject
+from ..._core.models import TogglClass, TogglClient, TogglProject
 from ..._core.query import TogglQuery
 from ._base import AsyncWorkspaceScopedEndpoint
 
@@ -40,11 +41,12 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
         Raises:
             NamingError: no name, a blank one, or one over 100 characters.
         """
-        request = api.add(self.workspace_id, body)
-        created = await self._one(request)
-        if created is None:  # pragma: no cover - Toggl always answers the client
-            msg = "Toggl answered no client"
-            raise TypeError(msg)
+        async with self._write_guard():
+            request = api.add(self.workspace_id, body)
+            created = await self._one(request)
+            if created is None:  # pragma: no cover - Toggl always answers the client
+                msg = "Toggl answered no client"
+                raise TypeError(msg)
         await self._write_cache(created, RequestMethod.POST)
         if body.status == "archived":
             return await self.archive(created)
@@ -66,7 +68,8 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
             raise ValueError(msg)
         edited: TogglClient | None = None
         if body.name is not None or body.notes is not None:
-            edited = await self._one(api.edit(self.workspace_id, cid, body))
+            async with self._write_guard(ids=[cid]):
+                edited = await self._one(api.edit(self.workspace_id, cid, body))
             await self._write_cache(edited, RequestMethod.PUT)
         if body.status == "archived":
             return await self.archive(cid)
@@ -81,7 +84,8 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
         """Delete a client (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         cid = entity_id(client, "client")
         try:
-            await self._send(api.delete(self.workspace_id, cid))
+            async with self._write_guard(ids=[cid], dependents=self._projects_of(cid)):
+                await self._send(api.delete(self.workspace_id, cid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
@@ -93,7 +97,8 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
     async def archive(self, client: TogglClient | int) -> TogglClient:
         """Archive a client (and its projects, as Toggl does); returns the archived client."""
         cid = entity_id(client, "client")
-        answer = await self._json(api.archive(self.workspace_id, cid))
+        async with self._write_guard(ids=[cid], dependents=self._projects_of(cid)):
+            answer = await self._json(api.archive(self.workspace_id, cid))
         # Toggl archives the client's active projects with it and answers their ids.
         archived = {i for i in answer if isinstance(i, int)} if isinstance(answer, list) else set()
         await self._patch_cached(
@@ -108,9 +113,10 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
     ) -> TogglClient:
         """Un-archive a client, and optionally some (``projects``) or all of its projects."""
         cid = entity_id(client, "client")
-        restored = await self._one_or_none(
-            api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects)
-        )
+        async with self._write_guard(ids=[cid], dependents=self._projects_of(cid)):
+            restored = await self._one_or_none(
+                api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects)
+            )
         wanted = set(projects or ())
         await self._patch_cached(
             TogglProject,
@@ -121,6 +127,11 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
             return await self._refetch(cid)
         await self._store(restored)
         return restored
+
+    @staticmethod
+    def _projects_of(client_id: int) -> list[tuple[type[TogglClass], list[TogglQuery[Any]]]]:
+        """Cached projects of the client: deleting, archiving or restoring it changes them too."""
+        return [(TogglProject, [TogglQuery("client", client_id)])]
 
     async def _refetch(self, cid: int) -> TogglClient:
         fetched = await self._read_one(cid, api.get(self.workspace_id, cid), refresh=True, tolerated=())

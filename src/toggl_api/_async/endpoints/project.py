@@ -128,7 +128,8 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
         """Delete a project (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         pid = entity_id(project, "project")
         try:
-            await self._send(api.delete(self.workspace_id, pid))
+            async with self._write_guard(ids=[pid], dependents=[(TogglTracker, [TogglQuery("project", pid)])]):
+                await self._send(api.delete(self.workspace_id, pid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
@@ -140,23 +141,31 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
     async def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
         """Change the fields of ``body`` you set (the body itself is not modified)."""
         pid = entity_id(project, "project")
-        edited = await self._one(api.edit(self.workspace_id, pid, body))
-        if edited is None:  # pragma: no cover - Toggl answers the project
-            msg = "Toggl answered no project"
-            raise TypeError(msg)
+        async with self._write_guard(ids=[pid], scopes=self._client_scopes(body)):
+            edited = await self._one(api.edit(self.workspace_id, pid, body))
+            if edited is None:  # pragma: no cover - Toggl answers the project
+                msg = "Toggl answered no project"
+                raise TypeError(msg)
         await self._write_cache(edited, RequestMethod.PUT)
         await self._learn_client(edited)
         return edited
 
     async def add(self, body: ProjectBody) -> TogglProject:
         """Create a project (``NamingError`` without a name)."""
-        created = await self._one(api.add(self.workspace_id, body))
-        if created is None:  # pragma: no cover - Toggl answers the project
-            msg = "Toggl answered no project"
-            raise TypeError(msg)
+        async with self._write_guard(scopes=self._client_scopes(body)):
+            created = await self._one(api.add(self.workspace_id, body))
+            if created is None:  # pragma: no cover - Toggl answers the project
+                msg = "Toggl answered no project"
+                raise TypeError(msg)
         await self._write_cache(created, RequestMethod.POST)
         await self._learn_client(created)
         return created
+
+    def _client_scopes(self, body: ProjectBody) -> list[str]:
+        """Client lists a write naming a client may extend (an unknown ``client_name`` creates a client)."""
+        if not body.client_name:
+            return []
+        return [client_api.list_scope(self.workspace_id, status) for status in ("active", "archived", "both")]
 
     async def _learn_client(self, project: TogglProject) -> None:
         """A ``client_name`` Toggl did not know creates a client: cached client lists no longer hold them all."""

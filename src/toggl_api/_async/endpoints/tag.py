@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from attrs import evolve
 
@@ -10,7 +11,7 @@ from ..._core.api import tag as api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglTag, TogglTracker
+from ..._core.models import TogglClass, TogglTag, TogglTracker
 from ..._core.query import TogglQuery
 from ._base import AsyncWorkspaceScopedEndpoint
 
@@ -54,20 +55,22 @@ class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
 
     async def add(self, name: str) -> TogglTag:
         """Create a tag (``NamingError`` for a blank name)."""
-        created = await self._one(api.add(self.workspace_id, name))
-        if created is None:  # pragma: no cover - Toggl answers the tag
-            msg = "Toggl answered no tag"
-            raise TypeError(msg)
+        async with self._write_guard():
+            created = await self._one(api.add(self.workspace_id, name))
+            if created is None:  # pragma: no cover - Toggl answers the tag
+                msg = "Toggl answered no tag"
+                raise TypeError(msg)
         await self._write_cache(created, RequestMethod.POST)
         return created
 
     async def edit(self, tag: TogglTag | int, name: str) -> TogglTag:
         """Rename a tag (``NamingError`` for a blank name)."""
         tid = entity_id(tag, "tag")
-        edited = await self._one(api.edit(self.workspace_id, tid, name))
-        if edited is None:  # pragma: no cover - Toggl answers the tag
-            msg = "Toggl answered no tag"
-            raise TypeError(msg)
+        async with self._write_guard(ids=[tid], dependents=self._carriers(tid)):
+            edited = await self._one(api.edit(self.workspace_id, tid, name))
+            if edited is None:  # pragma: no cover - Toggl answers the tag
+                msg = "Toggl answered no tag"
+                raise TypeError(msg)
         await self._write_cache(edited, RequestMethod.PUT)
         # Time entries name their tags: the cached ones carrying this tag now show the new name.
         await self._patch_tracker_tags(tid, edited)
@@ -77,13 +80,19 @@ class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
         """Delete a tag (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         tid = entity_id(tag, "tag")
         try:
-            await self._send(api.delete(self.workspace_id, tid))
+            async with self._write_guard(ids=[tid], dependents=self._carriers(tid)):
+                await self._send(api.delete(self.workspace_id, tid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
             log.warning("tag %s was not found; nothing to delete", tid)
         await self._forget(TogglTag, tid)
         await self._patch_tracker_tags(tid, None)  # Toggl removes it from every time entry
+
+    @staticmethod
+    def _carriers(tag_id: int) -> list[tuple[type[TogglClass], list[TogglQuery[Any]]]]:
+        """Cached time entries carrying the tag: a rename or delete changes them too."""
+        return [(TogglTracker, [TogglQuery("tags", tag_id)])]
 
     async def _patch_tracker_tags(self, tag_id: int, renamed: TogglTag | None) -> None:
         """Rename (or, for ``None``, remove) tag ``tag_id`` in cached time entries of the workspace."""

@@ -167,6 +167,9 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 keep = set(seen)
                 stale = [t for t in await cache.query(*queries, model=TogglTracker) if t.id not in keep]
                 if stale:
+                    # Uncover first: a cache writing step by step (SQL) that stops halfway then asks Toggl
+                    # instead of answering the old range minus what was already dropped.
+                    await async_update_coverage(cache, lambda c: c.remove(lower, upper_at))
                     await cache.delete(*stale)
             if models:
                 await cache.add(*models)
@@ -184,11 +187,16 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             NamingError: no description.
             DateTimeError: naive datetimes, years outside 2006-2030, ``stop`` before ``start``.
         """
-        request = api.add(self.workspace_id, body, self.clock.now())
-        created = await self._one(request)
-        if created is None:  # pragma: no cover - Toggl answers the entry
-            msg = "Toggl answered no time entry"
-            raise TypeError(msg)
+        async with self._write_guard(scopes=self._tag_scopes(body)) as guard:
+            now = self.clock.now()
+            request = api.add(self.workspace_id, body, now)
+            guard.starts.append(body.start or now)
+            if body.stop is None and body.duration is None:  # a running entry stops the one running before
+                guard.dependents.append((TogglTracker, [TogglQuery("stop", None)]))
+            created = await self._one(request)
+            if created is None:  # pragma: no cover - Toggl answers the entry
+                msg = "Toggl answered no time entry"
+                raise TypeError(msg)
         cache = self._usable_cache()
         if cache is not None and created.stop is None:
             # Toggl stops the previous running entry when a new one starts; mirror that in the cache.
@@ -206,11 +214,12 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         Tags are added (``tag_action="remove"`` removes them); the body itself is not modified.
         """
         tid = entity_id(tracker, "tracker")
-        request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
-        edited = await self._one(request)
-        if edited is None:  # pragma: no cover - Toggl answers the entry
-            msg = "Toggl answered no time entry"
-            raise TypeError(msg)
+        async with self._write_guard(ids=[tid], starts=_given_start(body), scopes=self._tag_scopes(body)):
+            request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
+            edited = await self._one(request)
+            if edited is None:  # pragma: no cover - Toggl answers the entry
+                msg = "Toggl answered no time entry"
+                raise TypeError(msg)
         await self._write_cache(edited, RequestMethod.PUT)
         await self._learn_tags(edited)
         return edited
@@ -230,10 +239,11 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         started = self.clock.now()
         successes: list[int] = []
         failures: list[BulkEditFailure] = []
-        for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
-            data = await self._json(api.bulk_edit(self.workspace_id, chunk, operations), Shape.OBJECT)
-            successes.extend(_ints(data, "success"))
-            failures.extend(_failures(data))
+        async with self._write_guard(ids=ids, starts=_given_start(body), scopes=self._tag_scopes(body)):
+            for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
+                data = await self._json(api.bulk_edit(self.workspace_id, chunk, operations), Shape.OBJECT)
+                successes.extend(_ints(data, "success"))
+                failures.extend(_failures(data))
         if successes and self._usable_cache() is not None:
             await self._refresh_since(started - timedelta(seconds=1), successes)
         return Edits(successes, failures)
@@ -248,6 +258,10 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 await self._forget(TogglTracker, model.id)
         for missing in (i for i in changed if i not in returned):
             await self._drop_unseen(missing)  # unknown state: let the next read fetch it
+
+    def _tag_scopes(self, body: TrackerBody) -> list[str]:
+        """Tag lists a write naming tags may extend (unknown names create tags)."""
+        return [tag_api.list_scope(self.workspace_id)] if body.tags else []
 
     async def _learn_tags(self, *trackers: TogglTracker) -> None:
         """Tag names Toggl did not know create tags: cached tag lists of their workspaces are no longer complete."""
@@ -281,7 +295,8 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         tid = entity_id(tracker, "tracker")
         try:
-            await self._send(api.delete(self._workspace_of(tracker), tid))
+            async with self._write_guard(ids=[tid]):
+                await self._send(api.delete(self._workspace_of(tracker), tid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
@@ -292,7 +307,8 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         """Stop a running entry; ``None`` if it was already stopped (409, unless ``re_raise``)."""
         tid = entity_id(tracker, "tracker")
         try:
-            stopped = await self._one(api.stop(self._workspace_of(tracker), tid))
+            async with self._write_guard(ids=[tid]):
+                stopped = await self._one(api.stop(self._workspace_of(tracker), tid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, self.TRACKER_ALREADY_STOPPED):
                 raise
@@ -310,6 +326,10 @@ def _without_starts(coverage: Coverage, starts: Iterable[datetime]) -> Coverage:
     for start in starts:
         coverage = coverage.remove_start(start)
     return coverage
+
+
+def _given_start(body: TrackerBody) -> list[datetime]:
+    return [body.start] if isinstance(body.start, datetime) else []
 
 
 def _newest_first(entries: Iterable[TogglTracker]) -> list[TogglTracker]:

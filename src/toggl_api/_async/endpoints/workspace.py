@@ -78,10 +78,11 @@ class AsyncWorkspaceEndpoint(AsyncResourceEndpoint[TogglWorkspace]):
 
     async def add(self, body: WorkspaceBody) -> TogglWorkspace:
         """Create a workspace in ``organization_id`` (``NamingError`` without a valid name)."""
-        created = await self._one(api.add(self.organization_id, body))
-        if created is None:  # pragma: no cover - Toggl answers the workspace
-            msg = "Toggl answered no workspace"
-            raise TypeError(msg)
+        async with self._write_guard():
+            created = await self._one(api.add(self.organization_id, body))
+            if created is None:  # pragma: no cover - Toggl answers the workspace
+                msg = "Toggl answered no workspace"
+                raise TypeError(msg)
         await self._write_cache(created, RequestMethod.POST)
         return created
 
@@ -110,10 +111,11 @@ class AsyncWorkspaceEndpoint(AsyncResourceEndpoint[TogglWorkspace]):
     async def edit(self, workspace_id: TogglWorkspace | int, body: WorkspaceBody) -> TogglWorkspace:
         """Change the fields of ``body`` you set (``False``/``0`` included)."""
         wid = entity_id(workspace_id, "workspace_id")
-        edited = await self._one(api.edit(wid, body))
-        if edited is None:  # pragma: no cover - Toggl answers the workspace
-            msg = "Toggl answered no workspace"
-            raise TypeError(msg)
+        async with self._write_guard(ids=[wid]):
+            edited = await self._one(api.edit(wid, body))
+            if edited is None:  # pragma: no cover - Toggl answers the workspace
+                msg = "Toggl answered no workspace"
+                raise TypeError(msg)
         await self._write_cache(edited, RequestMethod.PUT)
         return edited
 

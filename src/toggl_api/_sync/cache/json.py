@@ -16,12 +16,15 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from filelock import FileLock
+
 from ..._core.clock import Clock
 from ..._core.coverage import COVERAGE_KEY
 from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass, TogglTracker
 from ..._core.query import TogglQuery, distinct, validate_queries
-from ..._io.json_store import JSONSession, MarkerStore
+from ..._io.json_store import COMMIT_LOCK, JSONSession, MarkerStore, commit_together, recover_commit
+from ..._io.paths import make_private_dirs
 from .base import TogglCache, entry_id_of
 
 if TYPE_CHECKING:
@@ -62,9 +65,11 @@ class JSONCache(TogglCache[T]):
         JSONSession(max_length)  # validates max_length early
         self.max_length = max_length
         self.strict = strict
-        self._cache_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(self._cache_path)
         self._sessions: dict[type[TogglClass], JSONSession[Any]] = {}
+        self._commit_lock = FileLock(str(self._cache_path / COMMIT_LOCK), timeout=60.0, mode=0o600)
         self._markers = MarkerStore(clock=self.clock, strict=strict)
+        self._markers.before_reload = self._recover
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(path={str(self._cache_path)!r}, expire_after={self._expire_after!r})"
@@ -97,6 +102,7 @@ class JSONCache(TogglCache[T]):
         session = self._sessions.get(model)
         if session is None:
             session = JSONSession(self.max_length, model=model, clock=self.clock, strict=self.strict)
+            session.before_reload = self._recover
             self._sessions[model] = session
             session.load(self.cache_path_for(model))
         else:
@@ -110,6 +116,10 @@ class JSONCache(TogglCache[T]):
         cutoff = self.now() - self._expire_after
         return lambda entry: entry.timestamp > cutoff  # now - timestamp < expire_after
 
+    def _recover(self) -> None:
+        # Before any file is re-read: finish a multi-file commit a dead writer left (or wait for a live one).
+        recover_commit(self._cache_path, self._commit_lock)
+
     def _marker_store(self) -> MarkerStore:
         self._markers.refresh(self._cache_path / META_FILE)
         return self._markers
@@ -117,19 +127,29 @@ class JSONCache(TogglCache[T]):
     # -- the contract ---------------------------------------------------------------------------------------
 
     def commit(self) -> None:
-        """Write every model file (and the markers) with pending changes.
+        """Write every model file (and the markers) with pending changes, all or nothing.
+
+        The files are written as one journaled commit (see ``toggl_api._io.json_store``): a reader, even after
+        a crash at any instant, sees either every change of the commit or none. A pending value that cannot be
+        encoded raises ``ValueError``/``TypeError`` naming the entity; nothing is written, every pending change
+        is dropped (memory equals the files again) and the cache stays usable.
 
         When ``max_length`` drops entries of a model, the lists of that model (and for time entries the
-        covered ranges) are no longer known complete: their markers are forgotten, so the next read asks Toggl
-        instead of answering with a list missing the dropped entries.
+        covered ranges) are no longer known complete: their markers are forgotten in the same commit, so the
+        next read asks Toggl instead of answering with a list missing the dropped entries.
         """
-        for model, session in self._sessions.items():
-            evicted = session.evicted
-            session.commit()
-            if session.evicted != evicted:
-                self._forget_lists_of(model)
-        if self._markers.path is not None:
-            self._markers.commit()
+        sessions = list(self._sessions.items())
+        if not self._markers._has_pending() and not any(s._has_pending() for _, s in sessions):
+            return
+        markers = self._marker_store()
+        evicted = {model: session.evicted for model, session in sessions}
+
+        def forget_trimmed() -> None:
+            for model, session in sessions:
+                if session.evicted != evicted[model]:
+                    self._forget_lists_of(model)
+
+        commit_together([session for _, session in sessions] + [markers], self._commit_lock, forget_trimmed)
 
     def _forget_lists_of(self, model: type[TogglClass]) -> None:
         markers = self._marker_store()

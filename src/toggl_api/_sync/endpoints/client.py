@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from attrs import evolve
 
@@ -12,7 +13,7 @@ from ..._core.api._fields import entity_id, require_type
 from ..._core.api.client import ClientBody
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglClient, TogglProject
+from ..._core.models import TogglClass, TogglClient, TogglProject
 from ..._core.query import TogglQuery
 from ._base import WorkspaceScopedEndpoint
 
@@ -41,11 +42,12 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
         Raises:
             NamingError: no name, a blank one, or one over 100 characters.
         """
-        request = api.add(self.workspace_id, body)
-        created = self._one(request)
-        if created is None:  # pragma: no cover - Toggl always answers the client
-            msg = "Toggl answered no client"
-            raise TypeError(msg)
+        with self._write_guard():
+            request = api.add(self.workspace_id, body)
+            created = self._one(request)
+            if created is None:  # pragma: no cover - Toggl always answers the client
+                msg = "Toggl answered no client"
+                raise TypeError(msg)
         self._write_cache(created, RequestMethod.POST)
         if body.status == "archived":
             return self.archive(created)
@@ -67,7 +69,8 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
             raise ValueError(msg)
         edited: TogglClient | None = None
         if body.name is not None or body.notes is not None:
-            edited = self._one(api.edit(self.workspace_id, cid, body))
+            with self._write_guard(ids=[cid]):
+                edited = self._one(api.edit(self.workspace_id, cid, body))
             self._write_cache(edited, RequestMethod.PUT)
         if body.status == "archived":
             return self.archive(cid)
@@ -82,7 +85,8 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
         """Delete a client (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         cid = entity_id(client, "client")
         try:
-            self._send(api.delete(self.workspace_id, cid))
+            with self._write_guard(ids=[cid], dependents=self._projects_of(cid)):
+                self._send(api.delete(self.workspace_id, cid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
@@ -94,7 +98,8 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
     def archive(self, client: TogglClient | int) -> TogglClient:
         """Archive a client (and its projects, as Toggl does); returns the archived client."""
         cid = entity_id(client, "client")
-        answer = self._json(api.archive(self.workspace_id, cid))
+        with self._write_guard(ids=[cid], dependents=self._projects_of(cid)):
+            answer = self._json(api.archive(self.workspace_id, cid))
         # Toggl archives the client's active projects with it and answers their ids.
         archived = {i for i in answer if isinstance(i, int)} if isinstance(answer, list) else set()
         self._patch_cached(
@@ -109,9 +114,10 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
     ) -> TogglClient:
         """Un-archive a client, and optionally some (``projects``) or all of its projects."""
         cid = entity_id(client, "client")
-        restored = self._one_or_none(
-            api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects)
-        )
+        with self._write_guard(ids=[cid], dependents=self._projects_of(cid)):
+            restored = self._one_or_none(
+                api.restore(self.workspace_id, cid, projects=projects, all_projects=all_projects)
+            )
         wanted = set(projects or ())
         self._patch_cached(
             TogglProject,
@@ -122,6 +128,11 @@ class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):
             return self._refetch(cid)
         self._store(restored)
         return restored
+
+    @staticmethod
+    def _projects_of(client_id: int) -> list[tuple[type[TogglClass], list[TogglQuery[Any]]]]:
+        """Cached projects of the client: deleting, archiving or restoring it changes them too."""
+        return [(TogglProject, [TogglQuery("client", client_id)])]
 
     def _refetch(self, cid: int) -> TogglClient:
         fetched = self._read_one(cid, api.get(self.workspace_id, cid), refresh=True, tolerated=())

@@ -10,6 +10,7 @@ import httpx
 
 from ..._core.answers import decode_one
 from ..._core.api import organization as api
+from ..._core.api import workspace as workspace_api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import RequestMethod, Shape
 from ..._core.clock import Clock
@@ -82,7 +83,8 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
 
     def add(self, name: str, workspace_name: str = "Default-Workspace") -> TogglOrganization:
         """Create an organization with a first workspace (names: non-blank, at most 140 characters)."""
-        created = self._one(api.add(name, workspace_name))
+        with self._write_guard(scopes=[workspace_api.list_scope()]):  # it comes with a first workspace
+            created = self._one(api.add(name, workspace_name))
         if created is None:  # pragma: no cover - Toggl answers the organization
             msg = "Toggl answered no organization"
             raise TypeError(msg)
@@ -93,10 +95,11 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
         """Rename an organization; returns it as Toggl stores it afterwards (re-read, since the rename answers
         no object)."""
         oid = entity_id(organization, "organization")
-        # Toggl documents a JSON string ("OK") as the answer; an object is taken as the organization itself.
-        data, response = self._answer(api.edit(oid, name), Shape.JSON)
-        edited = decode_one(TogglOrganization, data, now=self.clock.now(), response=response) if isinstance(
-            data, dict) else None
+        with self._write_guard(ids=[oid]):
+            # Toggl documents a JSON string ("OK") as the answer; an object is taken as the organization itself.
+            data, response = self._answer(api.edit(oid, name), Shape.JSON)
+            edited = decode_one(TogglOrganization, data, now=self.clock.now(), response=response) if isinstance(
+                data, dict) else None
         if edited is None:
             edited = self._read_one(oid, api.get(oid), refresh=True, tolerated=())
         else:
@@ -118,7 +121,8 @@ class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):
         """Leave an organization (a missing one logs a warning unless ``re_raise``); it leaves the cache."""
         oid = entity_id(organization, "organization")
         try:
-            self._send(api.leave(oid))
+            with self._write_guard(ids=[oid], scopes=[workspace_api.list_scope()]):
+                self._send(api.leave(oid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise

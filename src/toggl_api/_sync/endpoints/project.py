@@ -129,7 +129,8 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
         """Delete a project (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         pid = entity_id(project, "project")
         try:
-            self._send(api.delete(self.workspace_id, pid))
+            with self._write_guard(ids=[pid], dependents=[(TogglTracker, [TogglQuery("project", pid)])]):
+                self._send(api.delete(self.workspace_id, pid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
@@ -141,23 +142,31 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
     def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
         """Change the fields of ``body`` you set (the body itself is not modified)."""
         pid = entity_id(project, "project")
-        edited = self._one(api.edit(self.workspace_id, pid, body))
-        if edited is None:  # pragma: no cover - Toggl answers the project
-            msg = "Toggl answered no project"
-            raise TypeError(msg)
+        with self._write_guard(ids=[pid], scopes=self._client_scopes(body)):
+            edited = self._one(api.edit(self.workspace_id, pid, body))
+            if edited is None:  # pragma: no cover - Toggl answers the project
+                msg = "Toggl answered no project"
+                raise TypeError(msg)
         self._write_cache(edited, RequestMethod.PUT)
         self._learn_client(edited)
         return edited
 
     def add(self, body: ProjectBody) -> TogglProject:
         """Create a project (``NamingError`` without a name)."""
-        created = self._one(api.add(self.workspace_id, body))
-        if created is None:  # pragma: no cover - Toggl answers the project
-            msg = "Toggl answered no project"
-            raise TypeError(msg)
+        with self._write_guard(scopes=self._client_scopes(body)):
+            created = self._one(api.add(self.workspace_id, body))
+            if created is None:  # pragma: no cover - Toggl answers the project
+                msg = "Toggl answered no project"
+                raise TypeError(msg)
         self._write_cache(created, RequestMethod.POST)
         self._learn_client(created)
         return created
+
+    def _client_scopes(self, body: ProjectBody) -> list[str]:
+        """Client lists a write naming a client may extend (an unknown ``client_name`` creates a client)."""
+        if not body.client_name:
+            return []
+        return [client_api.list_scope(self.workspace_id, status) for status in ("active", "archived", "both")]
 
     def _learn_client(self, project: TogglProject) -> None:
         """A ``client_name`` Toggl did not know creates a client: cached client lists no longer hold them all."""

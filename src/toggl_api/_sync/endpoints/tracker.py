@@ -168,6 +168,9 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 keep = set(seen)
                 stale = [t for t in cache.query(*queries, model=TogglTracker) if t.id not in keep]
                 if stale:
+                    # Uncover first: a cache writing step by step (SQL) that stops halfway then asks Toggl
+                    # instead of answering the old range minus what was already dropped.
+                    update_coverage(cache, lambda c: c.remove(lower, upper_at))
                     cache.delete(*stale)
             if models:
                 cache.add(*models)
@@ -185,11 +188,16 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             NamingError: no description.
             DateTimeError: naive datetimes, years outside 2006-2030, ``stop`` before ``start``.
         """
-        request = api.add(self.workspace_id, body, self.clock.now())
-        created = self._one(request)
-        if created is None:  # pragma: no cover - Toggl answers the entry
-            msg = "Toggl answered no time entry"
-            raise TypeError(msg)
+        with self._write_guard(scopes=self._tag_scopes(body)) as guard:
+            now = self.clock.now()
+            request = api.add(self.workspace_id, body, now)
+            guard.starts.append(body.start or now)
+            if body.stop is None and body.duration is None:  # a running entry stops the one running before
+                guard.dependents.append((TogglTracker, [TogglQuery("stop", None)]))
+            created = self._one(request)
+            if created is None:  # pragma: no cover - Toggl answers the entry
+                msg = "Toggl answered no time entry"
+                raise TypeError(msg)
         cache = self._usable_cache()
         if cache is not None and created.stop is None:
             # Toggl stops the previous running entry when a new one starts; mirror that in the cache.
@@ -207,11 +215,12 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         Tags are added (``tag_action="remove"`` removes them); the body itself is not modified.
         """
         tid = entity_id(tracker, "tracker")
-        request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
-        edited = self._one(request)
-        if edited is None:  # pragma: no cover - Toggl answers the entry
-            msg = "Toggl answered no time entry"
-            raise TypeError(msg)
+        with self._write_guard(ids=[tid], starts=_given_start(body), scopes=self._tag_scopes(body)):
+            request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
+            edited = self._one(request)
+            if edited is None:  # pragma: no cover - Toggl answers the entry
+                msg = "Toggl answered no time entry"
+                raise TypeError(msg)
         self._write_cache(edited, RequestMethod.PUT)
         self._learn_tags(edited)
         return edited
@@ -231,10 +240,11 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         started = self.clock.now()
         successes: list[int] = []
         failures: list[BulkEditFailure] = []
-        for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
-            data = self._json(api.bulk_edit(self.workspace_id, chunk, operations), Shape.OBJECT)
-            successes.extend(_ints(data, "success"))
-            failures.extend(_failures(data))
+        with self._write_guard(ids=ids, starts=_given_start(body), scopes=self._tag_scopes(body)):
+            for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
+                data = self._json(api.bulk_edit(self.workspace_id, chunk, operations), Shape.OBJECT)
+                successes.extend(_ints(data, "success"))
+                failures.extend(_failures(data))
         if successes and self._usable_cache() is not None:
             self._refresh_since(started - timedelta(seconds=1), successes)
         return Edits(successes, failures)
@@ -249,6 +259,10 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 self._forget(TogglTracker, model.id)
         for missing in (i for i in changed if i not in returned):
             self._drop_unseen(missing)  # unknown state: let the next read fetch it
+
+    def _tag_scopes(self, body: TrackerBody) -> list[str]:
+        """Tag lists a write naming tags may extend (unknown names create tags)."""
+        return [tag_api.list_scope(self.workspace_id)] if body.tags else []
 
     def _learn_tags(self, *trackers: TogglTracker) -> None:
         """Tag names Toggl did not know create tags: cached tag lists of their workspaces are no longer complete."""
@@ -282,7 +296,8 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         tid = entity_id(tracker, "tracker")
         try:
-            self._send(api.delete(self._workspace_of(tracker), tid))
+            with self._write_guard(ids=[tid]):
+                self._send(api.delete(self._workspace_of(tracker), tid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, 404):
                 raise
@@ -293,7 +308,8 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         """Stop a running entry; ``None`` if it was already stopped (409, unless ``re_raise``)."""
         tid = entity_id(tracker, "tracker")
         try:
-            stopped = self._one(api.stop(self._workspace_of(tracker), tid))
+            with self._write_guard(ids=[tid]):
+                stopped = self._one(api.stop(self._workspace_of(tracker), tid))
         except TogglAPIError as exc:
             if not self._tolerated(exc, self.TRACKER_ALREADY_STOPPED):
                 raise
@@ -311,6 +327,10 @@ def _without_starts(coverage: Coverage, starts: Iterable[datetime]) -> Coverage:
     for start in starts:
         coverage = coverage.remove_start(start)
     return coverage
+
+
+def _given_start(body: TrackerBody) -> list[datetime]:
+    return [body.start] if isinstance(body.start, datetime) else []
 
 
 def _newest_first(entries: Iterable[TogglTracker]) -> list[TogglTracker]:

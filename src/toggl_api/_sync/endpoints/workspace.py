@@ -79,10 +79,11 @@ class WorkspaceEndpoint(ResourceEndpoint[TogglWorkspace]):
 
     def add(self, body: WorkspaceBody) -> TogglWorkspace:
         """Create a workspace in ``organization_id`` (``NamingError`` without a valid name)."""
-        created = self._one(api.add(self.organization_id, body))
-        if created is None:  # pragma: no cover - Toggl answers the workspace
-            msg = "Toggl answered no workspace"
-            raise TypeError(msg)
+        with self._write_guard():
+            created = self._one(api.add(self.organization_id, body))
+            if created is None:  # pragma: no cover - Toggl answers the workspace
+                msg = "Toggl answered no workspace"
+                raise TypeError(msg)
         self._write_cache(created, RequestMethod.POST)
         return created
 
@@ -111,10 +112,11 @@ class WorkspaceEndpoint(ResourceEndpoint[TogglWorkspace]):
     def edit(self, workspace_id: TogglWorkspace | int, body: WorkspaceBody) -> TogglWorkspace:
         """Change the fields of ``body`` you set (``False``/``0`` included)."""
         wid = entity_id(workspace_id, "workspace_id")
-        edited = self._one(api.edit(wid, body))
-        if edited is None:  # pragma: no cover - Toggl answers the workspace
-            msg = "Toggl answered no workspace"
-            raise TypeError(msg)
+        with self._write_guard(ids=[wid]):
+            edited = self._one(api.edit(wid, body))
+            if edited is None:  # pragma: no cover - Toggl answers the workspace
+                msg = "Toggl answered no workspace"
+                raise TypeError(msg)
         self._write_cache(edited, RequestMethod.PUT)
         return edited
 
