@@ -122,7 +122,7 @@ def test_a_commit_that_cannot_be_encoded_writes_none_of_its_files(cache_dir: Pat
 
 def test_mark_complete_refuses_a_time_that_is_not_a_datetime(cache_dir: Path, fake_clock: FakeClock) -> None:
     cache: Any = JSONCache(cache_dir, clock=fake_clock)
-    with pytest.raises(TypeError, match=r"aware datetime or None, got str"):
+    with pytest.raises(TypeError, match=r"aware datetime or None, not str"):
         cache.mark_complete("tags/1", "yesterday")
 
 

@@ -262,7 +262,8 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
 
     def _tag_scopes(self, body: TrackerBody) -> list[str]:
         """Tag lists a write naming tags may extend (unknown names create tags)."""
-        return [tag_api.list_scope(self.workspace_id)] if body.tags else []
+        # A wrong body type is refused by the request builder inside the guard; nothing to widen here.
+        return [tag_api.list_scope(self.workspace_id)] if getattr(body, "tags", None) else []
 
     def _learn_tags(self, *trackers: TogglTracker) -> None:
         """Tag names Toggl did not know create tags: cached tag lists of their workspaces are no longer complete."""
@@ -330,7 +331,8 @@ def _without_starts(coverage: Coverage, starts: Iterable[datetime]) -> Coverage:
 
 
 def _given_start(body: TrackerBody) -> list[datetime]:
-    return [body.start] if isinstance(body.start, datetime) else []
+    start = getattr(body, "start", None)
+    return [start] if isinstance(start, datetime) else []
 
 
 def _newest_first(entries: Iterable[TogglTracker]) -> list[TogglTracker]:
