@@ -98,7 +98,9 @@ def _dict(value: Any) -> dict[str, Any]:
 class TogglClass:
     """Base of every Toggl entity: ``id``, ``name`` and the time we fetched it.
 
-    Equality compares every field except ``timestamp`` and ``extra``; the hash is by class and id.
+    Equality compares the entity's data, as toggl-api-wrapper's dataclasses did: every field except what the
+    server or the cache adds about the record (``timestamp``, ``at``, ``server_deleted_at``, ``extra``), so two
+    copies of one entity compare equal (``endpoint.add(...) == endpoint.get(id)``). The hash is by class and id.
     """
 
     __tablename__: ClassVar[str] = "base"
@@ -108,8 +110,10 @@ class TogglClass:
     id: int = field(converter=int)
     name: str = field(converter=_str)
     timestamp: datetime = field(factory=now_utc, converter=_timestamp, eq=False, repr=False)
-    at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True)
-    server_deleted_at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True, repr=False)
+    at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True, eq=False)
+    server_deleted_at: datetime | None = field(
+        default=None, converter=opt_datetime, kw_only=True, repr=False, eq=False
+    )
     extra: dict[str, Any] = field(factory=dict, converter=_dict, eq=False, repr=False, kw_only=True)
 
     def __hash__(self) -> int:
