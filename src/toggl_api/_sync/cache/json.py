@@ -16,10 +16,10 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..._core.api.request import RequestMethod
 from ..._core.clock import Clock
 from ..._core.coverage import COVERAGE_KEY
 from ..._core.errors import CorruptCacheError
-from ..._core.api.request import RequestMethod
 from ..._core.models import TogglClass, TogglTracker
 from ..._core.query import TogglQuery, distinct, validate_queries
 from ..._io.json_store import JSONSession, MarkerStore
