@@ -107,10 +107,11 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
 
         Raises:
             DateTimeError: ``since`` with ``before``, naive datetimes, years outside 2006-2030, a ``start_date``
-                older than three months or an ``end_date`` before it (nothing is sent).
+                older than three months or in the future, or an ``end_date`` before it (nothing is sent).
         """
-        today = self.clock.now().date()
-        stamp = api.validate_collect(since, before, start_date, end_date, today=today)
+        now = self.clock.now()
+        today = now.date()
+        stamp = api.validate_collect(since, before, start_date, end_date, today=today, now=now)
         window = api.resolve_range(start_date, end_date, today=today)
         if window is not None and stamp is None and before is None:
             return await self._collect_range(*window, refresh=refresh)
