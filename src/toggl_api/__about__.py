@@ -9,14 +9,21 @@ __keywords__ = ["toggl", "toggl-track", "time-tracking", "api", "sdk"]
 __status__ = "4 - Beta"
 __license__ = "MIT"
 __readme__ = "README.md"
+# toggl-api-wrapper had these three; this project publishes no site of its own (yet), so they are empty.
+__repository__ = ""
+__homepage__ = ""
+__documentation__ = ""
 
 __all__ = [
     "__author__",
     "__author_email__",
     "__description__",
+    "__documentation__",
+    "__homepage__",
     "__keywords__",
     "__license__",
     "__readme__",
+    "__repository__",
     "__status__",
     "__title__",
     "__version__",

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from filelock import FileLock
 
@@ -39,6 +39,7 @@ from ..__about__ import __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import CorruptCacheError
 from .._core.models import TogglClass, from_record, to_record
+from .._core.models.convert import MODELS_BY_TABLE
 from .._core.query import FieldIndex, TogglQuery, build_index, compile_matcher
 
 __all__ = ["FORMAT", "CustomDecoder", "CustomEncoder", "JSONSession", "MarkerStore", "atomic_write"]
@@ -789,6 +790,9 @@ class CustomEncoder(json.JSONEncoder):
 
 class CustomDecoder(json.JSONDecoder):
     """toggl-api-wrapper's decoder name: objects with a ``"class"`` become models; strings are never sniffed."""
+
+    #: Record ``"class"`` → model (2.2.0's name; its ``"base"`` tag is not read, see docs/migrating.md).
+    MATCH_DICT: ClassVar[dict[str, type[TogglClass]]] = MODELS_BY_TABLE
 
     def __init__(
         self,
