@@ -1,6 +1,8 @@
 """Distribution metadata for ``toggl_api`` (toggl-api-wrapper's ``__about__`` names, with this project's values)."""
 
-__title__ = "toggl-api"
+#: The distribution name (what ``pip install`` takes); the import name is ``toggl_api``. Every install hint
+#: the package prints is built from it.
+__title__ = "toggl-track-sdk"
 __version__ = "3.0.0"
 __description__ = "Typed Python SDK for the Toggl Track API with offline caches and an emulator."
 __author__ = "toggl_api contributors"

@@ -67,12 +67,14 @@ def require_sqlalchemy(*, async_: bool = False, sqlite_driver: bool = True) -> N
     needed = ["sqlalchemy", "greenlet"] if async_ else ["sqlalchemy"]
     if async_ and sqlite_driver:
         needed.insert(1, "aiosqlite")
-    extra = "toggl-api[async]" if async_ else "toggl-api[sqlite]"
+    from .__about__ import __title__
+
+    extra = f"{__title__}[async]" if async_ else f"{__title__}[sqlite]"
     for name in needed:
         try:
             importlib.import_module(name)
         except ImportError as exc:
-            msg = f"the SQL cache needs {name!r}: install {extra}"
+            msg = f"the SQL cache needs {name!r}: pip install '{extra}'"
             raise ImportError(msg, name=name) from exc
 
 
