@@ -28,11 +28,13 @@ from ._sync.endpoints.reports import (
     WeeklyReportEndpoint,
 )
 
-# toggl-api-wrapper's module also exposed the names it imported (``BaseBody``, ``TogglProject``, ``format_iso``,
-# ...); they stay importable from here, explicitly re-exported, but out of ``__all__``.
+# toggl-api-wrapper's module had no ``__all__``, so it also exported the names it imported (``BaseBody``,
+# ``TogglProject``, ``format_iso``, ...), ``from toggl_api.reports import *`` included; they are kept.
 T = TypeVar("T")
 
 __all__ = [
+    "BaseBody",
+    "DateTimeError",
     "DetailedReportEndpoint",
     "InvalidExtensionError",
     "PaginatedResult",
@@ -41,7 +43,13 @@ __all__ = [
     "ReportCache",
     "ReportEndpoint",
     "ReportFormats",
+    "RequestMethod",
     "SummaryReportEndpoint",
+    "T",
+    "TogglEndpoint",
+    "TogglProject",
+    "TogglWorkspace",
     "WeeklyReportEndpoint",
+    "format_iso",
     "_validate_extension",
 ]

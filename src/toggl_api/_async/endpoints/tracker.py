@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from httpx import codes
+
 from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
@@ -29,8 +31,8 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
     """Time entries: writes under ``/workspaces/{workspace_id}/time_entries``, reads under ``/me/time_entries``."""
 
     MODEL = TogglTracker
-    TRACKER_ALREADY_STOPPED: Final = 409
-    TRACKER_NOT_RUNNING: Final = 405
+    TRACKER_ALREADY_STOPPED: Final = codes.CONFLICT
+    TRACKER_NOT_RUNNING: Final = codes.METHOD_NOT_ALLOWED
 
     @property
     def endpoint(self) -> str:

@@ -110,7 +110,7 @@ class TogglClass:
     id: int = field(converter=int)
     name: str = field(converter=_str)
     timestamp: datetime = field(factory=now_utc, converter=_timestamp, eq=False, repr=False)
-    at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True, eq=False)
+    at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True, eq=False, repr=False)
     server_deleted_at: datetime | None = field(
         default=None, converter=opt_datetime, kw_only=True, repr=False, eq=False
     )
