@@ -28,6 +28,7 @@ from toggl_api import (
     TogglOrganization,
     TogglProject,
     TogglTag,
+    TogglTracker,
     TogglWorkspace,
     TrackerBody,
     TrackerEndpoint,
@@ -405,3 +406,55 @@ def test_custom_decoder_takes_json_decoder_parameters_and_builds_models() -> Non
     decoded = json.loads('{"class": "tag", "id": 1, "name": "123", "workspace": 2, "rate": 1.5}', cls=CustomDecoder)
     assert decoded == TogglTag(1, "123", workspace=2)
     assert json.loads("[1.5]", cls=CustomDecoder, parse_float=Decimal) == [Decimal("1.5")]
+
+
+# -- surface details reviewed against 2.2.0 ---------------------------------------------------------------
+
+
+def test_as_dict_custom_keeps_python_values_and_nests_tags() -> None:
+    from datetime import datetime, timezone
+
+    from toggl_api.models import as_dict_custom
+
+    start = datetime(2026, 1, 2, 9, tzinfo=timezone.utc)
+    stop = start + timedelta(minutes=5)
+    entry = TogglTracker(1, "d", None, 2, start, timedelta(minutes=5), stop, None, [TogglTag(3, "t", None, 2)])
+    record = as_dict_custom(entry)
+    assert (record["class"], record["start"], record["duration"]) == ("tracker", start, timedelta(minutes=5))
+    assert record["tags"][0]["class"] == "tag"
+
+
+def test_toggl_class_itself_cannot_be_instantiated() -> None:
+    from toggl_api.models import TogglClass
+
+    with pytest.raises(TypeError, match="abstract class TogglClass"):
+        TogglClass(1, "x")
+
+
+def test_from_kwargs_without_a_workspace_raises_key_error() -> None:
+    with pytest.raises(KeyError, match="Workspace not found!"):
+        TogglClient.from_kwargs(id=1, name="no workspace")
+
+
+def test_tracker_status_constants_are_httpx_codes() -> None:
+    assert TrackerEndpoint.TRACKER_ALREADY_STOPPED is httpx.codes.CONFLICT
+    assert TrackerEndpoint.TRACKER_NOT_RUNNING is httpx.codes.METHOD_NOT_ALLOWED
+
+
+@pytest.mark.parametrize("caught", [KeyError, AttributeError])
+def test_an_unknown_body_key_is_caught_as_key_error_or_attribute_error(caught: type[Exception]) -> None:
+    with pytest.raises(caught):
+        TrackerBody()["no_such_field"]
+
+
+def test_range_queries_refuse_floats_as_2_2_0_did() -> None:
+    from toggl_api.meta.cache import Comparison, TogglQuery
+
+    with pytest.raises(TypeError, match="None 'EQUAL' comparisons only available"):
+        TogglQuery("duration", 1.5, Comparison.LESS_THEN)
+
+
+def test_star_import_from_reports_brings_the_names_2_2_0_exposed() -> None:
+    namespace: dict[str, Any] = {}
+    exec("from toggl_api.reports import *", namespace)
+    assert {"BaseBody", "TogglEndpoint", "TogglProject", "format_iso", "ReportBody"} <= set(namespace)

@@ -116,6 +116,12 @@ class TogglClass:
     )
     extra: dict[str, Any] = field(factory=dict, converter=_dict, eq=False, repr=False, kw_only=True)
 
+    def __attrs_pre_init__(self) -> None:
+        # toggl-api-wrapper's TogglClass was abstract: only its subclasses are entities.
+        if type(self) is TogglClass:
+            msg = "Can't instantiate abstract class TogglClass; use one of its subclasses (TogglTag, ...)"
+            raise TypeError(msg)
+
     def __hash__(self) -> int:
         return hash((type(self).__tablename__, self.id))
 
@@ -169,11 +175,13 @@ class WorkspaceChild(TogglClass):
 
     @classmethod
     def _workspace_of(cls, data: dict[str, Any]) -> int:
+        """The payload's workspace id; ``KeyError("Workspace not found!")`` without one (as toggl-api-wrapper)."""
         for key in ("workspace_id", "wid", "workspace"):
             value = data.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
-        return 0
+        msg = "Workspace not found!"
+        raise KeyError(msg)
 
     @classmethod
     def from_kwargs(cls: type[T], **kwargs: Any) -> T:
