@@ -19,9 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._io.seams import step
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, MetaData
+    from datetime import date
+
+    from sqlalchemy import Connection, Engine, MetaData, Select
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
     from sqlalchemy.orm import Session
+
+    from ._core.models import TogglProject
+    from ._core.query import TogglQuery
 
 __all__ = [
     "AsyncEngine",
@@ -41,10 +46,12 @@ __all__ = [
     "dispose",
     "open_session",
     "prepare_engine",
+    "async_status_to_query",
     "require_sqlalchemy",
     "run_dbapi",
     "run_read",
     "run_write",
+    "status_to_query",
 ]
 
 R = TypeVar("R")
@@ -62,12 +69,14 @@ def require_sqlalchemy(*, async_: bool = False, sqlite_driver: bool = True) -> N
     needed = ["sqlalchemy", "greenlet"] if async_ else ["sqlalchemy"]
     if async_ and sqlite_driver:
         needed.insert(1, "aiosqlite")
-    extra = "toggl-api[async]" if async_ else "toggl-api[sqlite]"
+    from .__about__ import __title__
+
+    extra = f"{__title__}[async]" if async_ else f"{__title__}[sqlite]"
     for name in needed:
         try:
             importlib.import_module(name)
         except ImportError as exc:
-            msg = f"the SQL cache needs {name!r}: install {extra}"
+            msg = f"the SQL cache needs {name!r}: pip install '{extra}'"
             raise ImportError(msg, name=name) from exc
 
 
@@ -236,6 +245,35 @@ def dispose(engine: Engine) -> None:
 async def async_dispose(engine: AsyncEngine) -> None:
     """Close the engine's pooled connections."""
     await engine.dispose()
+
+
+def status_to_query(status: TogglProject.Status, *, today: date | None = None) -> list[TogglQuery[Any]]:
+    """Cache queries (``TogglQuery``) selecting projects in ``status`` on ``today`` (UTC today by default).
+
+    ``ARCHIVED``, ``UPCOMING`` and ``ENDED`` are supported; ``ACTIVE``/``DELETED`` raise ``NotImplementedError``
+    (filter those with ``TogglProject.get_status``). This is ``ProjectEndpoint.status_to_query``.
+    """
+    from ._core.api import project as api
+    from ._core.models._base import now_utc
+
+    return api.status_to_query(status, today=today or now_utc().date())
+
+
+def async_status_to_query(
+    status: TogglProject.Status, statement: Select[Any], *, today: date | None = None
+) -> Select[Any]:
+    """``statement`` (a SELECT over the SQL cache's project table) narrowed to projects in ``status``.
+
+    This is toggl-api-wrapper's ``AsyncProjectEndpoint.status_to_query(status, statement)``; the table is
+    ``toggl_api._core.models.tables.table_for(TogglProject)`` or ``cache.metadata.tables["project"]``.
+    The rules are those of ``ProjectEndpoint.status_to_query`` (2.2.0's inverted and failing ones, C19, are
+    fixed); ``ACTIVE``/``DELETED`` raise ``NotImplementedError``.
+    """
+    require_sqlalchemy()
+    from ._core.models import TogglProject as Project
+    from ._core.sql_query import compile_queries
+
+    return statement.where(*compile_queries(Project, status_to_query(status, today=today)))
 
 
 def __getattr__(name: str) -> Any:

@@ -39,7 +39,7 @@ def generate_authentication() -> BasicAuth:
     """
     user = os.environ.get("TOGGL_API_TOKEN", "").strip()
     if not user:
-        msg = "Email or API Key not set: export TOGGL_API_TOKEN (and TOGGL_PASSWORD when it is an email)."
+        msg = "Email or API Key not set. Export TOGGL_API_TOKEN (and TOGGL_PASSWORD when it is an email)."
         raise AuthenticationError(msg)
     password = os.environ.get("TOGGL_PASSWORD") or TOKEN_PASSWORD
     log.debug("Detected %s authentication.", "token" if password == TOKEN_PASSWORD else "email/password")

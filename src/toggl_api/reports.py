@@ -3,6 +3,9 @@
 Async twins (``AsyncSummaryReportEndpoint`` ...) are in ``toggl_api.asyncio``.
 """
 
+from typing import TypeVar
+
+from ._core.api.body import BaseBody as BaseBody
 from ._core.api.reports import (
     InvalidExtensionError,
     PaginatedResult,
@@ -12,6 +15,12 @@ from ._core.api.reports import (
     ReportFormats,
     _validate_extension,
 )
+from ._core.api.request import RequestMethod as RequestMethod
+from ._core.errors import DateTimeError as DateTimeError
+from ._core.models import TogglProject as TogglProject
+from ._core.models import TogglWorkspace as TogglWorkspace
+from ._core.timeutil import format_iso as format_iso
+from ._sync.endpoint import TogglEndpoint as TogglEndpoint
 from ._sync.endpoints.reports import (
     DetailedReportEndpoint,
     ReportEndpoint,
@@ -19,7 +28,13 @@ from ._sync.endpoints.reports import (
     WeeklyReportEndpoint,
 )
 
+# toggl-api-wrapper's module had no ``__all__``, so it also exported the names it imported (``BaseBody``,
+# ``TogglProject``, ``format_iso``, ...), ``from toggl_api.reports import *`` included; they are kept.
+T = TypeVar("T")
+
 __all__ = [
+    "BaseBody",
+    "DateTimeError",
     "DetailedReportEndpoint",
     "InvalidExtensionError",
     "PaginatedResult",
@@ -28,7 +43,13 @@ __all__ = [
     "ReportCache",
     "ReportEndpoint",
     "ReportFormats",
+    "RequestMethod",
     "SummaryReportEndpoint",
+    "T",
+    "TogglEndpoint",
+    "TogglProject",
+    "TogglWorkspace",
     "WeeklyReportEndpoint",
+    "format_iso",
     "_validate_extension",
 ]

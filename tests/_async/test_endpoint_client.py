@@ -58,7 +58,7 @@ async def test_added_client_is_found_in_the_cache_without_a_request(
 async def test_add_without_name_raises_naming_error_before_any_request(
     endpoint: AsyncClientEndpoint, toggl_emulator: Emulator
 ) -> None:
-    with pytest.raises(NamingError, match="non-blank"):
+    with pytest.raises(NamingError, match="Name must be set in order to create a client!"):
         await endpoint.add(ClientBody(notes="x"))
     assert toggl_emulator.requests == []
 

@@ -79,7 +79,7 @@ async def test_add_creates_the_organization_and_caches_it(
 async def test_add_with_a_name_over_140_characters_raises_naming_error(
     endpoint: AsyncOrganizationEndpoint, toggl_emulator: Emulator
 ) -> None:
-    with pytest.raises(NamingError, match="maximum is 140"):
+    with pytest.raises(NamingError, match="Max organization name length is 140!"):
         await endpoint.add("x" * 141)
     assert toggl_emulator.requests == []
 

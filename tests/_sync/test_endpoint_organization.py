@@ -80,7 +80,7 @@ def test_add_creates_the_organization_and_caches_it(
 def test_add_with_a_name_over_140_characters_raises_naming_error(
     endpoint: OrganizationEndpoint, toggl_emulator: Emulator
 ) -> None:
-    with pytest.raises(NamingError, match="maximum is 140"):
+    with pytest.raises(NamingError, match="Max organization name length is 140!"):
         endpoint.add("x" * 141)
     assert toggl_emulator.requests == []
 

@@ -113,7 +113,7 @@ def test_add_without_a_name_raises_naming_error(
 
 
 def test_workspace_body_rejects_a_name_over_140_characters() -> None:
-    with pytest.raises(NamingError, match="maximum is 140"):
+    with pytest.raises(NamingError, match="The max workspace name length is 140!"):
         WorkspaceBody(name="w" * 141)
 
 

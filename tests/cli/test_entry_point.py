@@ -26,4 +26,4 @@ def test_missing_click_is_one_line_naming_the_extra(
     with pytest.raises(SystemExit) as info:
         toggl_api.cli.main([])
     assert info.value.code == 2
-    assert capsys.readouterr().err.strip() == "toggl-api needs 'click': pip install 'toggl-api[cli]'"
+    assert capsys.readouterr().err.strip() == "toggl-api needs 'click': pip install 'toggl-track-sdk[cli]'"

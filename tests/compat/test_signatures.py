@@ -119,6 +119,9 @@ UPSTREAM: dict[str, dict[str, tuple[list[tuple[str, Any, Any]], str | None]]] = 
 }
 #: Known, deliberate differences from upstream defaults.
 ALLOWED_DEFAULTS = {("retries", 3): None}
+#: Methods whose sync and async forms differed in toggl-api-wrapper 2.2.0 and still do: the async
+#: ``status_to_query(status, statement)`` narrows a SQLAlchemy ``Select``, the sync one returns ``TogglQuery``s.
+WORLD_SPECIFIC = {("ProjectEndpoint", "status_to_query")}
 
 PAIRS = sorted(UPSTREAM)
 
@@ -153,6 +156,8 @@ def test_sync_methods_have_the_signatures_of_their_async_twins(name: str) -> Non
     sync_cls = getattr(toggl_api, name)
     async_cls = getattr(toggl_api.asyncio, f"Async{name}")
     for method in sorted(_public_methods(async_cls) - {"aclose"} | {"__init__"}):
+        if (name, method) in WORLD_SPECIFIC:
+            continue
         assert _shape(getattr(sync_cls, method)) == _shape(getattr(async_cls, method)), method
 
 

@@ -122,7 +122,7 @@ class _Cluster:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """An SQLAlchemy URL (``postgresql+psycopg://``) of a database the tests may create schemas in."""
-    pytest.importorskip("psycopg", reason="the PostgreSQL tests need psycopg: install toggl-api[postgres]")
+    pytest.importorskip("psycopg", reason="the PostgreSQL tests need psycopg: install toggl-track-sdk[postgres]")
     given = os.environ.get(URL_ENV)
     if given:
         yield given

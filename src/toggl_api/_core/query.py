@@ -71,7 +71,8 @@ class TogglQuery(Generic[T]):
             msg = f"comparison must be a Comparison, got {self.comparison!r}"
             raise TypeError(msg)
         _check_value(self.key, self.value)
-        if self.comparison is not Comparison.EQUAL and not isinstance(self.value, (date, int, float, timedelta)):
+        # toggl-api-wrapper's rule: dates, datetimes, ints (bools included) and timedeltas; no floats.
+        if self.comparison is not Comparison.EQUAL and not isinstance(self.value, (date, int, timedelta)):
             msg = "None 'EQUAL' comparisons only available for time or numeric based values."
             raise TypeError(msg)
         if isinstance(self.value, datetime):

@@ -54,23 +54,23 @@ def to_utc(value: datetime, name: str = "datetime") -> datetime:
         raise DateTimeError(msg) from None
 
 
-def parse_iso(value: str | datetime | date, name: str = "value") -> datetime | date:
+def parse_iso(date_obj: str | datetime | date, name: str = "value") -> datetime | date:
     """Parse an RFC 3339 / ISO 8601 string into an aware UTC datetime.
 
     Accepts every spelling Toggl uses (``Z``, ``+00:00``, microseconds, other offsets). A string without an
     offset is UTC (that is how Toggl's API writes it). A ``date`` is returned unchanged and an aware
     ``datetime`` converted to UTC; a naive ``datetime`` raises ``DateTimeError``.
     """
-    if isinstance(value, datetime):
-        return to_utc(value, name)
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        msg = f"{name} must be an ISO 8601 string, a date or a datetime, not {type(value).__name__}"
+    if isinstance(date_obj, datetime):
+        return to_utc(date_obj, name)
+    if isinstance(date_obj, date):
+        return date_obj
+    if not isinstance(date_obj, str):
+        msg = f"{name} must be an ISO 8601 string, a date or a datetime, not {type(date_obj).__name__}"
         raise TypeError(msg)
-    match = _RFC3339.match(value.strip())
+    match = _RFC3339.match(date_obj.strip())
     if match is None:
-        msg = f"{name} is not an ISO 8601 date or datetime: {value!r}"
+        msg = f"{name} is not an ISO 8601 date or datetime: {date_obj!r}"
         raise DateTimeError(msg)
     day = date.fromisoformat(match["date"])
     if match["h"] is None:
@@ -96,7 +96,7 @@ def parse_iso(value: str | datetime | date, name: str = "value") -> datetime | d
     try:
         return parsed.astimezone(UTC)
     except OverflowError:
-        msg = f"{name} is out of range once converted to UTC: {value!r}"
+        msg = f"{name} is out of range once converted to UTC: {date_obj!r}"
         raise DateTimeError(msg) from None
 
 
@@ -118,34 +118,34 @@ def parse_date(value: str | date, name: str = "value") -> date:
     return parsed.date() if isinstance(parsed, datetime) else parsed
 
 
-def format_iso(value: datetime | date | str, name: str = "value") -> str:
+def format_iso(date_obj: datetime | date | str, name: str = "value") -> str:
     """Format for Toggl: datetimes in UTC as ``YYYY-MM-DDTHH:MM:SSZ``, dates as ``YYYY-MM-DD``.
 
     Strings are returned unchanged (they are assumed to be formatted already). Offsets are converted, never
     dropped; a naive datetime raises ``DateTimeError``.
     """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return to_utc(value, name).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return value.isoformat()
-    msg = f"{name} must be a date, a datetime or a string, not {type(value).__name__}"
+    if isinstance(date_obj, str):
+        return date_obj
+    if isinstance(date_obj, datetime):
+        return to_utc(date_obj, name).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(date_obj, date):
+        return date_obj.isoformat()
+    msg = f"{name} must be a date, a datetime or a string, not {type(date_obj).__name__}"
     raise TypeError(msg)
 
 
-def get_timestamp(value: date | datetime | int) -> int:
+def get_timestamp(ts: date | datetime | int) -> int:
     """Unix seconds for a datetime (its offset respected), a date (midnight UTC) or an int (unchanged)."""
-    if isinstance(value, bool):
+    if isinstance(ts, bool):
         msg = "expected a date, a datetime or unix seconds, not a bool"
         raise TypeError(msg)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, datetime):
-        return int(to_utc(value, "timestamp").timestamp())
-    if isinstance(value, date):
-        return int(datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp())
-    msg = f"expected a date, a datetime or unix seconds, not {type(value).__name__}"
+    if isinstance(ts, int):
+        return ts
+    if isinstance(ts, datetime):
+        return int(to_utc(ts, "timestamp").timestamp())
+    if isinstance(ts, date):
+        return int(datetime(ts.year, ts.month, ts.day, tzinfo=UTC).timestamp())
+    msg = f"expected a date, a datetime or unix seconds, not {type(ts).__name__}"
     raise TypeError(msg)
 
 

@@ -45,10 +45,10 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from filelock import FileLock
 
@@ -57,6 +57,7 @@ from .._core.cache_rules import check_marker_time, check_stored_value
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import CorruptCacheError
 from .._core.models import TogglClass, from_record, to_record
+from .._core.models.convert import MODELS_BY_TABLE
 from .._core.query import FieldIndex, TogglQuery, build_index, compile_matcher
 from .paths import make_private_dirs
 from .seams import step as _step
@@ -406,11 +407,43 @@ def _local_wins(local: _Pending, other: _Pending | None) -> bool:
     return local >= other
 
 
+class _TrackedList(list):  # type: ignore[type-arg]
+    """A plain list that remembers whether it was changed (``JSONSession.data``)."""
+
+    __slots__ = ("changed",)
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self.changed = False
+
+
+def _tracking(name: str) -> Callable[..., Any]:
+    method = getattr(list, name)
+
+    def changing(self: _TrackedList, *args: Any) -> Any:
+        self.changed = True
+        return method(self, *args)
+
+    changing.__name__ = name
+    return changing
+
+
+for _name in ("append", "extend", "insert", "remove", "pop", "clear", "__setitem__", "__delitem__", "__iadd__",
+              "__imul__"):
+    setattr(_TrackedList, _name, _tracking(_name))
+
+
 class JSONSession(_SyncedFile, Generic[T]):
     """The entries of one model, mirrored to one JSON file.
 
+    ``data`` is a plain list, as in toggl-api-wrapper: append to it, remove from it, assign an item or the
+    whole attribute, and the change reaches the cache like ``add``/``delete`` would (it is merged into the
+    session at its next operation and written by ``commit``). A model changed in place is not noticed: put it
+    back (``session.data[i] = model``) or use the cache's ``add``.
+
     Args:
         max_length: Most entries kept in the file; the newest (by fetch ``timestamp``) are kept.
+        data: Entries to start with (pending until ``commit``), as toggl-api-wrapper's ``JSONSession(data=...)``.
         model: Class records decode into (records also name their class).
         clock: Time source for tombstones and quarantine names.
         strict: Raise ``CorruptCacheError`` instead of only reporting it in ``problems``.
@@ -419,6 +452,7 @@ class JSONSession(_SyncedFile, Generic[T]):
     def __init__(
         self,
         max_length: int = 10_000,
+        data: Iterable[T] | None = None,
         *,
         model: type[T] | None = None,
         clock: Clock | None = None,
@@ -443,6 +477,11 @@ class JSONSession(_SyncedFile, Generic[T]):
         #: Entries ``max_length`` dropped so far; the cache then stops claiming lists of this model complete.
         self.evicted = 0
         self._copied: StatKey | None = None
+        self._view: _TrackedList | None = None
+        self._view_snapshot: dict[int, Any] = {}
+        self._view_generation = -1
+        if data is not None:
+            self.upsert(self._checked(data))
 
     def __repr__(self) -> str:
         return f"JSONSession(path={self.path!s}, entries={len(self._live)}, pending={len(self._pending)})"
@@ -522,12 +561,18 @@ class JSONSession(_SyncedFile, Generic[T]):
 
     # -- public operations --------------------------------------------------------------------------------
 
+    def refresh(self, path: Path | str | None = None) -> bool:
+        """Re-read the file if another writer changed it (after taking in changes made to ``data``)."""
+        self._flush_view()
+        return super().refresh(path)
+
     def load(self, path: Path | str) -> None:
         """Bind the session to ``path`` and read it (a missing file is an empty cache)."""
         self._require_path(path)
         self.refresh()
 
     def _has_pending(self) -> bool:
+        self._flush_view()  # changes made to the list ``data`` returned are pending changes too
         return bool(self._pending)
 
     def _clear_pending(self) -> None:
@@ -566,14 +611,58 @@ class JSONSession(_SyncedFile, Generic[T]):
 
     @property
     def data(self) -> list[T]:
-        """Every entry (expired ones too), as a new list."""
-        return [m for m in (self._decoded(i) for i in self._ids()) if m is not None]
+        """Every entry (expired ones too), ordered by id, as a list you may change (see the class docstring)."""
+        self._flush_view()
+        if self._view is None or self._view_generation != self._generation:
+            models = [m for m in (self._decoded(i) for i in self._ids()) if m is not None]
+            self._view = _TrackedList(models)
+            self._view_snapshot = {m.id: m for m in models}
+            self._view_generation = self._generation
+        return self._view
+
+    @data.setter
+    def data(self, entries: Iterable[T]) -> None:
+        new = self._checked(entries)
+        self.data[:] = new
+        self._flush_view()
+
+    def process_data(self, data: list[T]) -> list[T]:
+        """toggl-api-wrapper's trimming step: the newest ``max_length`` of ``data`` by fetch ``timestamp``,
+        oldest first, as a new list (2.2.0 kept the oldest and sorted the caller's list in place, C7)."""
+        newest = sorted(self._checked(data), key=lambda m: m.timestamp, reverse=True)[: self.max_length]
+        return newest[::-1]
+
+    @staticmethod
+    def _checked(entries: Iterable[Any]) -> list[T]:
+        items = list(entries)
+        for item in items:
+            if not isinstance(item, TogglClass):
+                msg = f"JSONSession.data holds Toggl models, got {type(item).__name__}"
+                raise TypeError(msg)
+        return items
+
+    def _flush_view(self) -> None:
+        """Turn changes made to the list ``data`` returned into upserts and deletions."""
+        view = self._view
+        if view is None or not view.changed:
+            return
+        self._view = None
+        entries = self._checked(view)
+        kept = {entry.id for entry in entries}
+        removed = [ident for ident in self._view_snapshot if ident not in kept]
+        changed = [entry for entry in entries if self._view_snapshot.get(entry.id) is not entry]
+        if removed:
+            self.remove(removed)
+        if changed:
+            self.upsert(changed)
 
     def __len__(self) -> int:
+        self._flush_view()
         return len(self._live)
 
     def get(self, ident: int) -> T | None:
         """The entry with this id (no refresh, no expiry), or ``None``."""
+        self._flush_view()
         slot = self._live.get(ident)
         if slot is None:
             return None
@@ -620,6 +709,7 @@ class JSONSession(_SyncedFile, Generic[T]):
 
     def select(self, queries: Sequence[TogglQuery[Any]], keep: Callable[[T], bool] | None = None) -> list[T]:
         """Entries matching every query (and ``keep``), ordered by id; indexes narrow range and IN lookups."""
+        self._flush_view()
         ids: Sequence[int] | None = None
         by_key: dict[str, list[TogglQuery[Any]]] = {}
         for query in queries:
@@ -991,22 +1081,52 @@ def expired_before(now: datetime, expire_after: timedelta | None) -> datetime | 
 class CustomEncoder(json.JSONEncoder):
     """toggl-api-wrapper's encoder name: models become records, dates ISO 8601 strings, durations seconds."""
 
-    def default(self, o: Any) -> Any:
-        if isinstance(o, TogglClass):
-            return to_record(o)
-        if isinstance(o, (datetime, date)):
-            return o.isoformat()
-        if isinstance(o, timedelta):
-            return o.total_seconds()
-        return super().default(o)
+    def default(self, obj: Any) -> Any:
+        """Encode a model, a date/datetime or a timedelta (anything else: ``TypeError``)."""
+        if isinstance(obj, TogglClass):
+            return to_record(obj)
+        if isinstance(obj, (datetime, date)):
+            return obj.isoformat()
+        if isinstance(obj, timedelta):
+            return obj.total_seconds()
+        return super().default(obj)
 
 
 class CustomDecoder(json.JSONDecoder):
     """toggl-api-wrapper's decoder name: objects with a ``"class"`` become models; strings are never sniffed."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("object_hook", self._object_hook)
-        super().__init__(*args, **kwargs)
+    #: Record ``"class"`` → model (2.2.0's name; its ``"base"`` tag is not read, see docs/migrating.md).
+    MATCH_DICT: ClassVar[dict[str, type[TogglClass]]] = MODELS_BY_TABLE
+
+    def __init__(
+        self,
+        *,
+        object_hook: Callable[[dict[str, Any]], Any] | None = None,
+        parse_float: Callable[[str], Any] | None = None,
+        parse_int: Callable[[str], Any] | None = None,
+        parse_constant: Callable[[str], Any] | None = None,
+        strict: bool = True,
+        object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+    ) -> None:
+        super().__init__(
+            object_hook=object_hook or self._object_hook,
+            parse_float=parse_float,
+            parse_int=parse_int,
+            parse_constant=parse_constant,
+            strict=strict,
+            object_pairs_hook=object_pairs_hook,
+        )
+
+    def decode(self, obj: Any, *args: Any) -> Any:
+        """Decode a JSON document; already-parsed lists and dicts (as 2.2.0 accepted) get their models built."""
+        if isinstance(obj, str):
+            return super().decode(obj, *args)
+        if isinstance(obj, list):
+            return [self.decode(item) for item in obj]
+        if isinstance(obj, dict):
+            decoded = {key: self.decode(value) for key, value in obj.items()}
+            return self.object_hook(decoded) if self.object_hook is not None else decoded
+        return obj
 
     @staticmethod
     def _object_hook(obj: dict[str, Any]) -> Any:

@@ -370,9 +370,10 @@ class TogglCachedEndpoint(TogglEndpoint[T]):
             )
             raise TypeError(msg)
         self._cache = cache
-        # The first endpoint becomes the parent; caches take the model per call, so sharing one cache
-        # between endpoints of different models stays correct.
-        if cache is not None and cache._parent is None:
+        # As in toggl-api-wrapper, the endpoint a cache is assigned to becomes its parent (so a cache built
+        # with a placeholder parent serves this endpoint's model). Endpoints pass their model on every cache
+        # call, so a cache shared by endpoints of different models stays correct (C16 does not come back).
+        if cache is not None and cache._parent is not self:
             cache.parent = self
 
     def _require_cache(self) -> TogglCache[T]:

@@ -5,6 +5,8 @@ Importing ``toggl_api`` never imports this package, so the library works without
 
 from __future__ import annotations
 
+from ..__about__ import __title__
+
 __all__ = ["main"]
 
 
@@ -17,6 +19,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         import sys
 
-        print(f"toggl-api needs {exc.name!r}: pip install 'toggl-api[cli]'", file=sys.stderr)
+        print(f"toggl-api needs {exc.name!r}: pip install '{__title__}[cli]'", file=sys.stderr)
         raise SystemExit(2) from None
     app_main(argv)

@@ -25,6 +25,7 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from ..__about__ import __title__
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import (
     AuthenticationError,
@@ -198,12 +199,17 @@ class Env:
                 from .._sync.cache.sqlite import SqliteCache
             except ImportError as exc:
                 msg = (
-                    f"SQLite caches need SQLAlchemy ({exc.name or exc}); install toggl-api[sqlite] or use "
+                    f"SQLite caches need SQLAlchemy ({exc.name or exc}); pip install '{__title__}[sqlite]' or use "
                     "--cache-type json"
                 )
                 raise CliError(msg) from None
             if self.cache_url is not None:
-                engine = create_engine(self.cache_url)
+                try:
+                    engine = create_engine(self.cache_url)
+                except ImportError as exc:  # the database driver of the URL is missing
+                    extra = "postgres" if self.cache_url.startswith("postgres") else "all"
+                    msg = f"the cache URL needs the driver {exc.name or exc!s}: pip install '{__title__}[{extra}]'"
+                    raise CliError(msg) from None
                 return SqliteCache(Path.cwd(), expire_after=None, clock=self.clock, engine=engine)
             if path.suffix in SQLITE_SUFFIXES:
                 make_private_dirs(path.parent)
@@ -293,7 +299,7 @@ class _Group(click.Group):
               help="Cache backend (default: sqlite for a .sqlite path, else json).")
 @click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
 @click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
-@click.version_option(package_name="toggl-api", prog_name="toggl-api")
+@click.version_option(package_name=__title__, prog_name="toggl-api")
 @click.pass_context
 def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: bool, debug: bool) -> None:
     """Mirror your Toggl Track account into a local cache and query it offline."""

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..__about__ import __title__
+
 __all__ = ["cache_target", "generate", "main", "seed_number"]
 
 PROMPT = "{path} exists. Overwrite it? [Y/y]Yes | [N/n] > "
@@ -129,7 +131,7 @@ def main(argv: Sequence[str] | None = None, *, ask: Callable[[str], str] = input
         try:
             import sqlalchemy  # noqa: F401
         except ImportError:
-            print("Error: SQLite caches need SQLAlchemy: install toggl-api[sqlite]", file=sys.stderr)
+            print(f"Error: SQLite caches need SQLAlchemy: pip install '{__title__}[sqlite]'", file=sys.stderr)
             return 1
     if target.exists():
         if not args.yes and not _confirm(target, ask):

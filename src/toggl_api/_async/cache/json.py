@@ -9,7 +9,7 @@ async variant performs it directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from filelock import FileLock
 
+from ..._core.api.request import RequestMethod
 from ..._core.clock import Clock
 from ..._core.coverage import COVERAGE_KEY
 from ..._core.errors import CorruptCacheError
@@ -24,7 +25,7 @@ from ..._core.models import TogglClass, TogglTracker
 from ..._core.query import TogglQuery, distinct, validate_queries
 from ..._io.json_store import COMMIT_LOCK, JSONSession, MarkerStore, commit_together, recover_commit
 from ..._io.paths import make_private_dirs
-from .base import TogglAsyncCache, entry_id_of
+from .base import TogglAsyncCache, entry_id_of, find_target
 
 if TYPE_CHECKING:
     from ..endpoint import TogglAsyncCachedEndpoint
@@ -159,14 +160,24 @@ class AsyncJSONCache(TogglAsyncCache[T]):
         if issubclass(model, TogglTracker) and markers.get_value(COVERAGE_KEY) is not None:
             markers.set_value(COVERAGE_KEY, None)
 
+    async def save(self, update: Iterable[T] | T, method: RequestMethod) -> None:
+        """Apply a response to the cache through ``find_method`` and commit (toggl-api-wrapper's ``update``)."""
+        await super().save(update, method)
+
     async def load(self, model: type[T] | None = None) -> list[T]:
         """Every fresh entry of ``model``, ordered by id (a new list)."""
         return self._session(self._model(model)).select((), keep=self._keep())
 
     async def find(
-        self, entry: T | int | dict[str, Any], model: type[T] | None = None, *, include_expired: bool = False
+        self,
+        entry: T | int | dict[str, Any] | None = None,
+        model: type[T] | None = None,
+        *,
+        include_expired: bool = False,
+        **kwargs: Any,
     ) -> T | None:
         """The fresh entry with this id (any entry with ``include_expired``), or ``None``; O(1)."""
+        entry = find_target(entry, kwargs)
         if model is None:
             model = type(entry) if isinstance(entry, TogglClass) else self.model
         found = self._session(model).get(entry if type(entry) is int else entry_id_of(entry))

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from httpx import codes
+
 from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
@@ -30,8 +32,8 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
     """Time entries: writes under ``/workspaces/{workspace_id}/time_entries``, reads under ``/me/time_entries``."""
 
     MODEL = TogglTracker
-    TRACKER_ALREADY_STOPPED: Final = 409
-    TRACKER_NOT_RUNNING: Final = 405
+    TRACKER_ALREADY_STOPPED: Final = codes.CONFLICT
+    TRACKER_NOT_RUNNING: Final = codes.METHOD_NOT_ALLOWED
 
     @property
     def endpoint(self) -> str:
@@ -108,10 +110,11 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
 
         Raises:
             DateTimeError: ``since`` with ``before``, naive datetimes, years outside 2006-2030, a ``start_date``
-                older than three months or an ``end_date`` before it (nothing is sent).
+                older than three months or in the future, or an ``end_date`` before it (nothing is sent).
         """
-        today = self.clock.now().date()
-        stamp = api.validate_collect(since, before, start_date, end_date, today=today)
+        now = self.clock.now()
+        today = now.date()
+        stamp = api.validate_collect(since, before, start_date, end_date, today=today, now=now)
         window = api.resolve_range(start_date, end_date, today=today)
         if window is not None and stamp is None and before is None:
             return await self._collect_range(*window, refresh=refresh)

@@ -8,7 +8,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BaseBody"]
+__all__ = ["BaseBody", "UnknownFieldError"]
+
+
+class UnknownFieldError(KeyError, AttributeError):
+    """``body[key]`` for a key that is not a field: a ``KeyError`` (mapping protocol) that is also the
+    ``AttributeError`` toggl-api-wrapper raised, so either ``except`` clause keeps working."""
 
 
 @dataclass
@@ -34,7 +39,7 @@ class BaseBody(Mapping[str, Any]):
             if item.name == parameter:
                 endpoints = item.metadata.get("endpoints")
                 return not endpoints or endpoint in endpoints
-        msg = f"{parameter!r} is not a field of {cls.__name__}"
+        msg = f"Validating a non-existant field! ({parameter!r} is not a field of {cls.__name__})"
         raise KeyError(msg)
 
     def __iter__(self) -> Iterator[str]:
@@ -45,12 +50,12 @@ class BaseBody(Mapping[str, Any]):
 
     def __getitem__(self, key: str) -> Any:
         if key not in {f.name for f in dataclasses.fields(self)}:
-            raise KeyError(key)
+            raise UnknownFieldError(key)
         return getattr(self, key)
 
     def __setitem__(self, key: str, value: Any) -> None:
         if key not in {f.name for f in dataclasses.fields(self)}:
-            raise KeyError(key)
+            raise UnknownFieldError(key)
         setattr(self, key, value)
 
     def __delitem__(self, key: str) -> None:
@@ -63,4 +68,4 @@ class BaseBody(Mapping[str, Any]):
                 else:
                     setattr(self, key, None)
                 return
-        raise KeyError(key)
+        raise UnknownFieldError(key)

@@ -37,6 +37,9 @@ MAX_CLIENT_NAME = 100
 
 def validate_client_name(name: object) -> str:
     """Return ``name`` if Toggl would accept it as a client name, else raise ``NamingError``."""
+    if name is None:
+        msg = "Name must be set in order to create a client!"  # toggl-api-wrapper's message
+        raise NamingError(msg)
     if not isinstance(name, str) or not name.strip():
         msg = "A client name must be a non-blank string (ClientBody(name=...))."
         raise NamingError(msg)

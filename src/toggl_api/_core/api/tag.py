@@ -13,6 +13,9 @@ __all__ = ["add", "collect", "delete", "edit", "list_queries", "list_scope", "va
 
 def validate_tag_name(name: object) -> str:
     """Return ``name`` unless it is blank or not a string (``NamingError``, Toggl's "tag name can't be blank")."""
+    if name is None or name == "":
+        msg = "The tag name needs to be at least one character long."  # toggl-api-wrapper's message
+        raise NamingError(msg)
     if not isinstance(name, str) or not name.strip():
         msg = f"A tag name must be a non-blank string, got {name!r}."
         raise NamingError(msg)

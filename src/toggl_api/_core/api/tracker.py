@@ -287,6 +287,16 @@ def _day_or_time(value: date | datetime, name: str) -> str:
     return format_iso(value, name)
 
 
+def _up_to_whole_second(value: date | datetime) -> date | datetime:
+    # Toggl keeps starts in whole seconds and the bounds are sent as whole-second RFC 3339 times; rounding an
+    # instant *up* selects exactly the entries starting before it (`before`, `end_date`: toggl-api-wrapper's
+    # `start < before`, so an entry that started earlier in the same second stays included) or at/after it
+    # (`start_date`). Rounding down would drop or add the entries of that second.
+    if isinstance(value, datetime) and value.microsecond:
+        return value.replace(microsecond=0) + timedelta(seconds=1)
+    return value
+
+
 def collect(
     *,
     since: int | None = None,
@@ -297,9 +307,9 @@ def collect(
     """GET the user's entries with Toggl's filters as query parameters."""
     params: dict[str, Any] = {
         "since": since,
-        "before": None if before is None else _day_or_time(before, "before"),
-        "start_date": None if start_date is None else _day_or_time(start_date, "start_date"),
-        "end_date": None if end_date is None else _day_or_time(end_date, "end_date"),
+        "before": None if before is None else _day_or_time(_up_to_whole_second(before), "before"),
+        "start_date": None if start_date is None else _day_or_time(_up_to_whole_second(start_date), "start_date"),
+        "end_date": None if end_date is None else _day_or_time(_up_to_whole_second(end_date), "end_date"),
     }
     return ApiRequest(RequestMethod.GET, "me/time_entries", params)
 
@@ -318,12 +328,14 @@ def validate_collect(
     end_date: date | datetime | None,
     *,
     today: date,
+    now: datetime | None = None,
 ) -> int | None:
     """Check ``collect``'s arguments the way Toggl would, before any request; return ``since`` as unix seconds.
 
     Raises:
         DateTimeError: ``since`` with ``before``; naive datetimes; years outside 2006-2030; ``start_date`` older
-            than three calendar months; ``end_date`` before ``start_date``.
+            than three calendar months or in the future (after ``now``, else after ``today``), as
+            toggl-api-wrapper checked; ``end_date`` before ``start_date``.
     """
     if since is not None and before is not None:
         msg = "since and before cannot be combined (Toggl rejects it); pass one of them"
@@ -343,6 +355,14 @@ def validate_collect(
                 f"start_date must not be earlier than {floor.isoformat()} (Toggl looks back {LOOKBACK_MONTHS} "
                 "months); use the Reports API for older entries"
             )
+            raise DateTimeError(msg)
+        future = (
+            start_date > now
+            if isinstance(start_date, datetime) and now is not None
+            else _utc_date(start_date, "start_date") > today
+        )
+        if future:
+            msg = "start_date must not be later than the current date!"
             raise DateTimeError(msg)
     if start_date is not None and end_date is not None:
         lower = start_date if isinstance(start_date, datetime) else _midnight(start_date)

@@ -154,7 +154,9 @@ def _dict(value: Any) -> dict[str, Any]:
 class TogglClass:
     """Base of every Toggl entity: ``id``, ``name`` and the time we fetched it.
 
-    Equality compares every field except ``timestamp`` and ``extra``; the hash is by class and id.
+    Equality compares the entity's data, as toggl-api-wrapper's dataclasses did: every field except what the
+    server or the cache adds about the record (``timestamp``, ``at``, ``server_deleted_at``, ``extra``), so two
+    copies of one entity compare equal (``endpoint.add(...) == endpoint.get(id)``). The hash is by class and id.
     """
 
     __tablename__: ClassVar[str] = "base"
@@ -164,9 +166,17 @@ class TogglClass:
     id: int = field(converter=id_value)
     name: str = field(converter=_str)
     timestamp: datetime = field(factory=now_utc, converter=_timestamp, eq=False, repr=False)
-    at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True)
-    server_deleted_at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True, repr=False)
+    at: datetime | None = field(default=None, converter=opt_datetime, kw_only=True, eq=False, repr=False)
+    server_deleted_at: datetime | None = field(
+        default=None, converter=opt_datetime, kw_only=True, repr=False, eq=False
+    )
     extra: dict[str, Any] = field(factory=dict, converter=_dict, eq=False, repr=False, kw_only=True)
+
+    def __attrs_pre_init__(self) -> None:
+        # toggl-api-wrapper's TogglClass was abstract: only its subclasses are entities.
+        if type(self) is TogglClass:
+            msg = "Can't instantiate abstract class TogglClass; use one of its subclasses (TogglTag, ...)"
+            raise TypeError(msg)
 
     def __hash__(self) -> int:
         return hash((type(self).__tablename__, self.id))
@@ -224,11 +234,13 @@ class WorkspaceChild(TogglClass):
 
     @classmethod
     def _workspace_of(cls, data: dict[str, Any]) -> int:
+        """The payload's workspace id; ``KeyError("Workspace not found!")`` without one (as toggl-api-wrapper)."""
         for key in ("workspace_id", "wid", "workspace"):
             value = data.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
-        return 0
+        msg = "Workspace not found!"
+        raise KeyError(msg)
 
     @classmethod
     def from_kwargs(cls: type[T], **kwargs: Any) -> T:

@@ -68,6 +68,21 @@ def from_record(record: dict[str, Any], model: type[TogglClass] | None = None) -
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, TogglClass):
+        return as_dict_custom(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def as_dict_custom(obj: TogglClass) -> dict[str, Any]:
-    """toggl-api-wrapper's name for ``to_record``."""
-    return to_record(obj)
+    """toggl-api-wrapper's dict of a model: ``{"class": <tablename>, <field>: <value>, ...}``.
+
+    Values stay Python objects (datetimes, timedeltas) as in 2.2.0; nested models (a time entry's tags) become
+    dicts the same way. ``to_record`` is the JSON-ready form the JSON cache writes.
+    """
+    record: dict[str, Any] = {"class": type(obj).__tablename__}
+    for attribute in fields(type(obj)):
+        record[attribute.name] = _plain(getattr(obj, attribute.name))
+    return record

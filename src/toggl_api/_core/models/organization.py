@@ -12,17 +12,26 @@ from ._base import TogglClass, id_or_zero
 __all__ = ["TogglOrganization", "TogglWorkspace", "validate_entity_name"]
 
 
+#: toggl-api-wrapper 2.2.0's messages (kept: code and tests match on them), by kind: (empty, too long).
+_MESSAGES = {
+    "organization": ("The organization name need at least have one letter!", "Max organization name length is {}!"),
+    "workspace": ("The workspace name need at least have one character!", "The max workspace name length is {}!"),
+}
+
+
 def validate_entity_name(name: str, kind: str, *, max_len: int = 140) -> None:
     """Toggl's rule for organization and workspace names: non-blank, at most ``max_len`` characters."""
+    empty, too_long = _MESSAGES[kind]
     if not isinstance(name, str):
         msg = f"The {kind} name must be a string, not {type(name).__name__}."
         raise NamingError(msg)
+    if not name:
+        raise NamingError(empty)
     if not name.strip():
         msg = f"The {kind} name must contain at least one non-space character."
         raise NamingError(msg)
     if len(name) > max_len:
-        msg = f"The {kind} name is {len(name)} characters long; the maximum is {max_len}."
-        raise NamingError(msg)
+        raise NamingError(too_long.format(max_len))
 
 
 @define(slots=False, unsafe_hash=False)

@@ -54,18 +54,19 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        # toggl-api-wrapper's exception types and messages (DateTimeError is a ValueError, as 2.2.0 raised).
         if not isinstance(value, datetime):
-            msg = f"expected a datetime, got {type(value).__name__}"
-            raise DateTimeError(msg)
+            msg = f"Expected datetime.datetime, not {value!r}"
+            raise TypeError(msg)
         if value.tzinfo is None:
-            msg = "naive datetimes cannot be stored; pass an aware datetime"
+            msg = "Naive datetime is disallowed!"
             raise DateTimeError(msg)
         value = value.astimezone(timezone.utc)
         # SQLite has no time zone type: store UTC wall time so text comparisons order correctly.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.replace(tzinfo=None) if _dialect.name == "sqlite" else value
 
     def bind_processor(self, dialect: Dialect) -> Any:
         if dialect.name != "sqlite":
@@ -94,7 +95,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
         return process
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

@@ -56,7 +56,7 @@ from ..._sqlcompat import (
     run_write,
     create_engine,
 )
-from .base import TogglCache, entry_id_of
+from .base import TogglCache, entry_id_of, find_target
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Dialect, MetaData, Select, Table
@@ -594,9 +594,18 @@ class SqliteCache(TogglCache[T]):
         return self.query(model=model)
 
     def find(
-        self, entry: T | int | dict[str, Any], model: type[T] | None = None, *, include_expired: bool = False
+        self,
+        entry: T | int | dict[str, Any] | None = None,
+        model: type[T] | None = None,
+        *,
+        include_expired: bool = False,
+        **kwargs: Any,
     ) -> T | None:
-        """The fresh entry with this id (any entry with ``include_expired``), or ``None``."""
+        """The fresh entry with this id (any entry with ``include_expired``), or ``None``.
+
+        The entry may also be passed as ``pk=`` or ``query=`` (toggl-api-wrapper's names).
+        """
+        entry = find_target(entry, kwargs)
         if model is None and isinstance(entry, TogglClass):
             model = type(entry)
         target = self._model(model)

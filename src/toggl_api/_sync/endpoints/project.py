@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any, Final
 
 from attrs import evolve
@@ -16,9 +15,9 @@ from ..._core.api.project import ProjectBody
 from ..._core.api.request import RequestMethod
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglClient, TogglProject, TogglTracker
-from ..._core.models._base import now_utc
 from ..._core.paging import PageGuard
 from ..._core.query import TogglQuery
+from ..._sqlcompat import status_to_query
 from ..cache.base import TogglCache
 from ._base import WorkspaceScopedEndpoint
 
@@ -48,14 +47,10 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
         """The API colour index of a basic colour's hex value (``ValueError`` for others)."""
         return api.get_color_id(color)
 
-    @staticmethod
-    def status_to_query(status: TogglProject.Status, *, today: date | None = None) -> list[TogglQuery[Any]]:
-        """Cache queries for projects in ``status`` on ``today`` (UTC today by default).
-
-        ``ARCHIVED``, ``UPCOMING`` and ``ENDED`` are supported; ``ACTIVE``/``DELETED`` raise
-        ``NotImplementedError`` (``collect`` filters those with ``TogglProject.get_status``).
-        """
-        return api.status_to_query(status, today=today or now_utc().date())
+    #: toggl-api-wrapper's helper, which differs per world as it did there: the async one narrows a SQL
+    #: ``Select`` of the cache's project table (``status_to_query(status, statement)``), the sync one returns
+    #: ``TogglQuery`` objects (``status_to_query(status)``). Both are in ``toggl_api._sqlcompat``.
+    status_to_query = staticmethod(status_to_query)
 
     def collect(
         self,
