@@ -56,8 +56,9 @@ def test_excerpt_hides_tokens_and_secret_values_and_is_short() -> None:
 
 
 def test_one_bad_item_fails_the_whole_list() -> None:
+    items = [{"id": 1, "name": "a", "workspace_id": 1}, {"id": 2.5, "name": "b", "workspace_id": 1}]
     with pytest.raises(UnexpectedResponseError, match="item 1"):
-        decode_many(TogglTag, [{"id": 1, "name": "a"}, {"id": 2.5, "name": "b"}], now=NOW, response=_response())
+        decode_many(TogglTag, items, now=NOW, response=_response())
 
 
 def test_a_null_list_is_empty() -> None:

@@ -80,25 +80,6 @@ def _with_check(method: Any, check: Callable[..., None]) -> Any:
     return checked
 
 
-#: toggl-api-wrapper's names for ``find``'s first argument: ``pk`` (async caches) and ``query`` (SqliteCache).
-_FIND_ALIASES = frozenset({"pk", "query"})
-
-
-def find_target(entry: Any, aliases: dict[str, Any]) -> Any:
-    """``find``'s entry, given positionally or by one of toggl-api-wrapper's keyword names (``pk=``, ``query=``).
-
-    Raises:
-        TypeError: an unknown keyword, or the entry given twice or not at all.
-    """
-    unknown = sorted(set(aliases) - _FIND_ALIASES)
-    if unknown:
-        msg = f"find() got an unexpected keyword argument {unknown[0]!r}"
-        raise TypeError(msg)
-    given = [value for value in (entry, *aliases.values()) if value is not None]
-    if len(given) != 1:
-        msg = "find() takes one entry: a model, an id or {'id': ...} (positionally, or as pk= / query=)"
-        raise TypeError(msg)
-    return given[0]
 
 
 class TogglAsyncCache(ABC, Generic[T]):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from filelock import FileLock
 
 from ..._core.api.request import RequestMethod
+from ..._core.cache_args import find_target
 from ..._core.clock import Clock
 from ..._core.coverage import COVERAGE_KEY
 from ..._core.errors import CorruptCacheError
@@ -25,7 +26,7 @@ from ..._core.models import TogglClass, TogglTracker
 from ..._core.query import TogglQuery, distinct, validate_queries
 from ..._io.json_store import COMMIT_LOCK, JSONSession, MarkerStore, commit_together, recover_commit
 from ..._io.paths import make_private_dirs
-from .base import TogglAsyncCache, entry_id_of, find_target
+from .base import TogglAsyncCache, entry_id_of
 
 if TYPE_CHECKING:
     from ..endpoint import TogglAsyncCachedEndpoint

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._concurrency import AsyncLock
+from ..._core.cache_args import find_target
 from ..._core.cache_rules import check_marker_time, check_stored_value
 from ..._core.clock import Clock
 from ..._core.errors import CorruptCacheError
@@ -55,7 +56,7 @@ from ..._sqlcompat import (
     async_run_write,
     create_async_engine,
 )
-from .base import TogglAsyncCache, entry_id_of, find_target
+from .base import TogglAsyncCache, entry_id_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Dialect, MetaData, Select, Table

@@ -223,6 +223,14 @@ class TogglClass:
             yield attribute, getattr(self, attribute.name)
 
 
+class MissingFieldError(KeyError, ValueError):
+    """A payload lacks a field the model needs.
+
+    A ``KeyError`` as in toggl-api-wrapper (``KeyError("Workspace not found!")``) and a ``ValueError`` as the
+    error contract says for bad values, so either ``except`` clause catches it.
+    """
+
+
 @define(slots=False, unsafe_hash=False)
 class WorkspaceChild(TogglClass):
     """An entity that belongs to a workspace (clients, projects, tags, time entries)."""
@@ -240,7 +248,7 @@ class WorkspaceChild(TogglClass):
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
         msg = "Workspace not found!"
-        raise KeyError(msg)
+        raise MissingFieldError(msg)
 
     @classmethod
     def from_kwargs(cls: type[T], **kwargs: Any) -> T:

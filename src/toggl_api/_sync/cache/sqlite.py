@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._concurrency import Lock
+from ..._core.cache_args import find_target
 from ..._core.cache_rules import check_marker_time, check_stored_value
 from ..._core.clock import Clock
 from ..._core.errors import CorruptCacheError
@@ -56,7 +57,7 @@ from ..._sqlcompat import (
     run_write,
     create_engine,
 )
-from .base import TogglCache, entry_id_of, find_target
+from .base import TogglCache, entry_id_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Dialect, MetaData, Select, Table
