@@ -19,6 +19,7 @@ __all__ = [
     "WorkspaceUserBody",
     "collect_organization",
     "collect_workspace",
+    "delete_workspace_user",
     "delete_workspace_users",
     "edit_workspace_user",
     "organization_list_queries",
@@ -83,6 +84,11 @@ def edit_workspace_user(workspace_id: int, workspace_user_id: int, body: Workspa
         f"workspaces/{workspace_id}/workspace_users/{workspace_user_id}",
         json=body.format("edit"),
     )
+
+
+def delete_workspace_user(workspace_id: int, workspace_user_id: int) -> ApiRequest:
+    """DELETE one member from a workspace."""
+    return ApiRequest(RequestMethod.DELETE, f"workspaces/{workspace_id}/workspace_users/{workspace_user_id}")
 
 
 def delete_workspace_users(organization_id: int, workspace_id: int, workspace_user_ids: Sequence[int]) -> ApiRequest:

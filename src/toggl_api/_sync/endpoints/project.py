@@ -11,9 +11,10 @@ from attrs import evolve
 
 from ..._core.api import client as client_api
 from ..._core.api import project as api
-from ..._core.api._fields import entity_id
+from ..._core.api._fields import chunked, entity_id
 from ..._core.api.project import ProjectBody
 from ..._core.api.request import RequestMethod
+from ..._core.api.tracker import Edits, decode_edits
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglClient, TogglProject, TogglTracker
 from ..._core.models._base import now_utc
@@ -159,6 +160,37 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
         self._write_cache(created, RequestMethod.POST)
         self._learn_client(created)
         return created
+
+    def bulk_edit(self, *projects: TogglProject | int, body: ProjectBody) -> Edits:
+        """Apply the same change to many projects, 100 per request (name, colour, privacy, dates; Toggl cannot
+        bulk-edit ``active`` or the client).
+
+        Returns:
+            ``Edits(successes, failures)``: the ids changed, and ``{"id", "message"}`` for each failure.
+
+        With a cache, the changed projects are read back with one ``since`` read afterwards (the PATCH answers
+        ids only).
+        """
+        operations = api.bulk_operations(body)
+        ids = list(dict.fromkeys(entity_id(p, "project") for p in projects))
+        started = self.clock.now()
+        successes: list[int] = []
+        failures: list[Any] = []
+        for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
+            edits = decode_edits(self._json(api.bulk_edit(self.workspace_id, chunk, operations)))
+            successes.extend(edits.successes)
+            failures.extend(edits.failures)
+        if successes and self._usable_cache() is not None:
+            # ``since`` is whole seconds: one second earlier so edits within the current second are included.
+            params = api.collect_params(ProjectBody(active="both", since=int(started.timestamp()) - 1))
+            fresh = self._decode_many(
+                self._json(api.collect(self.workspace_id, params, page=1, per_page=api.MAX_PER_PAGE))
+            )
+            self._store(*(p for p in fresh if p.id in set(successes)))
+            returned = {p.id for p in fresh}
+            for missing in (i for i in successes if i not in returned):
+                self._forget(TogglProject, missing)
+        return Edits(successes, failures)
 
     def _learn_client(self, project: TogglProject) -> None:
         """A ``client_name`` Toggl did not know creates a client: cached client lists no longer hold them all."""
