@@ -18,7 +18,10 @@ from .tags import render_tag
 from .time_entries import recent_entries, render_time_entry
 from .workspaces import render_workspace
 
-__all__ = ["ROUTES", "render_user"]
+__all__ = ["PAGINATED_PER_PAGE", "ROUTES", "render_user"]
+
+#: Default ``per_page`` of ``GET /me/projects/paginated``.
+PAGINATED_PER_PAGE = 201
 
 
 def render_user(user: User) -> dict[str, Any]:
@@ -195,6 +198,21 @@ def me_projects(ctx: Ctx) -> Any:
     return _projects(ctx, include_archived=raw == "true")
 
 
+def me_projects_paginated(ctx: Ctx) -> Any:
+    """GET /me/projects/paginated: by id from ``start_project_id``, ``per_page`` (default 201), ``since``."""
+    backend, since = ctx.backend, _since(ctx)
+    wids = _workspace_ids(backend, ctx.me)
+    start = ctx.int_param("start_project_id", 0) or 0
+    per_page = ctx.int_param("per_page", PAGINATED_PER_PAGE) or PAGINATED_PER_PAGE
+    if per_page < 1:
+        raise bad_request("Invalid per_page")
+    items = [p for p in backend.projects.values() if p.workspace_id in wids and p.id >= start]
+    items = [p for p in items if p.at >= since] if since else [p for p in items if p.server_deleted_at is None]
+    items.sort(key=lambda p: p.id)
+    actuals = project_actuals(backend)
+    return [render_project(backend, p, actuals) for p in items[:per_page]]
+
+
 def me_tags(ctx: Ctx) -> Any:
     """GET /me/tags (``since``)."""
     return _tags(ctx)
@@ -223,9 +241,11 @@ ROUTES: list[Route] = [
     route("POST", "/me/reset_token", reset_token),
     route("GET", "/me/logged", logged),
     route("GET", "/me/workspaces", me_workspaces),
+    route("GET", "/workspaces", me_workspaces),
     route("GET", "/me/organizations", me_organizations),
     route("GET", "/me/clients", me_clients),
     route("GET", "/me/projects", me_projects),
+    route("GET", "/me/projects/paginated", me_projects_paginated),
     route("GET", "/me/tags", me_tags),
     route("GET", "/me/quota", me_quota, counted=False),
 ]

@@ -114,9 +114,15 @@ def leave_organization(ctx: Ctx) -> Any:
     backend, me = ctx.backend, ctx.me
     org = backend.organization_for(me, ctx.arg("oid"))
     del org.members[me.id]
+    for key in [k for k, r in backend.org_members.items() if r.organization_id == org.id and r.user_id == me.id]:
+        del backend.org_members[key]
     for ws in backend.workspaces.values():
         if ws.organization_id == org.id:
             ws.members.pop(me.id, None)
+            for key in [
+                k for k, r in backend.workspace_members.items() if r.workspace_id == ws.id and r.user_id == me.id
+            ]:
+                del backend.workspace_members[key]
     if me.default_workspace_id is not None and me.id not in backend.workspaces[me.default_workspace_id].members:
         remaining = backend.user_workspaces(me)
         me.default_workspace_id = remaining[0].id if remaining else None

@@ -130,7 +130,8 @@ def workspace_statistics(ctx: Ctx) -> Any:
         for uid, role in sorted(ws.members.items())
         if role == "admin" and uid in backend.users
     ]
-    return {"admins": admins, "groups_count": 0, "members_count": len(ws.members)}
+    groups = sum(1 for g in backend.groups.values() if ws.id in g.workspaces)
+    return {"admins": admins, "groups_count": groups, "members_count": len(ws.members)}
 
 
 def time_entry_constraints(ctx: Ctx) -> Any:
@@ -145,29 +146,9 @@ def time_entry_constraints(ctx: Ctx) -> Any:
     }
 
 
-def workspace_users(ctx: Ctx) -> Any:
-    """GET /workspaces/{wid}/users: SimpleWorkspaceUser items."""
-    backend = ctx.backend
-    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
-    return [
-        {
-            "id": uid,
-            "email": backend.users[uid].email,
-            "fullname": backend.users[uid].fullname,
-            "inactive": False,
-            "is_active": True,
-            "is_admin": role == "admin",
-            "role": role,
-        }
-        for uid, role in sorted(ws.members.items())
-        if uid in backend.users
-    ]
-
-
 ROUTES: list[Route] = [
     route("GET", "/workspaces/{wid}", get_workspace),
     route("PUT", "/workspaces/{wid}", update_workspace),
     route("GET", "/workspaces/{wid}/statistics", workspace_statistics),
-    route("GET", "/workspaces/{wid}/users", workspace_users),
     route("GET", "/workspaces/{wid}/time_entry_constraints", time_entry_constraints),
 ]
