@@ -80,7 +80,8 @@ class AsyncTaskEndpoint(AsyncWorkspaceScopedEndpoint[TogglTask]):
     async def get(
         self, task: TogglTask | int, project: TogglProject | int | None = None, *, refresh: bool = False
     ) -> TogglTask | None:
-        """A task by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none).
+        """A task by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none there: Toggl
+        answers 400 "Invalid task_id" for an unknown task).
 
         Raises:
             ValueError: the task is not cached and no project was given to ask Toggl with.
@@ -90,7 +91,7 @@ class AsyncTaskEndpoint(AsyncWorkspaceScopedEndpoint[TogglTask]):
         if hit is not None:
             return hit
         pid = await self._project_of(task, project)
-        return await self._read_one(tid, api.get(self.workspace_id, pid, tid), refresh=True, tolerated=(404,))
+        return await self._read_one(tid, api.get(self.workspace_id, pid, tid), refresh=True, tolerated=(400, 404))
 
     async def add(self, project: TogglProject | int, body: TaskBody) -> TogglTask:
         """Create a task in ``project`` (``NamingError`` without a name)."""
@@ -122,7 +123,7 @@ class AsyncTaskEndpoint(AsyncWorkspaceScopedEndpoint[TogglTask]):
         try:
             await self._send(api.delete(self.workspace_id, pid, tid))
         except TogglAPIError as exc:
-            if not self._tolerated(exc, 404):
+            if not self._tolerated(exc, 400, 404):  # 400 "Invalid task_id" for an unknown task
                 raise
             log.warning("task %s was not found; nothing to delete", tid)
         await self._forget(TogglTask, tid)

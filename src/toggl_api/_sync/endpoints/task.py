@@ -81,7 +81,8 @@ class TaskEndpoint(WorkspaceScopedEndpoint[TogglTask]):
     def get(
         self, task: TogglTask | int, project: TogglProject | int | None = None, *, refresh: bool = False
     ) -> TogglTask | None:
-        """A task by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none).
+        """A task by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none there: Toggl
+        answers 400 "Invalid task_id" for an unknown task).
 
         Raises:
             ValueError: the task is not cached and no project was given to ask Toggl with.
@@ -91,7 +92,7 @@ class TaskEndpoint(WorkspaceScopedEndpoint[TogglTask]):
         if hit is not None:
             return hit
         pid = self._project_of(task, project)
-        return self._read_one(tid, api.get(self.workspace_id, pid, tid), refresh=True, tolerated=(404,))
+        return self._read_one(tid, api.get(self.workspace_id, pid, tid), refresh=True, tolerated=(400, 404))
 
     def add(self, project: TogglProject | int, body: TaskBody) -> TogglTask:
         """Create a task in ``project`` (``NamingError`` without a name)."""
@@ -123,7 +124,7 @@ class TaskEndpoint(WorkspaceScopedEndpoint[TogglTask]):
         try:
             self._send(api.delete(self.workspace_id, pid, tid))
         except TogglAPIError as exc:
-            if not self._tolerated(exc, 404):
+            if not self._tolerated(exc, 400, 404):  # 400 "Invalid task_id" for an unknown task
                 raise
             log.warning("task %s was not found; nothing to delete", tid)
         self._forget(TogglTask, tid)
