@@ -75,6 +75,7 @@ class User:
     default_workspace_id: int | None = None
     beginning_of_week: int = 1
     country_id: int | None = None
+    authorization_updated_at: datetime | None = None
 
 
 @define
@@ -88,6 +89,14 @@ class Organization:
     at: datetime
     members: dict[int, str] = field(factory=dict)
     server_deleted_at: datetime | None = None
+    #: None: follows the plan (paid plans only); True for an organization that holds several
+    #: workspaces from before Toggl restricted free plans (the demo organization).
+    multi_workspace: bool | None = None
+
+    @property
+    def multi_workspace_enabled(self) -> bool:
+        """Whether a second workspace may be created (paid plans, or the legacy flag)."""
+        return self.plan != "free" if self.multi_workspace is None else self.multi_workspace
 
     @property
     def plan_name(self) -> str:

@@ -112,7 +112,9 @@ def list_projects(ctx: Ctx) -> Any:
     since = ctx.int_param("since")
     if since is not None:
         projects = [p for p in backend.projects.values() if p.workspace_id == ws.id and p.at.timestamp() >= since]
-    active = (ctx.param("active") or "true").lower()
+    # ``active`` defaults to true, but not under ``statuses``: ``statuses=archived`` alone must find
+    # archived projects (the statuses already say which projects are wanted).
+    active = (ctx.param("active") or ("both" if ctx.param("statuses") else "true")).lower()
     if active not in ("true", "false", "both"):
         raise bad_request("Invalid active")
     if active != "both":
