@@ -205,10 +205,7 @@ class TogglGroup(WorkspaceChild):
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> TogglGroup:
         """Build from an API payload (``workspace_id``) or a cache record."""
-        base = cls._base_kwargs(kwargs)
-        if "id" not in kwargs and "group_id" in kwargs:  # pragma: no cover - organization answers
-            base["id"] = kwargs["group_id"]
-        return cls(**base, workspace=cls._workspace_of(kwargs), has_users=kwargs.get("has_users"))
+        return cls(**cls._base_kwargs(kwargs), workspace=cls._workspace_of(kwargs), has_users=kwargs.get("has_users"))
 
 
 def _week_day(value: Any) -> int | None:
