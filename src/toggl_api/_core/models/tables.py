@@ -26,7 +26,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -203,7 +202,9 @@ PROJECT_USER = _common(
     Column("project", BigInteger, nullable=False, default=0),
     Column("user", BigInteger, nullable=False, default=0),
     Column("manager", Boolean, nullable=False, default=False),
-    Column("rate", Float, nullable=True),
+    # JSON, not Float: the cache's compiled reads ask for result processors without a column type, which
+    # PostgreSQL's numeric types refuse.
+    Column("rate", JSON(none_as_null=True), nullable=True),
     Column("group", BigInteger, nullable=True),
     indexes=("workspace", "project", "user"),
 )
