@@ -32,6 +32,8 @@ MODEL_LABELS = {
     "client": "clients",
     "project": "projects",
     "tag": "tags",
+    "task": "tasks",
+    "workspace_user": "members",
     "tracker": "time entries",
 }
 
