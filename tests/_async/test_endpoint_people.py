@@ -144,6 +144,35 @@ async def test_organization_users_send_filters_as_toggls_parameters(
     )
 
 
+async def test_removing_an_organization_member_removes_their_cached_workspace_memberships(
+    toggl_account: DemoAccount,
+    toggl_workspace_id: int,
+    toggl_auth: httpx.BasicAuth,
+    kwargs: dict[str, Any],
+    cache: AsyncJSONCache[Any],
+    toggl_emulator: Emulator,
+    colleague: int,
+) -> None:
+    members = AsyncWorkspaceUserEndpoint(toggl_workspace_id, toggl_auth, cache, **kwargs)
+    org_members = AsyncOrganizationUserEndpoint(toggl_account.organization_id, toggl_auth, cache, **kwargs)
+    await members.collect()
+    ada = next(m for m in await org_members.collect() if m.user == colleague)
+    await org_members.delete(ada)
+    patch = toggl_emulator.requests[-1]
+    assert (patch.method, patch.path, patch.json) == (
+        "PATCH",
+        f"/api/v9/organizations/{toggl_account.organization_id}/users",
+        {"delete": [ada.id]},
+    )
+    before = toggl_emulator.request_count()
+    assert await members.by_user(colleague) is None
+    cached = {m.id for m in await members.collect()}
+    assert toggl_emulator.request_count() == before
+    assert cached == {
+        m.id for m in await AsyncWorkspaceUserEndpoint(toggl_workspace_id, toggl_auth, **kwargs).collect()
+    }
+
+
 # -- project users -------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from ..._core.api._fields import entity_id
 from ..._core.api.users import ACTIVE_STATUS, WorkspaceUserBody
 from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglOrganization, TogglOrganizationUser, TogglWorkspaceUser
+from ..._core.models import TogglOrganization, TogglOrganizationUser, TogglWorkspace, TogglWorkspaceUser
 from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..cache.base import TogglAsyncCache
@@ -229,6 +229,36 @@ class AsyncOrganizationUserEndpoint(AsyncResourceEndpoint[TogglOrganizationUser]
         if hit is not None:
             return hit
         return next((m for m in await self.collect(refresh=True) if m.id == mid), None)
+
+    async def delete(self, *members: TogglOrganizationUser | int) -> None:
+        """Remove members from the organization and its workspaces with one request (all or none: Toggl refuses
+        the lot for an id outside the organization or the owner). Their cached memberships go too."""
+        ids = sorted({entity_id(m, "organization user") for m in members})
+        await self._send(api.delete_organization_users(self.organization_id, ids))
+        cache: TogglAsyncCache[Any] | None = self._usable_cache()
+        unknown = False
+        for mid in ids:
+            known = await cache.find(mid, TogglOrganizationUser, include_expired=True) if cache else None
+            await self._forget(TogglOrganizationUser, mid)
+            if cache is None:
+                continue
+            if known is None:
+                unknown = True
+                continue
+            # The person also left every workspace of the organization: drop those cached memberships.
+            for workspace in known.workspaces:
+                gone = await cache.query(
+                    TogglQuery("workspace", workspace), TogglQuery("user", known.user), model=TogglWorkspaceUser
+                )
+                if gone:
+                    await cache.delete(*gone)
+            await cache.commit()
+        if cache is not None and unknown:
+            # Whose memberships went is unknown here: the organization's cached member lists are no longer whole.
+            workspaces = await cache.load(TogglWorkspace)
+            await self._forget_lists(
+                *(api.workspace_list_scope(w.id) for w in workspaces if w.organization == self.organization_id)
+            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(organization_id={self.organization_id})"

@@ -19,6 +19,7 @@ __all__ = [
     "WorkspaceUserBody",
     "collect_organization",
     "collect_workspace",
+    "delete_organization_users",
     "delete_workspace_user",
     "delete_workspace_users",
     "edit_workspace_user",
@@ -99,6 +100,15 @@ def delete_workspace_users(organization_id: int, workspace_id: int, workspace_us
         raise ValueError(msg)
     path = f"organizations/{organization_id}/workspaces/{workspace_id}/workspace_users"
     return ApiRequest(RequestMethod.PATCH, path, json={"delete": ids})
+
+
+def delete_organization_users(organization_id: int, organization_user_ids: Sequence[int]) -> ApiRequest:
+    """PATCH ``{"delete": [ids]}``: remove members from an organization (and its workspaces), all or none."""
+    ids = sorted(set(organization_user_ids))
+    if not ids:
+        msg = "name at least one organization user to remove"
+        raise ValueError(msg)
+    return ApiRequest(RequestMethod.PATCH, f"organizations/{organization_id}/users", json={"delete": ids})
 
 
 def collect_organization(
