@@ -15,7 +15,7 @@ from ..._core.api.project import ProjectBody
 from ..._core.api.request import RequestMethod
 from ..._core.api.tracker import Edits, decode_edits
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglClient, TogglProject, TogglTracker
+from ..._core.models import TogglClient, TogglProject, TogglTask, TogglTracker
 from ..._core.models._base import now_utc
 from ..._core.query import TogglQuery
 from ..cache.base import TogglAsyncCache
@@ -136,8 +136,17 @@ class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):
                 raise
             log.warning("project %s was not found; nothing to delete", pid)
         await self._forget(TogglProject, pid)
-        # Toggl keeps the project's time entries, without a project (the default ``teDeletionMode``).
-        await self._patch_cached(TogglTracker, [TogglQuery("project", pid)], lambda t: evolve(t, project=None))
+        # Toggl keeps the project's time entries, without a project or task (the default ``teDeletionMode``),
+        # and deletes the project's tasks.
+        await self._patch_cached(
+            TogglTracker, [TogglQuery("project", pid)], lambda t: evolve(t, project=None, task=None)
+        )
+        cache: TogglAsyncCache[Any] | None = self._usable_cache()
+        if cache is not None:
+            tasks = await cache.query(TogglQuery("project", pid), model=TogglTask)
+            if tasks:
+                await cache.delete(*tasks)
+                await cache.commit()
 
     async def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
         """Change the fields of ``body`` you set (the body itself is not modified)."""

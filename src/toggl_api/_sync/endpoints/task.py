@@ -7,13 +7,16 @@ import logging
 from datetime import date
 from typing import Any, Literal
 
+from attrs import evolve
+
 from ..._core.api import task as api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import RequestMethod
 from ..._core.api.task import TaskBody
 from ..._core.api.tracker import Edits, decode_edits
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglProject, TogglTask
+from ..._core.models import TogglProject, TogglTask, TogglTracker
+from ..._core.query import TogglQuery
 from ..cache.base import TogglCache
 from ._base import WorkspaceScopedEndpoint
 
@@ -128,6 +131,8 @@ class TaskEndpoint(WorkspaceScopedEndpoint[TogglTask]):
                 raise
             log.warning("task %s was not found; nothing to delete", tid)
         self._forget(TogglTask, tid)
+        # Toggl keeps the task's time entries, without the task.
+        self._patch_cached(TogglTracker, [TogglQuery("task", tid)], lambda t: evolve(t, task=None))
 
     def bulk_edit(self, *tasks: TogglTask | int, body: TaskBody, project: TogglProject | int) -> Edits:
         """Apply the same change to many tasks of one project, 100 per request.
