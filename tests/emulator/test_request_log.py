@@ -160,3 +160,20 @@ def test_fake_server_cli_log_option_writes_the_file(monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 0, result.output
     (record,) = [json.loads(line) for line in path.read_text().splitlines()]
     assert (record["path"], record["status"]) == ("/api/v9/me/logged", 200)
+
+
+def test_log_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "private.jsonl"
+    emulator = Emulator("empty", limits=False, log_file=path)
+    with emulator.client() as c:
+        c.get("/api/v9/me")
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_loopback_server_logs_the_same_records(
+    toggl_emulator: Emulator, toggl_server: EmulatorServer, toggl_auth: httpx.BasicAuth
+) -> None:
+    httpx.get(toggl_server.url + "/api/v9/me/logged", auth=toggl_auth)
+    (record,) = toggl_emulator.request_log
+    assert (record["method"], record["path"], record["status"]) == ("GET", "/api/v9/me/logged", 200)
+    assert record["user_agent"].startswith("python-httpx/")

@@ -152,3 +152,14 @@ def test_tasks_of_a_foreign_workspace_are_forbidden(client: httpx.Client, toggl_
 def test_me_with_related_data_carries_tasks(client: httpx.Client) -> None:
     me = client.get("/me", params={"with_related_data": "true"}).json()
     assert {t["name"] for t in me["tasks"]} == {"Wireframes", "Visual design", "Login screen"}
+
+
+def test_workspace_tasks_since_includes_done_and_deleted_ones(
+    client: httpx.Client, wid: int, project: dict[str, Any], toggl_emulator: Emulator
+) -> None:
+    since = int(toggl_emulator.clock.time())
+    done = client.post(_tasks_url(wid, project), json={"name": "Done soon", "active": False}).json()
+    gone = client.post(_tasks_url(wid, project), json={"name": "Gone soon"}).json()
+    client.delete(f"{_tasks_url(wid, project)}/{gone['id']}")
+    changed = client.get(f"/workspaces/{wid}/tasks", params={"since": since}).json()["data"]
+    assert {t["id"] for t in changed} == {done["id"], gone["id"]}

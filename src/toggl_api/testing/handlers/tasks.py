@@ -256,7 +256,8 @@ def list_workspace_tasks(ctx: Ctx) -> Any:
     since = _since(ctx)
     tasks = [t for t in backend.tasks.values() if t.workspace_id == ws.id]
     tasks = [t for t in tasks if t.at >= since] if since else [t for t in tasks if t.server_deleted_at is None]
-    active = (ctx.param("active") or "true").lower()
+    # ``since`` reads are for syncing: done tasks changed since then come back too unless asked otherwise.
+    active = (ctx.param("active") or ("both" if since else "true")).lower()
     if active not in ("true", "false", "both"):
         raise bad_request("Invalid active")
     if active != "both":
