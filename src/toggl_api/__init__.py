@@ -4,9 +4,13 @@ The public sync surface keeps ``toggl-api-wrapper``'s names; async twins live in
 """
 
 from .__about__ import __version__
-from ._core.api.client import ClientBody
+from ._core.api.client import ArchivedClients, ClientBody
 from ._core.api.project import ProjectBody
+from ._core.api.project_user import ProjectUserBody
+from ._core.api.task import TaskBody
 from ._core.api.tracker import BulkEditParameter, Edits, TrackerBody
+from ._core.api.user import PreferencesBody
+from ._core.api.users import WorkspaceUserBody
 from ._core.api.workspace import User, WorkspaceBody, WorkspaceStatistics
 from ._core.errors import (
     AuthenticationError,
@@ -30,26 +34,38 @@ from ._core.errors import (
 from ._core.limits import RequestBudget, Throttle
 from ._core.models import (
     TogglClient,
+    TogglGroup,
     TogglOrganization,
+    TogglOrganizationUser,
+    TogglPreferences,
     TogglProject,
+    TogglProjectUser,
     TogglTag,
+    TogglTask,
     TogglTracker,
     TogglWorkspace,
+    TogglWorkspaceUser,
 )
 from ._core.policy import RetryPolicy
 from ._core.quota import Bucket, QuotaInfo
 from ._core.session import TogglSession
 from ._sync.endpoints import (
     ClientEndpoint,
+    GroupEndpoint,
     OrganizationEndpoint,
+    OrganizationUserEndpoint,
     ProjectEndpoint,
+    ProjectUserEndpoint,
     TagEndpoint,
+    TaskEndpoint,
     TrackerEndpoint,
     UserEndpoint,
     WorkspaceEndpoint,
+    WorkspaceUserEndpoint,
 )
 
 __all__ = [
+    "ArchivedClients",
     "AuthenticationError",
     "Bucket",
     "BudgetExhaustedError",
@@ -59,14 +75,19 @@ __all__ = [
     "CorruptCacheError",
     "DateTimeError",
     "Edits",
+    "GroupEndpoint",
     "MissingParentError",
     "NamingError",
     "NoCacheAssignedError",
     "NotFoundError",
     "OrganizationEndpoint",
+    "OrganizationUserEndpoint",
+    "PreferencesBody",
     "PremiumFeatureError",
     "ProjectBody",
     "ProjectEndpoint",
+    "ProjectUserBody",
+    "ProjectUserEndpoint",
     "QuotaExceededError",
     "QuotaInfo",
     "RateLimitError",
@@ -76,16 +97,24 @@ __all__ = [
     "ServerError",
     "UnexpectedResponseError",
     "TagEndpoint",
+    "TaskBody",
+    "TaskEndpoint",
     "Throttle",
     "TogglAPIError",
     "TogglClient",
     "TogglError",
+    "TogglGroup",
     "TogglOrganization",
+    "TogglOrganizationUser",
+    "TogglPreferences",
     "TogglProject",
+    "TogglProjectUser",
     "TogglSession",
     "TogglTag",
+    "TogglTask",
     "TogglTracker",
     "TogglWorkspace",
+    "TogglWorkspaceUser",
     "TrackerBody",
     "TrackerEndpoint",
     "User",
@@ -94,5 +123,7 @@ __all__ = [
     "WorkspaceEndpoint",
     "WorkspaceMissingError",
     "WorkspaceStatistics",
+    "WorkspaceUserBody",
+    "WorkspaceUserEndpoint",
     "__version__",
 ]

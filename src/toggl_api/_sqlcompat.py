@@ -171,6 +171,27 @@ def _create_tables(conn: Connection, metadata: MetaData) -> None:
 
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
     metadata.create_all(conn)
+    _add_missing_columns(conn, metadata)
+
+
+def _add_missing_columns(conn: Connection, metadata: MetaData) -> None:
+    """Add the nullable columns a newer release added to tables an older one created (e.g. ``tracker.task``).
+
+    Only nullable columns are ever added, so rows written before read back with ``NULL`` there.
+    """
+    from sqlalchemy import inspect, text
+
+    inspector = inspect(conn)
+    for table in metadata.sorted_tables:
+        existing = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in existing or not column.nullable:
+                continue
+            kind = column.type.compile(dialect=conn.dialect)
+            preparer = conn.dialect.identifier_preparer
+            conn.execute(
+                text(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.quote(column.name)} {kind}")
+            )
 
 
 def create_all(engine: Engine, metadata: MetaData) -> None:

@@ -32,6 +32,35 @@ async def test_register_tables_creates_every_table_in_one_metadata(cache_dir: Pa
     assert {"organization", "workspace", "client", "project", "tag", "tracker", "tracker_tag"} <= names
 
 
+async def test_a_cache_made_before_time_entries_had_tasks_opens_and_keeps_its_entries(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    """An older release created ``tracker`` without ``task``: opening the file adds the column, rows read back."""
+    import sqlite3
+
+    path = cache_dir / "cache.sqlite"
+    first: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    await first.add(TogglTracker(id=1, name="old", start=DAY, stop=DAY + timedelta(hours=1), workspace=5))
+    await first.commit()
+    await first.aclose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE tracker DROP COLUMN task")
+        assert "task" not in {row[1] for row in conn.execute("PRAGMA table_info(tracker)")}
+
+    reopened: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        old = await reopened.find(1, TogglTracker)
+        await reopened.add(TogglTracker(id=2, name="new", start=DAY, workspace=5, task=9))
+        await reopened.commit()
+        new = await reopened.find(2, TogglTracker)
+    finally:
+        await reopened.aclose()
+    assert old is not None
+    assert (old.name, old.task) == ("old", None)
+    assert new is not None
+    assert new.task == 9
+
+
 async def test_register_tables_returns_the_same_metadata_every_time(cache_dir: Path) -> None:
     engine = create_async_engine(f"sqlite+aiosqlite:///{cache_dir / 'db.sqlite'}")
     try:

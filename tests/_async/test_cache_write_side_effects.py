@@ -10,9 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from toggl_api import ClientBody, ProjectBody, TrackerBody
+from toggl_api import ClientBody, ProjectBody, TaskBody, TrackerBody
 from toggl_api._async.cache.json import AsyncJSONCache
-from toggl_api.asyncio import AsyncClientEndpoint, AsyncProjectEndpoint, AsyncTagEndpoint, AsyncTrackerEndpoint
+from toggl_api.asyncio import (
+    AsyncClientEndpoint,
+    AsyncProjectEndpoint,
+    AsyncTagEndpoint,
+    AsyncTaskEndpoint,
+    AsyncTrackerEndpoint,
+)
 from toggl_api.testing import FakeClock
 
 
@@ -78,6 +84,41 @@ async def test_deleting_a_project_unassigns_its_cached_time_entries(
     cached = await trackers.get(entry.id)
     assert cached is not None
     assert cached.project is None
+
+
+async def test_deleting_a_task_unassigns_its_cached_time_entries(
+    cache: AsyncJSONCache[Any], kw: dict[str, Any], toggl_workspace_id: int
+) -> None:
+    projects = AsyncProjectEndpoint(toggl_workspace_id, cache=cache, **kw)
+    tasks = AsyncTaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    trackers = AsyncTrackerEndpoint(toggl_workspace_id, cache=cache, **kw)
+    project = await projects.add(ProjectBody("With tasks"))
+    task = await tasks.add(project, TaskBody(name="Short-lived"))
+    entry = await trackers.add(TrackerBody("on it", project_id=project.id, task_id=task.id, duration=60))
+    await tasks.delete(task)
+    cached = await trackers.get(entry.id)
+    assert cached is not None
+    assert (cached.project, cached.task) == (project.id, None)
+    fresh = await trackers.get(entry.id, refresh=True)
+    assert fresh is not None
+    assert fresh.task is None
+
+
+async def test_deleting_a_project_drops_its_cached_tasks_and_unassigns_its_entries(
+    cache: AsyncJSONCache[Any], kw: dict[str, Any], toggl_workspace_id: int
+) -> None:
+    projects = AsyncProjectEndpoint(toggl_workspace_id, cache=cache, **kw)
+    tasks = AsyncTaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    trackers = AsyncTrackerEndpoint(toggl_workspace_id, cache=cache, **kw)
+    project = await projects.add(ProjectBody("Doomed with tasks"))
+    task = await tasks.add(project, TaskBody(name="Goes too"))
+    entry = await trackers.add(TrackerBody("booked", project_id=project.id, task_id=task.id, duration=60))
+    await tasks.collect()
+    await projects.delete(project)
+    assert task.id not in {t.id for t in await tasks.collect()}
+    cached = await trackers.get(entry.id)
+    assert cached is not None
+    assert (cached.project, cached.task) == (None, None)
 
 
 async def test_deleting_a_tag_removes_it_from_cached_time_entries(

@@ -13,6 +13,7 @@ from toggl_api.asyncio import (
     AsyncClientEndpoint,
     AsyncProjectEndpoint,
     AsyncTagEndpoint,
+    AsyncTaskEndpoint,
     AsyncUserEndpoint,
     AsyncWorkspaceEndpoint,
 )
@@ -93,6 +94,26 @@ async def test_bootstrap_fills_caches_so_collects_need_no_request(
     assert tags
     assert workspaces
     assert all(p.active for p in projects)
+
+
+async def test_bootstrap_fills_the_open_tasks_so_a_task_collect_needs_no_request(
+    endpoint: AsyncUserEndpoint,
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+    cache_dir: Path,
+) -> None:
+    cache: AsyncJSONCache[TogglClient] = AsyncJSONCache(cache_dir, clock=fake_clock)
+    related = await endpoint.bootstrap(tasks=cache)
+    tasks = AsyncTaskEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock)  # type: ignore[arg-type]
+    cached = await tasks.collect()
+    assert len(toggl_emulator.requests) == 1
+    expected = {t.id for t in toggl_emulator.state.tasks.values() if t.workspace_id == toggl_workspace_id and t.active}
+    assert expected
+    assert {t.id for t in cached} == expected
+    assert {t.id for t in related.tasks} >= expected
 
 
 async def test_bootstrap_stores_recent_time_entries(

@@ -33,6 +33,35 @@ def test_register_tables_creates_every_table_in_one_metadata(cache_dir: Path) ->
     assert {"organization", "workspace", "client", "project", "tag", "tracker", "tracker_tag"} <= names
 
 
+def test_a_cache_made_before_time_entries_had_tasks_opens_and_keeps_its_entries(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    """An older release created ``tracker`` without ``task``: opening the file adds the column, rows read back."""
+    import sqlite3
+
+    path = cache_dir / "cache.sqlite"
+    first: SqliteCache[TogglTracker] = SqliteCache(cache_dir, clock=fake_clock)
+    first.add(TogglTracker(id=1, name="old", start=DAY, stop=DAY + timedelta(hours=1), workspace=5))
+    first.commit()
+    first.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE tracker DROP COLUMN task")
+        assert "task" not in {row[1] for row in conn.execute("PRAGMA table_info(tracker)")}
+
+    reopened: SqliteCache[TogglTracker] = SqliteCache(cache_dir, clock=fake_clock)
+    try:
+        old = reopened.find(1, TogglTracker)
+        reopened.add(TogglTracker(id=2, name="new", start=DAY, workspace=5, task=9))
+        reopened.commit()
+        new = reopened.find(2, TogglTracker)
+    finally:
+        reopened.close()
+    assert old is not None
+    assert (old.name, old.task) == ("old", None)
+    assert new is not None
+    assert new.task == 9
+
+
 def test_register_tables_returns_the_same_metadata_every_time(cache_dir: Path) -> None:
     engine = create_engine(f"sqlite:///{cache_dir / 'db.sqlite'}")
     try:

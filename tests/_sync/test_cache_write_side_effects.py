@@ -11,9 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
-from toggl_api import ClientBody, ProjectBody, TrackerBody
+from toggl_api import ClientBody, ProjectBody, TaskBody, TrackerBody
 from toggl_api._sync.cache.json import JSONCache
-from toggl_api._sync_surface import ClientEndpoint, ProjectEndpoint, TagEndpoint, TrackerEndpoint
+from toggl_api._sync_surface import (
+    ClientEndpoint,
+    ProjectEndpoint,
+    TagEndpoint,
+    TaskEndpoint,
+    TrackerEndpoint,
+)
 from toggl_api.testing import FakeClock
 
 
@@ -79,6 +85,41 @@ def test_deleting_a_project_unassigns_its_cached_time_entries(
     cached = trackers.get(entry.id)
     assert cached is not None
     assert cached.project is None
+
+
+def test_deleting_a_task_unassigns_its_cached_time_entries(
+    cache: JSONCache[Any], kw: dict[str, Any], toggl_workspace_id: int
+) -> None:
+    projects = ProjectEndpoint(toggl_workspace_id, cache=cache, **kw)
+    tasks = TaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    trackers = TrackerEndpoint(toggl_workspace_id, cache=cache, **kw)
+    project = projects.add(ProjectBody("With tasks"))
+    task = tasks.add(project, TaskBody(name="Short-lived"))
+    entry = trackers.add(TrackerBody("on it", project_id=project.id, task_id=task.id, duration=60))
+    tasks.delete(task)
+    cached = trackers.get(entry.id)
+    assert cached is not None
+    assert (cached.project, cached.task) == (project.id, None)
+    fresh = trackers.get(entry.id, refresh=True)
+    assert fresh is not None
+    assert fresh.task is None
+
+
+def test_deleting_a_project_drops_its_cached_tasks_and_unassigns_its_entries(
+    cache: JSONCache[Any], kw: dict[str, Any], toggl_workspace_id: int
+) -> None:
+    projects = ProjectEndpoint(toggl_workspace_id, cache=cache, **kw)
+    tasks = TaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    trackers = TrackerEndpoint(toggl_workspace_id, cache=cache, **kw)
+    project = projects.add(ProjectBody("Doomed with tasks"))
+    task = tasks.add(project, TaskBody(name="Goes too"))
+    entry = trackers.add(TrackerBody("booked", project_id=project.id, task_id=task.id, duration=60))
+    tasks.collect()
+    projects.delete(project)
+    assert task.id not in {t.id for t in tasks.collect()}
+    cached = trackers.get(entry.id)
+    assert cached is not None
+    assert (cached.project, cached.task) == (None, None)
 
 
 def test_deleting_a_tag_removes_it_from_cached_time_entries(

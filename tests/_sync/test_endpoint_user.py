@@ -14,6 +14,7 @@ from toggl_api._sync_surface import (
     ClientEndpoint,
     ProjectEndpoint,
     TagEndpoint,
+    TaskEndpoint,
     UserEndpoint,
     WorkspaceEndpoint,
 )
@@ -94,6 +95,26 @@ def test_bootstrap_fills_caches_so_collects_need_no_request(
     assert tags
     assert workspaces
     assert all(p.active for p in projects)
+
+
+def test_bootstrap_fills_the_open_tasks_so_a_task_collect_needs_no_request(
+    endpoint: UserEndpoint,
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+    cache_dir: Path,
+) -> None:
+    cache: JSONCache[TogglClient] = JSONCache(cache_dir, clock=fake_clock)
+    related = endpoint.bootstrap(tasks=cache)
+    tasks = TaskEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock)  # type: ignore[arg-type]
+    cached = tasks.collect()
+    assert len(toggl_emulator.requests) == 1
+    expected = {t.id for t in toggl_emulator.state.tasks.values() if t.workspace_id == toggl_workspace_id and t.active}
+    assert expected
+    assert {t.id for t in cached} == expected
+    assert {t.id for t in related.tasks} >= expected
 
 
 def test_bootstrap_stores_recent_time_entries(

@@ -9,12 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from toggl_api import TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
+from toggl_api import TaskBody, TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
 from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.sync import TogglSync, SyncProgress
 from toggl_api._core.session import TogglSession
 from toggl_api._core.sync_plan import StopReason, lookback_start
-from toggl_api._sync_surface import TagEndpoint, TrackerEndpoint
+from toggl_api._sync_surface import TagEndpoint, TaskEndpoint, TrackerEndpoint, WorkspaceUserEndpoint
 from toggl_api.testing import Emulator, FakeClock, Limits
 
 
@@ -42,7 +42,7 @@ def _expected_entries(emulator: Emulator, user_id: int) -> set[int]:
     }
 
 
-def test_first_sync_mirrors_the_account_in_four_requests(
+def test_first_sync_mirrors_the_account_in_six_requests(
     cache: JSONCache[TogglTracker],
     toggl_emulator: Emulator,
     toggl_auth: httpx.BasicAuth,
@@ -53,8 +53,9 @@ def test_first_sync_mirrors_the_account_in_four_requests(
 
     assert report.complete
     assert report.full
-    assert report.requests == toggl_emulator.request_count() == 4
+    assert report.requests == toggl_emulator.request_count() == 6
     assert toggl_emulator.request_count(path_contains="/me/time_entries") == 2  # > 1000 entries: two windows
+    assert toggl_emulator.request_count(path_contains="/workspace_users") == 2  # one member list per workspace
     account = toggl_emulator.account
     assert account is not None
     assert {t.id for t in cache.load(TogglTracker)} == _expected_entries(toggl_emulator, account.user_id)
@@ -78,7 +79,7 @@ def test_sync_is_not_stopped_by_the_reserve_when_the_quota_is_not_enforced(
     report = _syncer(cache, toggl_auth, http_client, fake_clock).sync()
 
     assert report.complete
-    assert report.requests == 4
+    assert report.requests == 6
 
 
 def test_second_sync_is_incremental_and_costs_two_requests(
@@ -183,7 +184,8 @@ def test_stop_at_max_requests_resumes_at_the_next_window(
     second = _syncer(cache, toggl_auth, http_client, fake_clock).sync()
 
     assert second.complete
-    assert second.requests == toggl_emulator.request_count() == 1  # only the window left; related data is kept
+    # Only the window left, then the members (never read yet); related data is kept.
+    assert second.requests == toggl_emulator.request_count() == 1 + 2
     account = toggl_emulator.account
     assert account is not None
     assert {t.id for t in cache.load(TogglTracker)} == _expected_entries(toggl_emulator, account.user_id)
@@ -215,8 +217,9 @@ def test_quota_exhausted_stops_cleanly_and_the_next_run_resumes(
                     pass
 
     with httpx.Client(transport=emulator.transport()) as client:
-        first = _syncer(cache, toggl_auth, client, fake_clock, reserve=0,
-                              progress=other_tool_spends_the_quota).sync()
+        first = _syncer(
+            cache, toggl_auth, client, fake_clock, reserve=0, progress=other_tool_spends_the_quota
+        ).sync()
         assert first.stopped is StopReason.QUOTA_EXCEEDED
         assert first.resets_at is not None
         assert first.resets_at > fake_clock.now()
@@ -226,7 +229,8 @@ def test_quota_exhausted_stops_cleanly_and_the_next_run_resumes(
         second = _syncer(cache, toggl_auth, client, fake_clock, reserve=0).sync()
 
     assert second.complete
-    assert second.requests == emulator.request_count() == 2  # the two windows; nothing before them is repeated
+    # The two windows and the two member lists; nothing before them is repeated.
+    assert second.requests == emulator.request_count() == 2 + 2
     account = emulator.account
     assert account is not None
     assert {t.id for t in cache.load(TogglTracker)} == _expected_entries(emulator, account.user_id)
@@ -262,6 +266,75 @@ def test_endpoints_answer_lists_from_the_cache_after_a_sync(
 
     assert len(tags) == 10
     assert toggl_emulator.request_count() == 0
+
+
+def test_sync_mirrors_open_tasks_and_members_so_endpoints_answer_from_the_cache(
+    cache: JSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+) -> None:
+    _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    toggl_emulator.requests.clear()
+    kw = {"client": http_client, "clock": fake_clock}
+
+    tasks = TaskEndpoint(toggl_workspace_id, toggl_auth, cache, **kw).collect()  # type: ignore[arg-type]
+    members = WorkspaceUserEndpoint(toggl_workspace_id, toggl_auth, cache, **kw)  # type: ignore[arg-type]
+    people = members.collect()
+    account = toggl_emulator.account
+    assert account is not None
+    me = members.by_user(account.user_id)
+
+    assert toggl_emulator.request_count() == 0
+    assert me is not None
+    assert me.name == toggl_emulator.state.users[account.user_id].fullname
+    api_tasks = TaskEndpoint(toggl_workspace_id, toggl_auth, **kw).collect()  # type: ignore[arg-type]
+    api_people = WorkspaceUserEndpoint(toggl_workspace_id, toggl_auth, **kw).collect()  # type: ignore[arg-type]
+    assert {t.id for t in tasks} == {t.id for t in api_tasks}
+    assert tasks
+    assert {(m.id, m.user) for m in people} == {(m.id, m.user) for m in api_people}
+
+
+def test_a_task_done_elsewhere_leaves_the_cached_open_tasks_after_the_next_sync(
+    cache: JSONCache[TogglTracker],
+    toggl_auth: httpx.BasicAuth,
+    toggl_workspace_id: int,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+) -> None:
+    kw = {"client": http_client, "clock": fake_clock}
+    _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    other_device = TaskEndpoint(toggl_workspace_id, toggl_auth, **kw)  # type: ignore[arg-type]
+    task = (other_device.collect())[0]
+    other_device.edit(task, TaskBody(active=False))
+    fake_clock.advance(600)
+
+    _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    cached = TaskEndpoint(toggl_workspace_id, toggl_auth, cache, **kw).collect()  # type: ignore[arg-type]
+    assert task.id not in {t.id for t in cached}
+
+
+def test_members_are_read_again_after_a_day_but_not_sooner(
+    cache: JSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+) -> None:
+    _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    fake_clock.advance(timedelta(hours=23).total_seconds())
+    toggl_emulator.requests.clear()
+    _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+    assert toggl_emulator.request_count(path_contains="/workspace_users") == 0
+    fake_clock.advance(timedelta(hours=2).total_seconds())
+
+    report = _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    assert report.complete
+    assert toggl_emulator.request_count(path_contains="/workspace_users") == 2
 
 
 def test_bad_credentials_raise_and_leave_the_state_untouched(

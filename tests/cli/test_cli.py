@@ -61,12 +61,13 @@ def fake(cache: Path, *args: str) -> list[str]:
     return ["--fake", "--cache", str(cache), *args]
 
 
-def test_main_job_first_sync_costs_four_requests(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+def test_main_job_first_sync_costs_six_requests(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    """Related data, organizations, two time-entry windows and the members of each of the two workspaces."""
     result = run(runner, *fake(fake_cache, "sync"))
 
     assert result.exit_code == 0, result.output
-    assert emulators.last.request_count() == 4
-    assert "4 requests (full sync)" in result.stdout
+    assert emulators.last.request_count() == 6
+    assert "6 requests (full sync)" in result.stdout
 
 
 def test_main_job_second_sync_in_a_new_process_costs_two_requests(

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from toggl_api._core.answers import body_problem, decode_many, excerpt
+from toggl_api._core.answers import body_problem, decode_many, excerpt, related_from_answer
 from toggl_api._core.api.request import Shape
 from toggl_api._core.cache_args import check_mark_complete, check_set_value
 from toggl_api._core.errors import PagingLimitError, UnexpectedResponseError, parse_retry_after
@@ -107,3 +107,23 @@ def test_mark_complete_with_a_non_datetime_is_a_type_error() -> None:
 def test_a_lone_surrogate_value_is_a_value_error_before_any_write() -> None:
     with pytest.raises(ValueError, match="surrogate"):
         check_set_value("key", "\ud800")
+
+
+def test_related_data_treats_null_lists_as_empty() -> None:
+    me = {"id": 1, "email": "e", "workspaces": [{"id": 5, "name": "w", "organization_id": 2}], "tags": None,
+          "projects": None, "tasks": None}
+    related = related_from_answer(me, now=NOW, response=_response())
+    assert (related.tags, related.projects, related.tasks, related.user) == ([], [], [], {"id": 1, "email": "e"})
+
+
+def test_related_data_decodes_tasks() -> None:
+    me = {"id": 1, "workspaces": [{"id": 5, "name": "w", "organization_id": 2}],
+          "tasks": [{"id": 9, "name": "t", "workspace_id": 5, "project_id": 3, "active": True}]}
+    related = related_from_answer(me, now=NOW, response=_response())
+    assert [(t.id, t.project) for t in related.tasks] == [(9, 3)]
+
+
+def test_a_task_out_of_shape_fails_the_related_data() -> None:
+    me = {"id": 1, "workspaces": [{"id": 5, "name": "w", "organization_id": 2}], "tasks": [{"id": "x"}]}
+    with pytest.raises(UnexpectedResponseError, match="tasks"):
+        related_from_answer(me, now=NOW, response=_response())

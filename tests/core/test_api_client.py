@@ -71,8 +71,3 @@ def test_workspace_since_respects_the_offset_d1() -> None:
 
 def test_user_details_with_related_data_is_a_query_parameter() -> None:
     assert user_api.details(with_related_data=True).params == (("with_related_data", "true"),)
-
-
-def test_decode_related_treats_null_lists_as_empty() -> None:
-    related = user_api.decode_related({"id": 1, "email": "e", "tags": None, "projects": None})
-    assert (related.tags, related.projects, related.user) == ([], [], {"id": 1, "email": "e"})

@@ -97,7 +97,14 @@ def test_tracker_keeps_server_at_separate_from_fetch_timestamp() -> None:
 def test_unknown_payload_keys_are_kept_in_extra() -> None:
     tracker = TogglTracker.from_kwargs(**TIME_ENTRY)
     assert tracker.extra["duronly"] is True
-    assert "task_id" in tracker.extra
+    assert "task_id" not in tracker.extra  # a field of its own now
+
+
+def test_tracker_reads_its_task_from_task_id_or_tid() -> None:
+    assert TogglTracker.from_kwargs(**{**TIME_ENTRY, "task_id": 77}).task == 77
+    assert TogglTracker.from_kwargs(**{**TIME_ENTRY, "task_id": None, "tid": 78}).task is None
+    legacy = {k: v for k, v in TIME_ENTRY.items() if k != "task_id"}
+    assert TogglTracker.from_kwargs(**legacy, tid=78).task == 78
 
 
 def test_running_duration_of_api_running_entry_is_elapsed_not_minus_one_second_d8() -> None:

@@ -23,6 +23,7 @@ from toggl_api._core.sync_plan import (
     organizations_needed,
     related_needed,
     since_params,
+    users_needed,
     window_covers,
     window_params,
 )
@@ -152,6 +153,14 @@ def test_organizations_are_read_on_first_run_when_stale_or_unknown() -> None:
     assert not organizations_needed(fresh, NOW, [1], [1])
     assert organizations_needed(fresh, NOW, [1, 2], [1])
     assert organizations_needed(SyncState(organizations_at=NOW - timedelta(days=2)), NOW, [1], [1])
+
+
+def test_members_are_read_first_then_daily_or_when_an_entry_names_someone_new() -> None:
+    assert users_needed(SyncState(), NOW, [], [])
+    fresh = SyncState(users_at=NOW - timedelta(hours=1))
+    assert not users_needed(fresh, NOW, [7, None], [7])
+    assert users_needed(fresh, NOW, [7, 8], [7])
+    assert users_needed(SyncState(users_at=NOW - timedelta(hours=25)), NOW, [], [7])
 
 
 def test_diff_sorts_answers_into_added_changed_removed() -> None:

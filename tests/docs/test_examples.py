@@ -19,6 +19,7 @@ TESTED = {
     "caching.py",
     "emulator_quickstart.py",
     "first_calls.py",
+    "people_and_tasks.py",
     "quota.py",
     "reports_detailed.py",
     "test_with_emulator.py",
@@ -114,6 +115,20 @@ def test_detailed_report_example_pages_through_every_row_and_exports_csv(
     assert len(out) == 6
     assert out[-1] == "exported last-week.csv"
     assert Path("last-week.csv").read_text().startswith("User,Email,Client,Project")
+
+
+def test_people_and_tasks_example_names_people_and_changes_in_bulk(
+    run_example: Callable[[str], str], toggl_emulator: Emulator
+) -> None:
+    out = run_example("people_and_tasks.py").splitlines()
+    state = toggl_emulator.state
+    done = [t for t in state.tasks.values() if not t.active and t.at == toggl_emulator.clock.now()]
+    assert [f"done: {t.name} True" for t in done] == [out[1]]
+    assert out[0] == "open tasks: " + ", ".join(sorted(t.name for t in state.tasks.values() if t.active or t in done))
+    assert out[2].startswith(f"members: {len(state.workspaces[toggl_emulator.account.workspace_id].members)} - ")
+    assert out[3] == "dates as MM/DD/YYYY | 24-hour clock: False | Europe/Berlin"
+    assert out[4] == "recoloured: 2 failed: 0"
+    assert toggl_emulator.request_count("PATCH", "/projects/") == 1
 
 
 def test_every_example_file_is_run_by_a_test() -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+import pytest
 
 from toggl_api.testing import DEMO_API_TOKEN, Emulator, FakeClock
 
@@ -95,3 +99,43 @@ def test_id_starts_are_configurable() -> None:
     emulator = Emulator("empty", id_starts={"workspace": 42})
     assert emulator.account is not None
     assert emulator.account.workspace_id == 42
+
+
+def test_system_clock_reads_real_time_to_the_microsecond() -> None:
+    before = datetime.now(timezone.utc)
+    now = FakeClock.system().now()
+    after = datetime.now(timezone.utc)
+    assert before <= now <= after
+
+
+def test_system_clock_can_still_be_advanced() -> None:
+    clock = FakeClock.system()
+    before = datetime.now(timezone.utc)
+    clock.advance(3600)
+    assert clock.now() >= before + timedelta(hours=1)
+
+
+def test_standalone_server_entry_stamps_are_never_before_the_start_sent(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from toggl_api.testing import __main__ as emulator_main
+
+    seen: dict[str, Any] = {}
+
+    def create_entry() -> None:
+        url = capsys.readouterr().out.split("listening on ")[1].split()[0]
+        with httpx.Client(base_url=url + "/api/v9", auth=(DEMO_API_TOKEN, "api_token")) as c:
+            wid = c.get("/me").json()["default_workspace_id"]
+            start = datetime.now(timezone.utc)
+            body = {"created_with": "t", "workspace_id": wid, "start": start.isoformat(), "duration": -1}
+            seen["entry"] = c.post(f"/workspaces/{wid}/time_entries", json=body).json()
+            seen["start"] = start
+            since = int(start.timestamp())
+            seen["since"] = [e["id"] for e in c.get("/me/time_entries", params={"since": since}).json()]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(emulator_main, "_wait_until_interrupted", create_entry)
+    assert emulator_main.main(["--port", "0", "--no-limits"]) == 0
+    at = datetime.fromisoformat(seen["entry"]["at"].replace("Z", "+00:00"))
+    assert at >= seen["start"]
+    assert seen["entry"]["id"] in seen["since"]

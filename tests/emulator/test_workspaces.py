@@ -26,9 +26,9 @@ def test_put_workspace_renames_it(client: httpx.Client, wid: int) -> None:
 
 def test_workspace_statistics_lists_admins_and_members(client: httpx.Client, wid: int) -> None:
     stats = client.get(f"/workspaces/{wid}/statistics").json()
-    assert stats["members_count"] == 1
-    assert stats["groups_count"] == 0
-    assert stats["admins"][0]["name"] == "Demo User"
+    assert stats["members_count"] == 2  # the demo user and the colleague
+    assert stats["groups_count"] == 1  # "Developers"
+    assert [a["name"] for a in stats["admins"]] == ["Demo User"]
 
 
 def test_time_entry_constraints_are_all_off(client: httpx.Client, wid: int) -> None:
@@ -69,7 +69,7 @@ def test_get_organization_has_plan_and_role(client: httpx.Client, toggl_account:
     assert org["pricing_plan_id"] == 0
     assert org["admin"] is True
     assert org["owner"] is True
-    assert org["user_count"] == 1
+    assert org["user_count"] == 2
 
 
 def test_unknown_organization_returns_404(client: httpx.Client) -> None:
@@ -107,6 +107,6 @@ def test_leaving_an_organization_removes_its_workspaces(client: httpx.Client) ->
 
 
 def test_workspace_users_lists_members_with_role(client: httpx.Client, wid: int) -> None:
-    (user,) = client.get(f"/workspaces/{wid}/users").json()
-    assert user["email"] == "demo@example.com"
-    assert user["role"] == "admin"
+    users = {u["email"]: u for u in client.get(f"/workspaces/{wid}/users").json()}
+    assert users["demo@example.com"]["role"] == "admin"
+    assert users["teammate@example.com"]["role"] == "user"

@@ -6,11 +6,16 @@ from datetime import date, datetime, timedelta, timezone
 
 from toggl_api._core.models import (
     TogglClient,
+    TogglGroup,
     TogglOrganization,
+    TogglOrganizationUser,
     TogglProject,
+    TogglProjectUser,
     TogglTag,
+    TogglTask,
     TogglTracker,
     TogglWorkspace,
+    TogglWorkspaceUser,
 )
 from toggl_api.testing.clock import DEFAULT_START
 
@@ -42,5 +47,15 @@ EVERY_MODEL = [
     TogglTracker(BIG + 6, '{"a": 1}', workspace=WS, start=DAY, stop=DAY + timedelta(hours=1, microseconds=7),
                  duration=timedelta(hours=1, microseconds=7), project=BIG + 5,
                  tags=[TogglTag(BIG + 4, "true", workspace=WS), TogglTag(BIG + 8, "ünïcode", workspace=WS)],
-                 billable=True, user=BIG + 9, at=DAY, extra={"tag_ids": [BIG + 4], "nested": {"x": None}}),
+                 billable=True, user=BIG + 9, at=DAY, task=BIG + 10,
+                 extra={"tag_ids": [BIG + 4], "nested": {"x": None}}),
+    TogglTask(BIG + 10, "task ✓", workspace=WS, project=BIG + 5, active=False, estimated_seconds=2**33, user=BIG + 9,
+              at=DAY, extra={"tracked_seconds": 3_600_000}),
+    TogglWorkspaceUser(BIG + 11, "Ada", workspace=WS, user=BIG + 9, email="ada@example.com", admin=True,
+                       role="projectlead", active=False, inactive=True, timezone="Europe/Berlin"),
+    TogglOrganizationUser(BIG + 12, "Ada", user=BIG + 9, organization=BIG + 1, email=None, admin=True, owner=True,
+                          inactive=True, joined=False, workspaces=[WS, BIG]),
+    TogglProjectUser(BIG + 13, "", workspace=WS, project=BIG + 5, user=BIG + 9, manager=True, rate=12.75,
+                     group=BIG + 14),
+    TogglGroup(BIG + 14, "Team", workspace=WS, has_users=True, at=DAY),
 ]

@@ -26,19 +26,29 @@ from .._core.api import client as client_api
 from .._core.api import organization as organization_api
 from .._core.api import project as project_api
 from .._core.api import tag as tag_api
+from .._core.api import task as task_api
+from .._core.api import users as users_api
 from .._core.api import workspace as workspace_api
 from .._core.api.request import ApiRequest, RequestMethod, Shape
 from .._core.clock import Clock
 from .._core.coverage import COVERAGE_KEY, Coverage
-from .._core.errors import BudgetExhaustedError, PagingLimitError, QuotaExceededError, UnexpectedResponseError
+from .._core.errors import (
+    BudgetExhaustedError,
+    PagingLimitError,
+    QuotaExceededError,
+    TogglAPIError,
+    UnexpectedResponseError,
+)
 from .._core.models import (
     TogglClass,
     TogglClient,
     TogglOrganization,
     TogglProject,
     TogglTag,
+    TogglTask,
     TogglTracker,
     TogglWorkspace,
+    TogglWorkspaceUser,
 )
 from .._core.paging import PageGuard
 from .._core.policy import RetryPolicy
@@ -60,6 +70,7 @@ from .._core.sync_plan import (
     organizations_needed,
     related_needed,
     since_params,
+    users_needed,
     window_covers,
     window_params,
 )
@@ -110,6 +121,8 @@ class _Tally:
         self.added: dict[str, int] = {}
         self.changed: dict[str, int] = {}
         self.removed: dict[str, int] = {}
+        #: User ids of the time entries added or changed in this run.
+        self.entry_users: set[int | None] = set()
 
     def count(self, table: str, changes: Changes) -> None:
         for counter, items in ((self.added, changes.added), (self.changed, changes.changed),
@@ -119,10 +132,12 @@ class _Tally:
 
 
 class AsyncTogglSync:
-    """Mirror organizations, workspaces, clients, projects, tags and time entries into ``cache``.
+    """Mirror organizations, workspaces, clients, projects, tags, open tasks, workspace members and time entries
+    into ``cache``.
 
     The first run fetches everything in the fewest requests (one ``/me?with_related_data=true``, one
-    ``/me/organizations`` and a few windows of ``/me/time_entries``); later runs read only what changed
+    ``/me/organizations``, a few windows of ``/me/time_entries`` and one member list per workspace); later runs
+    read only what changed
     (``since``), remove what was deleted, and fall back to a full fetch when the watermark is too old.
     Each run stops cleanly before ``max_requests`` or when the quota the latest answer reported drops to
     ``reserve``; the next run resumes where it stopped. The sync state lives in the cache's completeness store
@@ -266,6 +281,13 @@ class AsyncTogglSync:
                 await self._sync_windows(tally, force=full)
             else:
                 await self._sync_since(tally)
+            if users_needed(
+                self._state,
+                self.clock.now(),
+                tally.entry_users,
+                [m.user for m in await self.cache.load(TogglWorkspaceUser)],
+            ):
+                await self._sync_users(tally)
         except _Stop as exc:
             stop = exc
         except QuotaExceededError as exc:
@@ -331,6 +353,8 @@ class AsyncTogglSync:
         if changes.added or changes.changed:
             await self.cache.add(*changes.added, *changes.changed)
         tally.count(model.__tablename__, changes)
+        if model is TogglTracker:
+            tally.entry_users.update(getattr(m, "user", None) for m in (*changes.added, *changes.changed))
 
     def _decode(self, model: type[TogglClass], items: Any, response: httpx.Response) -> list[TogglClass]:
         # Any item out of shape fails the whole answer before anything is applied: a partial list would
@@ -350,6 +374,7 @@ class AsyncTogglSync:
         now = self.clock.now()
         # Decode every list before touching the cache: one bad list must leave all of them as they were.
         decoded = {key: decode_list_field(model, data, key, now=now, response=response) for key, model in _RELATED}
+        tasks = decode_list_field(TogglTask, data, "tasks", now=now, response=response)
         workspace_ids: list[int] = []
         for key, model in _RELATED:
             incoming: list[TogglClass] = list(decoded[key])
@@ -357,6 +382,11 @@ class AsyncTogglSync:
             await self._apply(model, diff_models(cached, incoming, replace_ids=list(cached)), tally)
             if model is TogglWorkspace:
                 workspace_ids = [w.id for w in incoming]
+        # Toggl's related data holds the open tasks only (as /me/tasks without include_not_active): it replaces
+        # the cached open tasks and leaves done ones an endpoint cached alone.
+        cached_tasks = await self._cached(TogglTask)
+        open_ids = [i for i, t in cached_tasks.items() if isinstance(t, TogglTask) and t.active]
+        await self._apply(TogglTask, diff_models(cached_tasks, tasks, replace_ids=open_ids), tally)
         now = self.clock.now()
         # The answer holds every workspace, client (archived too), project (archived too) and tag: every list
         # scope the endpoints use for them is now complete.
@@ -367,6 +397,7 @@ class AsyncTogglSync:
                 await self.cache.mark_complete(client_api.list_scope(wid, status), now)
             for active in (True, False, "both"):
                 await self.cache.mark_complete(project_api.list_scope(wid, active), now)
+            await self.cache.mark_complete(task_api.list_scope(wid, True), now)
         await self._set_state(evolve(self._state, related_at=now))
 
     async def _sync_organizations(self, tally: _Tally) -> None:
@@ -377,6 +408,30 @@ class AsyncTogglSync:
         now = self.clock.now()
         await self.cache.mark_complete(organization_api.list_scope(), now)
         await self._set_state(evolve(self._state, organizations_at=now))
+
+    async def _sync_users(self, tally: _Tally) -> None:
+        cached = await self._cached(TogglWorkspaceUser)
+        for workspace in sorted(await self.cache.load(TogglWorkspace), key=lambda w: w.id):
+            request = users_api.collect_workspace(workspace.id)
+            try:
+                data, response = await self._get(
+                    f"members of workspace {workspace.id}", request.path, request.params, expect=Shape.LIST
+                )
+            except TogglAPIError as exc:
+                if exc.status != 403:
+                    raise
+                # Only admins may list members in some workspaces: keep what the cache has and go on.
+                log.info("not allowed to list the members of workspace %s; skipped", workspace.id)
+                continue
+            incoming = [
+                m if m.workspace else evolve(m, workspace=workspace.id)
+                for m in self._decode(TogglWorkspaceUser, data, response)
+                if isinstance(m, TogglWorkspaceUser)
+            ]
+            mine = [i for i, m in cached.items() if isinstance(m, TogglWorkspaceUser) and m.workspace == workspace.id]
+            await self._apply(TogglWorkspaceUser, diff_models(cached, incoming, replace_ids=mine), tally)
+            await self.cache.mark_complete(users_api.workspace_list_scope(workspace.id), self.clock.now())
+        await self._set_state(evolve(self._state, users_at=self.clock.now()))
 
     async def _sync_windows(self, tally: _Tally, *, force: bool) -> None:
         if not self._state.full_fetch_in_progress:

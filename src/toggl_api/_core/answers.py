@@ -20,7 +20,7 @@ from .api.request import Shape
 from .api.user import _RELATED as RELATED_KEYS
 from .api.user import RelatedData
 from .errors import UnexpectedResponseError
-from .models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
+from .models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTask, TogglTracker, TogglWorkspace
 from .models._base import MAX_ID
 
 __all__ = [
@@ -226,4 +226,5 @@ def related_from_answer(data: Any, *, now: datetime, response: httpx.Response) -
         projects=decode_list_field(TogglProject, data, "projects", now=now, response=response),
         tags=decode_list_field(TogglTag, data, "tags", now=now, response=response),
         trackers=decode_list_field(TogglTracker, data, "time_entries", now=now, response=response),
+        tasks=decode_list_field(TogglTask, data, "tasks", now=now, response=response),
     )

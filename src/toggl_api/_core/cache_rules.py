@@ -139,7 +139,7 @@ def list_scopes_of(tablename: str, workspace_id: int | None) -> tuple[str, ...]:
 
     Time entries have no list scopes: their ranges are tracked by ``Coverage``.
     """
-    from .api import client, organization, project, tag, workspace  # the builders name the scopes
+    from .api import client, group, organization, project, project_user, tag, task, users, workspace  # they name them
 
     if tablename == "workspace":
         return (workspace.list_scope(),)
@@ -153,6 +153,15 @@ def list_scopes_of(tablename: str, workspace_id: int | None) -> tuple[str, ...]:
         return tuple(client.list_scope(workspace_id, status) for status in ("active", "archived", "both"))
     if tablename == "project":
         return tuple(project.list_scope(workspace_id, active) for active in (True, False, "both"))
+    if tablename == "task":
+        return tuple(task.list_scope(workspace_id, active) for active in (True, False, "both"))
+    if tablename == "workspace_user":
+        return (users.workspace_list_scope(workspace_id),)
+    if tablename == "project_user":
+        return (project_user.list_scope(workspace_id),)
+    if tablename == "user_group":
+        return (group.list_scope(workspace_id),)
+    # Organization members are listed per organization: their endpoint names that scope itself.
     return ()
 
 

@@ -1,15 +1,19 @@
 """The sync engine's decisions as pure functions of values: no I/O, no clock reads.
 
-A sync mirrors an account into a cache in three phases:
+A sync mirrors an account into a cache in four phases:
 
-1. *Related data*: ``GET /me?with_related_data=true`` returns every workspace, client, project and tag in one
-   request; the cache's copy of those four lists is replaced by it (anything missing was deleted).
+1. *Related data*: ``GET /me?with_related_data=true`` returns every workspace, client, project and tag, and
+   the open tasks, in one request; the cache's copy of those lists is replaced by it (anything missing was
+   deleted or, for tasks, done).
 2. *Organizations*: ``GET /me/organizations``, only on the first run, when a workspace names an organization
    the cache does not know, or when the cached list is older than ``ORGANIZATIONS_MAX_AGE``.
 3. *Time entries*: a **full fetch** (windows of ``/me/time_entries?start_date&end_date`` inside the API's
    three-month look-back, each window's end moved back to the oldest start when an answer hits the 1000-row
    cap) on the first run or when the watermark is too old for ``since``; otherwise one **incremental** read
    ``/me/time_entries?since=<watermark>``, whose answer includes deleted entries (``server_deleted_at``).
+4. *Workspace members*: ``GET /workspaces/{wid}/workspace_users`` per workspace (the related data has no
+   people), only on the first run, when an entry of this run names an unknown user, or after
+   ``USERS_MAX_AGE``; they let reports and the CLI name the user behind a ``user_id``.
 
 Everything the engine must remember between runs is a ``SyncState`` of datetimes, kept in the cache's
 completeness store under ``sync:*`` scopes, so the state travels with the cache (JSON, SQLite or any SQL URL).
@@ -34,6 +38,7 @@ __all__ = [
     "SCOPE_PREFIX",
     "SINCE_MAX_AGE",
     "SKEW_MARGIN",
+    "USERS_MAX_AGE",
     "Changes",
     "StopReason",
     "SyncReport",
@@ -51,6 +56,7 @@ __all__ = [
     "organizations_needed",
     "related_needed",
     "since_params",
+    "users_needed",
     "window_covers",
     "window_params",
 ]
@@ -65,6 +71,8 @@ SINCE_MAX_AGE = timedelta(days=85)
 SKEW_MARGIN = timedelta(minutes=10)
 #: Organizations change rarely; the list is re-read after this long (or when a new one shows up).
 ORGANIZATIONS_MAX_AGE = timedelta(hours=24)
+#: Workspace members change rarely too; re-read after this long, or when an entry names an unknown user.
+USERS_MAX_AGE = timedelta(hours=24)
 #: Prefix of the completeness-store scopes that hold the sync state.
 SCOPE_PREFIX = "sync:"
 
@@ -88,6 +96,7 @@ class SyncState:
         watermark: ``since`` for the next incremental time-entry read.
         related_at: When workspaces, clients, projects and tags were last mirrored.
         organizations_at: When organizations were last mirrored.
+        users_at: When workspace members were last mirrored.
         window_floor: Oldest start of a full fetch in progress.
         window_end: End (exclusive) of the next window of a full fetch in progress (its resume point).
         full_started: Our clock (minus ``SKEW_MARGIN``) when the full fetch in progress began; it becomes the
@@ -98,6 +107,7 @@ class SyncState:
     watermark: datetime | None = None
     related_at: datetime | None = None
     organizations_at: datetime | None = None
+    users_at: datetime | None = None
     window_floor: datetime | None = None
     window_end: datetime | None = None
     full_started: datetime | None = None
@@ -127,6 +137,7 @@ _STATE_FIELDS = (
     "watermark",
     "related_at",
     "organizations_at",
+    "users_at",
     "window_floor",
     "window_end",
     "full_started",
@@ -334,6 +345,18 @@ def organizations_needed(
         return True
     known = set(cached_orgs)
     return any(org and org not in known for org in workspace_orgs)
+
+
+def users_needed(
+    state: SyncState, now: datetime, new_entry_users: Iterable[int | None], known_users: Iterable[int]
+) -> bool:
+    """Whether to read the workspaces' members (one request per workspace): never read, older than
+    ``USERS_MAX_AGE``, or an entry added or changed in this run names a user no cached member has (someone
+    joined). ``/me?with_related_data`` does not carry members, so this is the only request spent on them."""
+    if state.users_at is None or now - state.users_at > USERS_MAX_AGE:
+        return True
+    known = set(known_users)
+    return any(user is not None and user not in known for user in new_entry_users)
 
 
 def budget_stop(

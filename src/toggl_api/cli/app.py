@@ -16,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -292,11 +292,18 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--cache", "cache", default=None,
-              help="Cache folder, .sqlite file or SQLAlchemy URL. Default: the user cache folder (--fake: a temp "
-                   "folder).")
-@click.option("--cache-type", type=click.Choice(["json", "sqlite"]), default=None,
-              help="Cache backend (default: sqlite for a .sqlite path, else json).")
+@click.option(
+    "--cache",
+    "cache",
+    default=None,
+    help="Cache folder, .sqlite file or SQLAlchemy URL. Default: the user cache folder (--fake: a temp folder).",
+)
+@click.option(
+    "--cache-type",
+    type=click.Choice(["json", "sqlite"]),
+    default=None,
+    help="Cache backend (default: sqlite for a .sqlite path, else json).",
+)
 @click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
 @click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
 @click.version_option(package_name=__title__, prog_name="toggl-api")
@@ -322,23 +329,36 @@ def _emit_json(value: Any) -> None:
 @cli.command()
 @click.option("--full", is_flag=True, help="Re-read every time entry within Toggl's 3-month look-back.")
 @click.option("--max-requests", type=click.IntRange(min=0), default=None, help="Stop after this many requests.")
-@click.option("--reserve", type=click.IntRange(min=0), default=3, show_default=True,
-              help="Requests to leave in the hourly quota.")
+@click.option(
+    "--reserve", type=click.IntRange(min=0), default=3, show_default=True, help="Requests to leave in the hourly quota."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_env
 def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: bool) -> None:
     """Mirror organizations, workspaces, clients, projects, tags and time entries into the cache."""
     cache = env.cache()
     err = _console(err=True)
-    with env.http() as http, Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
-                                       transient=True, disable=as_json) as progress:
+    with (
+        env.http() as http,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=as_json
+        ) as progress,
+    ):
         task = progress.add_task("syncing", total=None)
 
         def on_step(step: SyncProgress) -> None:
             progress.update(task, description=f"request {step.requests + 1}: {step.step}")
 
-        with TogglSync(http["auth"], cache, client=http["client"], clock=http["clock"], session=http["session"],
-                       max_requests=max_requests, reserve=reserve, progress=on_step) as syncer:
+        with TogglSync(
+            http["auth"],
+            cache,
+            client=http["client"],
+            clock=http["clock"],
+            session=http["session"],
+            max_requests=max_requests,
+            reserve=reserve,
+            progress=on_step,
+        ) as syncer:
             report = syncer.sync(full=full)
     if as_json:
         _emit_json(report.as_dict())
@@ -391,8 +411,11 @@ def _filtered_entries(
         entries = [e for e in entries if e.project in ids]
     if client is not None:
         client_ids = _match_name(env.load(TogglClient), client, "client")
-        entries = [e for e in entries if e.project is not None and projects.get(e.project)
-                   and projects[e.project].client in client_ids]
+        entries = [
+            e
+            for e in entries
+            if e.project is not None and projects.get(e.project) and projects[e.project].client in client_ids
+        ]
     if tag is not None:
         entries = [e for e in entries if any(t.name.lower() == tag.lower() for t in e.tags)]
     entries.sort(key=lambda e: (e.start, e.id), reverse=True)
@@ -418,8 +441,16 @@ def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Most entries shown (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON records.")
 @pass_env
-def entries(env: Env, since: str | None, until: str | None, project: str | None, client: str | None,
-            tag: str | None, limit: int, as_json: bool) -> None:
+def entries(
+    env: Env,
+    since: str | None,
+    until: str | None,
+    project: str | None,
+    client: str | None,
+    tag: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
     """Time entries from the cache, newest first (no request)."""
     found, projects = _filtered_entries(env, since, until, project, client, tag)
     _hint_if_never_synced(env, found)
@@ -508,8 +539,9 @@ def remote_report(env: Env, by: str, first: date, last: date, workspace: int | N
     wid = _workspace_id(env, workspace)
     names: dict[int, str] = {m.id: m.name for m in env.load(TogglProject if by == "project" else TogglClient)}
     with env.http() as http:
-        endpoint = SummaryReportEndpoint(wid, http["auth"], client=http["client"], clock=http["clock"],
-                                         session=http["session"])
+        endpoint = SummaryReportEndpoint(
+            wid, http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
+        )
         data = endpoint.search_time_entries(
             ReportBody(start_date=first, end_date=last, grouping=f"{by}s", sub_grouping="time_entries")
         )
@@ -530,8 +562,18 @@ def remote_report(env: Env, by: str, first: date, last: date, workspace: int | N
 @click.option("--workspace", type=int, default=None, help="Workspace of a --remote report.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON rows.")
 @pass_env
-def report(env: Env, by: str, since: str | None, until: str | None, project: str | None, client: str | None,
-           tag: str | None, remote: bool, workspace: int | None, as_json: bool) -> None:
+def report(
+    env: Env,
+    by: str,
+    since: str | None,
+    until: str | None,
+    project: str | None,
+    client: str | None,
+    tag: str | None,
+    remote: bool,
+    workspace: int | None,
+    as_json: bool,
+) -> None:
     """Tracked time per project, client, tag or day (from the cache: no request)."""
     if remote:
         today = env.now().date()
@@ -566,15 +608,23 @@ def report(env: Env, by: str, since: str | None, until: str | None, project: str
 def quota(env: Env, as_json: bool) -> None:
     """Toggl's hourly request quota per bucket (GET /me/quota, which does not count against it)."""
     with env.http() as http:
-        endpoint: TogglEndpoint[Any] = TogglEndpoint(http["auth"], client=http["client"], clock=http["clock"],
-                                                     session=http["session"])
+        endpoint: TogglEndpoint[Any] = TogglEndpoint(
+            http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
+        )
         infos = endpoint.get_quota()
     if as_json:
-        _emit_json([
-            {"organization_id": i.organization_id, "remaining": i.remaining, "total": i.total,
-             "resets_in": i.resets_in, "resets_at": i.resets_at}
-            for i in infos
-        ])
+        _emit_json(
+            [
+                {
+                    "organization_id": i.organization_id,
+                    "remaining": i.remaining,
+                    "total": i.total,
+                    "resets_in": i.resets_in,
+                    "resets_at": i.resets_at,
+                }
+                for i in infos
+            ]
+        )
         return
     orgs = {o.id: o.name for o in env.load(TogglOrganization)}
     _console().print(render.quota_table(infos, orgs))
@@ -626,8 +676,10 @@ def stats(env: Env, as_json: bool) -> None:
     for table, count in counts.items():
         out.print(f"  {render.MODEL_LABELS.get(table, table):<14} {count:>7}")
     last = state.last_run.isoformat() if state.last_run else "never"
-    out.print(f"last sync: {last}; watermark: {state.watermark.isoformat() if state.watermark else 'none'}"
-              + ("; a full fetch is in progress (run sync to resume)" if state.full_fetch_in_progress else ""))
+    out.print(
+        f"last sync: {last}; watermark: {state.watermark.isoformat() if state.watermark else 'none'}"
+        + ("; a full fetch is in progress (run sync to resume)" if state.full_fetch_in_progress else "")
+    )
 
 
 @cache_group.command()
@@ -655,8 +707,19 @@ def check(env: Env) -> None:
     click.echo(f"ok: {total} entities readable in {env.location}")
 
 
-_CSV_FIELDS = ("id", "workspace", "start", "stop", "seconds", "project_id", "project", "client", "tags", "description",
-               "billable")
+_CSV_FIELDS = (
+    "id",
+    "workspace",
+    "start",
+    "stop",
+    "seconds",
+    "project_id",
+    "project",
+    "client",
+    "tags",
+    "description",
+    "billable",
+)
 
 
 def _csv_rows(env: Env) -> Iterator[dict[str, Any]]:
@@ -682,10 +745,21 @@ def _csv_rows(env: Env) -> Iterator[dict[str, Any]]:
 
 
 @cache_group.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="json: every model as records; csv: one row per time entry.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="File to write (created 0600); default stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: every model as records; csv: one row per time entry.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File to write (created 0600); default stdout.",
+)
 @pass_env
 def export(env: Env, fmt: str, output: Path | None) -> None:
     """Export the cache as JSON (all models) or CSV (time entries)."""
@@ -712,13 +786,20 @@ def export(env: Env, fmt: str, output: Path | None) -> None:
 @cli.command(name="fake-server")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0 picks a free port.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface (loopback by default).")
-def fake_server(port: int, host: str) -> None:
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append one JSON line per request (never a token or password).",
+)
+def fake_server(port: int, host: str, log_file: Path | None) -> None:
     """Serve the emulator's demo account over HTTP until interrupted (Ctrl-C)."""
     import time
 
     from ..testing import DEMO_API_TOKEN, Emulator, FakeClock, serve
 
-    emulator = Emulator("demo", clock=FakeClock(datetime.now(timezone.utc), ticking=True), limits=True)
+    emulator = Emulator("demo", clock=FakeClock.system(), limits=True, log_file=log_file)
     try:
         server_cm = serve(emulator, host=host, port=port)
         server = server_cm.__enter__()

@@ -32,6 +32,8 @@ MODEL_LABELS = {
     "client": "clients",
     "project": "projects",
     "tag": "tags",
+    "task": "tasks",
+    "workspace_user": "members",
     "tracker": "time entries",
 }
 
@@ -66,19 +68,21 @@ def sync_table(report: SyncReport) -> Table:
     for name in ("added", "changed", "removed"):
         table.add_column(name, justify="right")
     for table_name, label in MODEL_LABELS.items():
-        counts = [report.added.get(table_name, 0), report.changed.get(table_name, 0),
-                  report.removed.get(table_name, 0)]
+        counts = [report.added.get(table_name, 0), report.changed.get(table_name, 0), report.removed.get(table_name, 0)]
         table.add_row(label, *(str(c) for c in counts))
     return table
 
 
-def entries_table(
-    entries: Sequence[TogglTracker], projects: Mapping[int, TogglProject], now: datetime
-) -> Table:
+def entries_table(entries: Sequence[TogglTracker], projects: Mapping[int, TogglProject], now: datetime) -> Table:
     """Time entries, newest first as given."""
     table = Table(title=f"{len(entries)} time entries", title_justify="left")
-    for name, justify in (("start (UTC)", "left"), ("duration", "right"), ("project", "left"), ("tags", "left"),
-                          ("description", "left")):
+    for name, justify in (
+        ("start (UTC)", "left"),
+        ("duration", "right"),
+        ("project", "left"),
+        ("tags", "left"),
+        ("description", "left"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for entry in entries:
         project = projects.get(entry.project) if entry.project is not None else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import threading
 from collections.abc import Sequence
-from datetime import datetime, timezone
 
 from .app import Emulator
 from .clock import FakeClock
@@ -30,10 +29,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--plan", choices=("free", "starter", "premium", "enterprise"), default="free", help="organization plan"
     )
     parser.add_argument("--no-limits", action="store_true", help="do not enforce 429/402 limits")
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help="append one JSON line per request (time, method, path, query, status, user agent, duration; "
+        "never a token or password)",
+    )
     args = parser.parse_args(argv)
 
-    clock = FakeClock(datetime.now(timezone.utc).replace(microsecond=0), ticking=True)
-    emulator = Emulator(args.seed, clock=clock, limits=not args.no_limits, plan=args.plan)
+    # Real time to the microsecond: a client's `start` is never ahead of the server's `at`.
+    clock = FakeClock.system()
+    emulator = Emulator(args.seed, clock=clock, limits=not args.no_limits, plan=args.plan, log_file=args.log)
     account = emulator.account
     with EmulatorServer(emulator, args.host, args.port) as server:
         print(f"Toggl emulator listening on {server.url}", flush=True)
@@ -44,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  Email:       {account.email}", flush=True)
             print(f"  Password:    {account.password}", flush=True)
             print(f"  Workspace:   {account.workspace_id}", flush=True)
+        if args.log:
+            print(f"  Request log: {args.log}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         try:
             _wait_until_interrupted()

@@ -11,11 +11,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import re
 import threading
+import time
 import traceback
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
@@ -26,6 +29,7 @@ from .errors import EmulatorError
 from .faults import Fault, Faults
 from .handlers import Ctx, Reply
 from .limits import QUOTA_MESSAGE, RATE_LIMIT_HTML, Limits, LimitTracker
+from .reqlog import RequestLog
 from .routes import REPORTS_PREFIX, TRACK_PREFIX, Match, Router, default_router
 from .seed import DemoAccount, seed_demo, seed_empty
 from .state import Backend, User
@@ -90,13 +94,15 @@ class Emulator:
         plan: Plan of the seeded organization (``free``, ``starter``, ``premium``, ``enterprise``).
         random_seed: Seed of the demo data generator.
         id_starts: First id per kind (see :data:`toggl_api.testing.state.DEFAULT_ID_STARTS`).
+        log_file: Append one JSON line per request to this file (see :attr:`request_log`).
 
     Attributes:
         state: The :class:`~toggl_api.testing.state.Backend`.
         account: Credentials and ids of the seeded account (None without a seed).
         faults: Scripted faults (``emulator.faults.add(Fault.timeout(), times=2)``).
         limits: Limit switches and numbers; mutable at any time.
-        requests: Every request seen, in order.
+        requests: Every request seen, in order (with bodies and headers; for assertions).
+        request_log: The request log (see :attr:`request_log`), secrets redacted.
     """
 
     def __init__(
@@ -108,6 +114,7 @@ class Emulator:
         plan: str = "free",
         random_seed: int = 2026,
         id_starts: Mapping[str, int] | None = None,
+        log_file: str | os.PathLike[str] | None = None,
     ) -> None:
         if seed not in ("demo", "empty", None):
             raise ValueError(f"unknown seed {seed!r}: use 'demo', 'empty' or None")
@@ -121,6 +128,7 @@ class Emulator:
         self._random_seed = random_seed
         self._id_starts = dict(id_starts or {})
         self._lock = threading.RLock()
+        self.request_log_sink = RequestLog(log_file)
         self.tracker = LimitTracker(self.clock, self.limits)
         self.state = Backend(self.clock, self._id_starts)
         self.account: DemoAccount | None = None
@@ -149,6 +157,7 @@ class Emulator:
             self._populate()
             self.faults.clear()
             self.requests.clear()
+            self.request_log_sink.clear()
             self.tracker = LimitTracker(self.clock, self.limits)
 
     def request_count(self, method: str | None = None, path_contains: str | None = None) -> int:
@@ -184,13 +193,46 @@ class Emulator:
                 than the request's read timeout.
             httpx.RemoteProtocolError: ``Fault.connection_reset`` or ``Fault.lost_answer("reset")``.
         """
+        started = time.perf_counter()
+        arrival = self.clock.now()
+        status: int | None = None
+        try:
+            response = self._handle(request, arrival)
+            status = response.status_code
+            return response
+        finally:
+            self._log_request(request, arrival, status, started)
+
+    def _log_request(self, request: httpx.Request, arrival: datetime, status: int | None, started: float) -> None:
+        secrets = {u.api_token for u in self.state.users.values()} | {u.password for u in self.state.users.values()}
+        self.request_log_sink.add(
+            request,
+            time=arrival,
+            status=status,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            secrets=secrets,
+        )
+
+    @property
+    def request_log(self) -> list[dict[str, Any]]:
+        """One record per request: time, method, path, query, status, user_agent, duration_ms (no secrets).
+
+        A request that a network fault hid from the client has ``status`` None.
+        """
+        return self.request_log_sink.records
+
+    def log_to(self, path: str | os.PathLike[str] | None) -> None:
+        """Also append every further request's record to ``path`` as a JSON line (None: memory only)."""
+        self.request_log_sink.path = Path(path) if path is not None else None
+
+    def _handle(self, request: httpx.Request, arrival: datetime) -> httpx.Response:
         with self._lock:
             record = RecordedRequest(
                 request.method.upper(),
                 request.url.path,
                 dict(request.url.params.items()),
                 _safe_json(request),
-                self.clock.now(),
+                arrival,
                 {k.lower(): v for k, v in request.headers.items()},
             )
             self.requests.append(record)

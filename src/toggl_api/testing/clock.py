@@ -41,9 +41,27 @@ class FakeClock:
         self._ticking = ticking
         self._real_anchor = _time.monotonic()
         self._monotonic = 0.0
+        #: Real-time mode (:meth:`system`): ``now`` is the system clock plus this offset.
+        self._system_offset: timedelta | None = None
         self.sleeps: list[float] = []
 
+    @classmethod
+    def system(cls) -> FakeClock:
+        """A clock that reads the system's real time, to the microsecond (the stand-alone server's).
+
+        :meth:`advance` and :meth:`set` still work: they shift it by an offset from real time.
+        """
+        clock = cls(datetime.now(timezone.utc), ticking=True)
+        clock._system_offset = timedelta(0)
+        return clock
+
     def _sync(self) -> None:
+        if self._system_offset is not None:
+            real = _time.monotonic()
+            self._monotonic += real - self._real_anchor
+            self._real_anchor = real
+            self._now = datetime.now(timezone.utc) + self._system_offset
+            return
         if self._ticking:
             real = _time.monotonic()
             elapsed = real - self._real_anchor
@@ -75,11 +93,15 @@ class FakeClock:
             self._sync()
             self._now += timedelta(seconds=seconds)
             self._monotonic += seconds
+            if self._system_offset is not None:
+                self._system_offset += timedelta(seconds=seconds)
 
     def set(self, value: datetime) -> None:
         """Jump to ``value`` (naive values are taken as UTC); may go backwards."""
         with self._lock:
             self._sync()
+            if self._system_offset is not None:
+                self._system_offset += _as_utc(value) - self._now
             self._now = _as_utc(value)
 
     def sleep(self, seconds: float) -> None:

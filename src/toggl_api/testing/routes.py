@@ -19,7 +19,22 @@ from types import ModuleType
 from attrs import define
 
 from .errors import EmulatorError
-from .handlers import Route, clients, me, organizations, projects, reports, status, tags, time_entries, workspaces
+from .handlers import (
+    Route,
+    clients,
+    groups,
+    me,
+    organizations,
+    preferences,
+    projects,
+    reports,
+    status,
+    tags,
+    tasks,
+    time_entries,
+    users,
+    workspaces,
+)
 
 __all__ = ["REPORTS_MODULES", "REPORTS_PREFIX", "TRACK_MODULES", "TRACK_PREFIX", "Match", "Router", "default_router"]
 
@@ -27,7 +42,20 @@ TRACK_PREFIX = "/api/v9"
 REPORTS_PREFIX = "/reports/api/v3"
 
 #: Track v9 handler modules (each has ``ROUTES``).
-TRACK_MODULES: tuple[ModuleType, ...] = (me, workspaces, organizations, clients, projects, tags, time_entries, status)
+TRACK_MODULES: tuple[ModuleType, ...] = (
+    me,
+    workspaces,
+    organizations,
+    clients,
+    projects,
+    tags,
+    time_entries,
+    status,
+    tasks,
+    users,
+    groups,
+    preferences,
+)
 #: Reports v3 handler modules: register ``handlers.reports`` here.
 REPORTS_MODULES: tuple[ModuleType, ...] = (reports,)
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 from attrs import define
 
-from .state import Backend, Project, Tag, User, Workspace
+from .state import Backend, Group, Project, ProjectUser, Tag, User, Workspace
 
 __all__ = [
     "DEMO_API_TOKEN",
@@ -17,6 +17,9 @@ __all__ = [
     "OTHER_API_TOKEN",
     "OTHER_EMAIL",
     "OTHER_PASSWORD",
+    "TEAMMATE_API_TOKEN",
+    "TEAMMATE_EMAIL",
+    "TEAMMATE_PASSWORD",
     "DemoAccount",
     "seed_demo",
     "seed_empty",
@@ -28,6 +31,10 @@ DEMO_PASSWORD = "demo-password"
 OTHER_API_TOKEN = "other-api-token-0000"
 OTHER_EMAIL = "other@example.com"
 OTHER_PASSWORD = "other-password"
+#: A colleague in the demo organization and workspace (Toggl's token format: 32 hex characters).
+TEAMMATE_API_TOKEN = "7c3e5f1a9b2d4c6e8f0a1b3c5d7e9f20"
+TEAMMATE_EMAIL = "teammate@example.com"
+TEAMMATE_PASSWORD = "teammate-password"
 
 _DESCRIPTIONS = (
     "Code review",
@@ -91,6 +98,9 @@ class DemoAccount:
         other_user_id: Second user's id.
         other_organization_id: Second user's organization (not shared with the main user).
         other_workspace_id: Second user's workspace (the main user gets 403 there).
+        teammate_user_id: A colleague's user id: a plain member of the main user's organization and
+            default workspace (``demo`` only), with no time entries.
+        teammate_api_token: The colleague's token.
         track_path: URL prefix of Track v9 (``/api/v9``).
         reports_path: URL prefix of Reports v3 (``/reports/api/v3``).
     """
@@ -111,6 +121,8 @@ class DemoAccount:
     other_workspace_id: int | None = None
     track_path: str = "/api/v9"
     reports_path: str = "/reports/api/v3"
+    teammate_user_id: int | None = None
+    teammate_api_token: str | None = None
 
     def auth(self) -> httpx.BasicAuth:
         """Basic auth with the main user's API token."""
@@ -180,12 +192,16 @@ def seed_demo(backend: Backend, *, plan: str = "free", random_seed: int = 2026) 
     """The demo account: 1 organization, 2 workspaces, 6 clients (one archived), 15 projects
     (3 archived), 12 tags, about 2500 time entries over the 5 months before the clock's now
     (working days, a few weekends), exactly one running entry, 3 soft-deleted entries, and a second
-    user with their own organization and workspace. Fully deterministic for a given clock start.
+    user with their own organization and workspace. Also a colleague (a member of the demo
+    organization and default workspace, no entries), 3 tasks (one done) on two projects, a group
+    "Developers" and one project user. Fully deterministic for a given clock start.
     """
     rng = random.Random(random_seed)
     now = backend.now()
     user, ws, org_id = _main_user(backend, plan)
     org = backend.organizations[org_id]
+    # A free organization with two workspaces predates Toggl's one-workspace rule for free plans.
+    org.multi_workspace = True
     side = backend.add_workspace(org, "Side Projects", admin=user, created_at=user.created_at)
     history = now - timedelta(days=_HISTORY_DAYS + 30)
 
@@ -260,6 +276,19 @@ def seed_demo(backend: Backend, *, plan: str = "free", random_seed: int = 2026) 
             tag_ids=[other_tag.id],
             at=start + timedelta(hours=2),
         )
+    # Added last so that every id above stays what it was before they existed.
+    teammate = backend.add_user(
+        TEAMMATE_EMAIL, TEAMMATE_PASSWORD, TEAMMATE_API_TOKEN, "Team Mate", created_at=user.created_at
+    )
+    backend.add_member(ws, teammate, "user", at=history)
+    wireframes = backend.add_task(projects[0], "Wireframes", user, at=history)
+    backend.add_task(projects[0], "Visual design", user, active=False, at=history)
+    backend.add_task(projects[1], "Login screen", user, at=history)
+    wireframes.user_id, wireframes.estimated_seconds = teammate.id, 8 * 3600
+    group = Group(backend.next_id("group"), org_id, "Developers", history, [user.id, teammate.id], [ws.id])
+    backend.groups[group.id] = group
+    pu = ProjectUser(backend.next_id("project_user"), ws.id, projects[0].id, teammate.id, history)
+    backend.project_users[pu.id] = pu
     return DemoAccount(
         DEMO_API_TOKEN,
         DEMO_EMAIL,
@@ -275,4 +304,6 @@ def seed_demo(backend: Backend, *, plan: str = "free", random_seed: int = 2026) 
         other.id,
         other_org.id,
         other_ws.id,
+        teammate_user_id=teammate.id,
+        teammate_api_token=TEAMMATE_API_TOKEN,
     )

@@ -22,13 +22,18 @@ __all__ = [
     "PLANS",
     "Backend",
     "Client",
+    "Group",
+    "OrgMember",
     "Organization",
     "Plan",
     "Project",
+    "ProjectUser",
     "Tag",
+    "Task",
     "TimeEntry",
     "User",
     "Workspace",
+    "WorkspaceMember",
     "attrs_copy",
 ]
 
@@ -46,6 +51,12 @@ DEFAULT_ID_STARTS: dict[str, int] = {
     "project": 155_392_684,
     "tag": 16_939_168,
     "time_entry": 3_700_000_000,
+    "task": 91_502_311,
+    "group": 1_203_345,
+    "project_user": 152_335_210,
+    "workspace_user": 8_290_120,
+    "organization_user": 11_036_512,
+    "project_group": 3_381_502,
 }
 
 
@@ -64,6 +75,7 @@ class User:
     default_workspace_id: int | None = None
     beginning_of_week: int = 1
     country_id: int | None = None
+    authorization_updated_at: datetime | None = None
 
 
 @define
@@ -77,6 +89,14 @@ class Organization:
     at: datetime
     members: dict[int, str] = field(factory=dict)
     server_deleted_at: datetime | None = None
+    #: None: follows the plan (paid plans only); True for an organization that holds several
+    #: workspaces from before Toggl restricted free plans (the demo organization).
+    multi_workspace: bool | None = None
+
+    @property
+    def multi_workspace_enabled(self) -> bool:
+        """Whether a second workspace may be created (paid plans, or the legacy flag)."""
+        return self.plan != "free" if self.multi_workspace is None else self.multi_workspace
 
     @property
     def plan_name(self) -> str:
@@ -202,6 +222,85 @@ class TimeEntry:
         return self.server_deleted_at is not None
 
 
+@define
+class Task:
+    """A task of a project (``active`` false = done)."""
+
+    id: int
+    workspace_id: int
+    project_id: int
+    name: str
+    at: datetime
+    creator_id: int
+    active: bool = True
+    estimated_seconds: int | None = None
+    user_id: int | None = None
+    external_reference: str | None = None
+    rate: float | None = None
+    recurring: bool = False
+    server_deleted_at: datetime | None = None
+
+
+@define
+class WorkspaceMember:
+    """A workspace user: the per-workspace record of a member (its own id, not the user id).
+
+    The role itself lives in :attr:`Workspace.members`; this holds the rest.
+    """
+
+    id: int
+    workspace_id: int
+    user_id: int
+    at: datetime
+    inactive: bool = False
+    rate: float | None = None
+    rate_last_updated: datetime | None = None
+    labor_cost: float | None = None
+    working_hours_in_minutes: int | None = None
+    view_edit_billable_rates: bool = False
+    view_edit_labor_costs: bool = False
+
+
+@define
+class OrgMember:
+    """An organization user: the per-organization record of a member (its own id)."""
+
+    id: int
+    organization_id: int
+    user_id: int
+    at: datetime
+    inactive: bool = False
+
+
+@define
+class Group:
+    """A user group of an organization, assigned to some of its workspaces."""
+
+    id: int
+    organization_id: int
+    name: str
+    at: datetime
+    users: list[int] = field(factory=list)
+    workspaces: list[int] = field(factory=list)
+
+
+@define
+class ProjectUser:
+    """A user (or a group, ``group_id``) assigned to a project."""
+
+    id: int
+    workspace_id: int
+    project_id: int
+    user_id: int | None
+    at: datetime
+    manager: bool = False
+    rate: float | None = None
+    rate_last_updated: datetime | None = None
+    labor_cost: float | None = None
+    labor_cost_last_updated: datetime | None = None
+    group_id: int | None = None
+
+
 _T = TypeVar("_T")
 _GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
@@ -237,6 +336,19 @@ class Backend:
         self.projects: dict[int, Project] = {}
         self.tags: dict[int, Tag] = {}
         self.time_entries: dict[int, TimeEntry] = {}
+        self.tasks: dict[int, Task] = {}
+        self.groups: dict[int, Group] = {}
+        self.project_users: dict[int, ProjectUser] = {}
+        self.workspace_members: dict[int, WorkspaceMember] = {}
+        self.org_members: dict[int, OrgMember] = {}
+        #: ``(project_group id) -> (workspace id, project id, group id)``.
+        self.project_groups: dict[int, tuple[int, int, int]] = {}
+        #: Per user: ``GET /me/preferences`` values changed from the defaults.
+        self.user_preferences: dict[int, dict[str, Any]] = {}
+        #: Per (user, client name): ``/me/preferences/{client}`` values.
+        self.client_preferences: dict[tuple[int, str], dict[str, Any]] = {}
+        #: Per workspace: ``/workspaces/{wid}/preferences`` values.
+        self.workspace_preferences: dict[int, dict[str, Any]] = {}
 
     def clone(self, clock: FakeClock | None = None) -> Backend:
         """An independent copy of all state (optionally on another clock)."""
@@ -249,6 +361,17 @@ class Backend:
         other.projects = {k: attrs_copy(v) for k, v in self.projects.items()}
         other.tags = {k: attrs_copy(v) for k, v in self.tags.items()}
         other.time_entries = {k: attrs_copy(v, tag_ids=list(v.tag_ids)) for k, v in self.time_entries.items()}
+        other.tasks = {k: attrs_copy(v) for k, v in self.tasks.items()}
+        other.groups = {
+            k: attrs_copy(v, users=list(v.users), workspaces=list(v.workspaces)) for k, v in self.groups.items()
+        }
+        other.project_users = {k: attrs_copy(v) for k, v in self.project_users.items()}
+        other.workspace_members = {k: attrs_copy(v) for k, v in self.workspace_members.items()}
+        other.org_members = {k: attrs_copy(v) for k, v in self.org_members.items()}
+        other.project_groups = dict(self.project_groups)
+        other.user_preferences = {k: dict(v) for k, v in self.user_preferences.items()}
+        other.client_preferences = {k: dict(v) for k, v in self.client_preferences.items()}
+        other.workspace_preferences = {k: dict(v) for k, v in self.workspace_preferences.items()}
         return other
 
     # -- basics ---------------------------------------------------------------------------------
@@ -286,6 +409,7 @@ class Backend:
         now = created_at or self.now()
         org = Organization(self.next_id("organization"), name, plan, now, now, {owner.id: "owner"})
         self.organizations[org.id] = org
+        self.org_member(org.id, owner.id, at=now)
         return org
 
     def add_workspace(
@@ -296,6 +420,8 @@ class Backend:
         ws = Workspace(self.next_id("workspace"), org.id, name, now, now, {admin.id: "admin"})
         self.workspaces[ws.id] = ws
         org.members.setdefault(admin.id, "admin")
+        self.org_member(org.id, admin.id, at=now)
+        self.workspace_member(ws.id, admin.id, at=now)
         if admin.default_workspace_id is None:
             admin.default_workspace_id = ws.id
         return ws
@@ -382,6 +508,51 @@ class Backend:
         )
         self.time_entries[te.id] = te
         return te
+
+    def add_task(
+        self, project: Project, name: str, creator: User, *, active: bool = True, at: datetime | None = None
+    ) -> Task:
+        """Create a task of ``project``."""
+        task = Task(self.next_id("task"), project.workspace_id, project.id, name, at or self.now(), creator.id, active)
+        self.tasks[task.id] = task
+        return task
+
+    def add_member(self, ws: Workspace, user: User, role: str = "user", *, at: datetime | None = None) -> None:
+        """Make ``user`` a member of ``ws`` (and of its organization)."""
+        now = at or self.now()
+        ws.members[user.id] = role
+        org = self.organizations.get(ws.organization_id)
+        if org is not None:
+            org.members.setdefault(user.id, "member")
+            self.org_member(org.id, user.id, at=now)
+        self.workspace_member(ws.id, user.id, at=now)
+        if user.default_workspace_id is None:
+            user.default_workspace_id = ws.id
+
+    def workspace_member(self, wid: int, uid: int, *, at: datetime | None = None) -> WorkspaceMember:
+        """The workspace-user record of ``uid`` in ``wid`` (created on first use)."""
+        for row in self.workspace_members.values():
+            if row.workspace_id == wid and row.user_id == uid:
+                return row
+        row = WorkspaceMember(self.next_id("workspace_user"), wid, uid, at or self.now())
+        self.workspace_members[row.id] = row
+        return row
+
+    def org_member(self, oid: int, uid: int, *, at: datetime | None = None) -> OrgMember:
+        """The organization-user record of ``uid`` in ``oid`` (created on first use)."""
+        for row in self.org_members.values():
+            if row.organization_id == oid and row.user_id == uid:
+                return row
+        row = OrgMember(self.next_id("organization_user"), oid, uid, at or self.now())
+        self.org_members[row.id] = row
+        return row
+
+    def live_task(self, wid: int, task_id: int) -> Task | None:
+        """Task ``task_id`` of workspace ``wid`` unless deleted."""
+        task = self.tasks.get(task_id)
+        if task is None or task.workspace_id != wid or task.server_deleted_at is not None:
+            return None
+        return task
 
     # -- lookups and access ---------------------------------------------------------------------
     def user_by_token(self, token: str) -> User | None:

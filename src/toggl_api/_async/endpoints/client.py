@@ -9,8 +9,8 @@ from attrs import evolve
 
 from ..._core.api import client as api
 from ..._core.api._fields import entity_id, require_type
-from ..._core.api.client import ClientBody
-from ..._core.api.request import RequestMethod
+from ..._core.api.client import ArchivedClients, ClientBody
+from ..._core.api.request import RequestMethod, Shape
 from ..._core.errors import TogglAPIError
 from ..._core.models import TogglClass, TogglClient, TogglProject
 from ..._core.query import TogglQuery
@@ -107,6 +107,40 @@ class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):
             lambda p: evolve(p, active=False) if p.id in archived and p.active else None,
         )
         return await self._refetch(cid)
+
+    async def bulk_archive(self, *clients: TogglClient | int) -> ArchivedClients:
+        """Archive several clients (and, as Toggl does, their projects) with one request.
+
+        Returns:
+            ``ArchivedClients(client_ids, project_ids)``: what Toggl archived.
+        """
+        ids = [entity_id(c, "client") for c in clients]
+        dependents = [d for cid in sorted(set(ids)) for d in self._projects_of(cid)]
+        async with self._write_guard(ids=ids, dependents=dependents):
+            archived = api.decode_bulk_archive(await self._json(api.bulk_archive(self.workspace_id, ids), Shape.LIST))
+        done_clients, done_projects = set(archived.client_ids), set(archived.project_ids)
+        workspace = [TogglQuery("workspace", self.workspace_id)]
+        await self._patch_cached(
+            TogglClient, workspace, lambda c: evolve(c, archived=True) if c.id in done_clients else None
+        )
+        await self._patch_cached(
+            TogglProject, workspace, lambda p: evolve(p, active=False) if p.id in done_projects and p.active else None
+        )
+        return archived
+
+    async def bulk_delete(self, *clients: TogglClient | int) -> None:
+        """Delete several clients with one request; their projects stay, without a client (as Toggl keeps them)."""
+        ids = {entity_id(c, "client") for c in clients}
+        dependents = [d for cid in sorted(ids) for d in self._projects_of(cid)]
+        async with self._write_guard(ids=ids, dependents=dependents):
+            await self._send(api.bulk_delete(self.workspace_id, sorted(ids)))
+        for cid in sorted(ids):
+            await self._forget(TogglClient, cid)
+        await self._patch_cached(
+            TogglProject,
+            [TogglQuery("workspace", self.workspace_id)],
+            lambda p: evolve(p, client=None) if p.client in ids else None,
+        )
 
     async def restore(
         self, client: TogglClient | int, *, projects: list[int] | None = None, all_projects: bool = False

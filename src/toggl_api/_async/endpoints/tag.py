@@ -94,6 +94,17 @@ class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):
         """Cached time entries carrying the tag: a rename or delete changes them too."""
         return [(TogglTracker, [TogglQuery("tags", tag_id)])]
 
+    async def bulk_delete(self, *tags: TogglTag | int) -> None:
+        """Delete several tags with one request (all or none: Toggl refuses the lot when one is not in the
+        workspace); they leave the cache and the cached time entries."""
+        ids = [entity_id(t, "tag") for t in tags]
+        carriers = [carrier for tid in sorted(set(ids)) for carrier in self._carriers(tid)]
+        async with self._write_guard(ids=ids, dependents=carriers):
+            await self._send(api.bulk_delete(self.workspace_id, ids))
+        for tid in sorted(set(ids)):
+            await self._forget(TogglTag, tid)
+            await self._patch_tracker_tags(tid, None)
+
     async def _patch_tracker_tags(self, tag_id: int, renamed: TogglTag | None) -> None:
         """Rename (or, for ``None``, remove) tag ``tag_id`` in cached time entries of the workspace."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from ..errors import NamingError
 from ..models import TogglClient
@@ -15,9 +16,13 @@ from .request import ApiRequest, RequestMethod
 __all__ = [
     "CLIENT_STATUS",
     "MAX_CLIENT_NAME",
+    "ArchivedClients",
     "ClientBody",
     "add",
     "archive",
+    "bulk_archive",
+    "bulk_delete",
+    "decode_bulk_archive",
     "collect",
     "delete",
     "edit",
@@ -134,6 +139,42 @@ def restore(
     if all_projects:
         payload["restore_all_projects"] = True
     return ApiRequest(RequestMethod.POST, _path(workspace_id, client_id, "restore"), json=payload or None)
+
+
+class ArchivedClients(NamedTuple):
+    """What a bulk archive did: the clients archived and the projects Toggl archived with them."""
+
+    client_ids: list[int]
+    project_ids: list[int]
+
+
+def _bulk_ids(ids: Sequence[int]) -> list[int]:
+    out = sorted(set(ids))
+    if not out:
+        msg = "name at least one client"
+        raise ValueError(msg)
+    return out
+
+
+def bulk_archive(workspace_id: int, client_ids: Sequence[int]) -> ApiRequest:
+    """POST ``clients/archive`` with the ids: archive several clients (and their projects) at once."""
+    return ApiRequest(RequestMethod.POST, _path(workspace_id, "archive"), json=_bulk_ids(client_ids))
+
+
+def decode_bulk_archive(data: Any) -> ArchivedClients:
+    """Merge Toggl's ``[{"client_ids": [...], "project_ids": [...]}, ...]`` answer into one value."""
+    clients: set[int] = set()
+    projects: set[int] = set()
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, dict):
+            clients.update(i for i in item.get("client_ids") or () if isinstance(i, int))
+            projects.update(i for i in item.get("project_ids") or () if isinstance(i, int))
+    return ArchivedClients(sorted(clients), sorted(projects))
+
+
+def bulk_delete(workspace_id: int, client_ids: Sequence[int]) -> ApiRequest:
+    """POST ``clients/delete`` with the ids: delete several clients at once."""
+    return ApiRequest(RequestMethod.POST, _path(workspace_id, "delete"), json=_bulk_ids(client_ids))
 
 
 def collect(workspace_id: int, body: ClientBody | None = None) -> ApiRequest:

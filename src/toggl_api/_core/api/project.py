@@ -17,9 +17,12 @@ from .request import ApiRequest, RequestMethod
 
 __all__ = [
     "BASIC_COLORS",
+    "BULK_EDIT_LIMIT",
     "MAX_PER_PAGE",
     "ProjectBody",
     "add",
+    "bulk_edit",
+    "bulk_operations",
     "cacheable",
     "collect",
     "collect_params",
@@ -53,6 +56,10 @@ BASIC_COLORS: Final[dict[str, str]] = {
 }
 #: Largest page Toggl serves for ``GET /workspaces/{wid}/projects``.
 MAX_PER_PAGE = 200
+#: Most projects one bulk PATCH names (as for time entries; the spec gives no number for projects).
+BULK_EDIT_LIMIT = 100
+#: ``ProjectBody`` fields Toggl refuses in a bulk edit ("cannot bulk-edit active, client_id, client_name").
+_NOT_BULK = ("active", "client_id", "client_name")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EDITABLE = ("name", "active", "is_private", "client_id", "client_name", "color", "start_date", "end_date")
 
@@ -285,6 +292,35 @@ def edit(workspace_id: int, project_id: int, body: ProjectBody) -> ApiRequest:
 def delete(workspace_id: int, project_id: int) -> ApiRequest:
     """DELETE a project."""
     return ApiRequest(RequestMethod.DELETE, _path(workspace_id, project_id))
+
+
+def bulk_operations(body: ProjectBody) -> list[dict[str, Any]]:
+    """The JSON-patch operations (``replace``) of a bulk edit: one per field of ``body`` you set.
+
+    Raises:
+        ValueError: the body sets ``active``, ``client_id`` or ``client_name`` (Toggl cannot bulk-edit them), or
+            changes nothing.
+    """
+    refused = [name for name in _NOT_BULK if name in explicit_fields(body)]
+    if refused:
+        msg = f"Toggl cannot bulk-edit {', '.join(refused)}; use edit() for each project"
+        raise ValueError(msg)
+    payload = body.format("edit")
+    ops = [{"op": "replace", "path": f"/{name}", "value": value} for name, value in payload.items()]
+    if not ops:
+        msg = "the ProjectBody changes nothing a bulk edit can apply (set name, color, is_private, dates)"
+        raise ValueError(msg)
+    return ops
+
+
+def bulk_edit(workspace_id: int, project_ids: list[int], operations: list[dict[str, Any]]) -> ApiRequest:
+    """PATCH up to ``BULK_EDIT_LIMIT`` projects with the same operations."""
+    if not 1 <= len(project_ids) <= BULK_EDIT_LIMIT:
+        msg = f"a bulk edit request takes 1 to {BULK_EDIT_LIMIT} project ids, got {len(project_ids)}"
+        raise ValueError(msg)
+    return ApiRequest(
+        RequestMethod.PATCH, _path(workspace_id, ",".join(str(i) for i in project_ids)), json=list(operations)
+    )
 
 
 # -- cache ------------------------------------------------------------------------------------------------

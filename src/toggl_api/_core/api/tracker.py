@@ -27,6 +27,7 @@ __all__ = [
     "bulk_operations",
     "collect",
     "current",
+    "decode_edits",
     "delete",
     "edit",
     "get",
@@ -67,6 +68,17 @@ class Edits(NamedTuple):
     failures: list[BulkEditFailure]
 
 
+def decode_edits(data: Any) -> Edits:
+    """A bulk PATCH answer ``{"success": [ids], "failure": [{"id", "message"}]}`` as ``Edits``."""
+    payload = data if isinstance(data, dict) else {}
+    successes = [v for v in payload.get("success") or [] if isinstance(v, int) and not isinstance(v, bool)]
+    failures: list[BulkEditFailure] = []
+    for item in payload.get("failure") or []:
+        if isinstance(item, dict) and isinstance(item.get("id"), int):
+            failures.append({"id": item["id"], "message": str(item.get("message") or "")})
+    return Edits(successes, failures)
+
+
 def _seconds(value: int | timedelta) -> int:
     if isinstance(value, timedelta):
         return int(value.total_seconds())
@@ -105,6 +117,7 @@ class TrackerBody(BaseBody):
         tags: Tag names (unknown names create tags).
         shared_with_user_ids: Users to share the entry with.
         created_with: The app name Toggl records.
+        task_id: Task id (a task of the entry's project); ``-1`` removes the task.
     """
 
     description: str | None = field(default=None, metadata={"endpoints": frozenset({"add", "edit", "bulk_edit"})})
@@ -119,6 +132,8 @@ class TrackerBody(BaseBody):
     tags: list[str] = field(default_factory=list, metadata={"endpoints": frozenset({"add", "edit", "bulk_edit"})})
     shared_with_user_ids: list[int] = field(default_factory=list, metadata={"endpoints": frozenset({"add", "edit"})})
     created_with: str = field(default="toggl-api-wrapper", metadata={"endpoints": frozenset({"add", "edit"})})
+    # Appended after toggl-api-wrapper's fields so their positional order stays the same.
+    task_id: int | None = field(default=None, metadata={"endpoints": frozenset({"add", "edit", "bulk_edit"})})
 
     def _check(self) -> None:
         if self.tag_action not in (None, "add", "remove"):
@@ -144,6 +159,7 @@ class TrackerBody(BaseBody):
                 "description",
                 "duration",
                 "project_id",
+                "task_id",
                 "start",
                 "stop",
                 "tag_ids",
@@ -160,6 +176,8 @@ class TrackerBody(BaseBody):
             out["duration"] = _seconds(self.duration)
         if "project_id" in send and self.project_id is not None:
             out["project_id"] = None if self.project_id == -1 else self.project_id
+        if "task_id" in send and self.task_id is not None:
+            out["task_id"] = None if self.task_id == -1 else self.task_id
         if "start" in send and self.start is not None:
             out["start"] = _timestamp(self.start, "start")
         if "stop" in send and self.stop is not None:
@@ -199,6 +217,8 @@ def bulk_operations(body: TrackerBody) -> list[BulkEditParameter]:
         ops.append(
             {"op": "replace", "path": "/project_id", "value": None if body.project_id == -1 else body.project_id}
         )
+    if body.task_id is not None:
+        ops.append({"op": "replace", "path": "/task_id", "value": None if body.task_id == -1 else body.task_id})
     if body.duration is not None:
         ops.append({"op": "replace", "path": "/duration", "value": _seconds(body.duration)})
     if body.start is not None:

@@ -16,7 +16,9 @@ from ._base import TogglClass
 from .client import TogglClient, TogglTag
 from .organization import TogglOrganization, TogglWorkspace
 from .project import TogglProject
+from .task import TogglTask
 from .tracker import TogglTracker
+from .user import TogglGroup, TogglOrganizationUser, TogglProjectUser, TogglWorkspaceUser
 
 __all__ = ["MODELS", "MODELS_BY_TABLE", "as_dict_custom", "from_record", "to_record"]
 
@@ -27,6 +29,11 @@ MODELS: tuple[type[TogglClass], ...] = (
     TogglProject,
     TogglTag,
     TogglTracker,
+    TogglTask,
+    TogglWorkspaceUser,
+    TogglOrganizationUser,
+    TogglProjectUser,
+    TogglGroup,
 )
 MODELS_BY_TABLE: dict[str, type[TogglClass]] = {m.__tablename__: m for m in MODELS}
 

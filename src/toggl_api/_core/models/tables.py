@@ -43,7 +43,9 @@ from ._base import TogglClass
 from .client import TogglClient, TogglTag
 from .organization import TogglOrganization, TogglWorkspace
 from .project import TogglProject
+from .task import TogglTask
 from .tracker import TogglTracker
+from .user import TogglGroup, TogglOrganizationUser, TogglProjectUser, TogglWorkspaceUser
 
 __all__ = ["MARKERS", "METADATA", "TRACKER_TAGS", "VALUES", "UTCDateTime", "map_models", "table_for"]
 
@@ -158,7 +160,61 @@ TRACKER = _common(
     Column("project", BigInteger, nullable=True),
     Column("billable", Boolean, nullable=False, default=False),
     Column("user", BigInteger, nullable=True),
+    # Added after the first release: ``migrate_columns`` adds it to older cache files (nullable on purpose).
+    Column("task", BigInteger, nullable=True),
     indexes=("workspace", "project", "start", "stop"),
+)
+TASK = _common(
+    "task",
+    Column("workspace", BigInteger, nullable=False, default=0),
+    Column("project", BigInteger, nullable=False, default=0),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("estimated_seconds", BigInteger, nullable=True),
+    Column("user", BigInteger, nullable=True),
+    indexes=("workspace", "project"),
+)
+WORKSPACE_USER = _common(
+    "workspace_user",
+    Column("workspace", BigInteger, nullable=False, default=0),
+    Column("user", BigInteger, nullable=False, default=0),
+    Column("email", Text, nullable=True),
+    Column("admin", Boolean, nullable=False, default=False),
+    Column("role", String(64), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("inactive", Boolean, nullable=False, default=False),
+    Column("timezone", String(64), nullable=True),
+    indexes=("workspace", "user"),
+)
+ORGANIZATION_USER = _common(
+    "organization_user",
+    Column("user", BigInteger, nullable=False, default=0),
+    Column("organization", BigInteger, nullable=False, default=0),
+    Column("email", Text, nullable=True),
+    Column("admin", Boolean, nullable=False, default=False),
+    Column("owner", Boolean, nullable=False, default=False),
+    Column("inactive", Boolean, nullable=False, default=False),
+    Column("joined", Boolean, nullable=False, default=True),
+    Column("workspaces", JSON, nullable=False, default=list),
+    indexes=("organization", "user"),
+)
+PROJECT_USER = _common(
+    "project_user",
+    Column("workspace", BigInteger, nullable=False, default=0),
+    Column("project", BigInteger, nullable=False, default=0),
+    Column("user", BigInteger, nullable=False, default=0),
+    Column("manager", Boolean, nullable=False, default=False),
+    # JSON, not Float: the cache's compiled reads ask for result processors without a column type, which
+    # PostgreSQL's numeric types refuse.
+    Column("rate", JSON(none_as_null=True), nullable=True),
+    Column("group", BigInteger, nullable=True),
+    indexes=("workspace", "project", "user"),
+)
+# "group" is an SQL keyword: the table takes a longer name.
+USER_GROUP = _common(
+    "user_group",
+    Column("workspace", BigInteger, nullable=False, default=0),
+    Column("has_users", Boolean, nullable=False, default=False),
+    indexes=("workspace",),
 )
 TRACKER_TAGS = Table(
     "tracker_tag",
@@ -192,6 +248,11 @@ _TABLES: dict[type[TogglClass], Table] = {
     TogglTag: TAG,
     TogglProject: PROJECT,
     TogglTracker: TRACKER,
+    TogglTask: TASK,
+    TogglWorkspaceUser: WORKSPACE_USER,
+    TogglOrganizationUser: ORGANIZATION_USER,
+    TogglProjectUser: PROJECT_USER,
+    TogglGroup: USER_GROUP,
 }
 
 _REGISTRY = registry(metadata=METADATA)

@@ -38,7 +38,7 @@ def _start(value: Any) -> datetime:
 
 @define(slots=False, unsafe_hash=False)
 class TogglTracker(WorkspaceChild):
-    """A time entry. ``name`` is its description; ``stop is None`` while it runs.
+    """A time entry. ``name`` is its description; ``stop is None`` while it runs; ``task`` is a task id.
 
     Toggl reports a negative ``duration`` for running entries; never use it for elapsed time:
     ``running_duration`` computes it from ``start``.
@@ -53,6 +53,9 @@ class TogglTracker(WorkspaceChild):
         "project",
         "project_id",
         "pid",
+        "task",
+        "task_id",
+        "tid",
         "tags",
         "tag_ids",
         "billable",
@@ -68,6 +71,7 @@ class TogglTracker(WorkspaceChild):
     tags: list[TogglTag] = field(factory=list, converter=_tags)
     billable: bool = field(default=False, converter=bool, kw_only=True)
     user: int | None = field(default=None, kw_only=True)
+    task: int | None = field(default=None, converter=opt_entity_id, kw_only=True)
 
     def running(self) -> bool:
         """True while the entry runs (no ``stop``)."""
@@ -115,6 +119,7 @@ class TogglTracker(WorkspaceChild):
         base["name"] = kwargs.get("description", kwargs.get("name"))
         project = kwargs.get("project_id", kwargs.get("pid", kwargs.get("project")))
         user = kwargs.get("user_id", kwargs.get("uid", kwargs.get("user")))
+        task = kwargs.get("task_id", kwargs.get("tid", kwargs.get("task")))
         return cls(
             **base,
             workspace=cls._workspace_of(kwargs),
@@ -125,6 +130,7 @@ class TogglTracker(WorkspaceChild):
             tags=cls.get_tags(**kwargs),
             billable=bool(kwargs.get("billable", False)),
             user=user,
+            task=task,
         )
 
     def tag_names(self) -> list[str]:

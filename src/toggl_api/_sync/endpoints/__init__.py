@@ -2,19 +2,28 @@
 """The Track v9 resource endpoints (async source; ``toggl_api._sync.endpoints`` is generated from it)."""
 
 from .client import ClientEndpoint
+from .group import GroupEndpoint
 from .organization import OrganizationEndpoint
 from .project import ProjectEndpoint
+from .project_user import ProjectUserEndpoint
 from .tag import TagEndpoint
+from .task import TaskEndpoint
 from .tracker import TrackerEndpoint
 from .user import UserEndpoint
+from .users import OrganizationUserEndpoint, WorkspaceUserEndpoint
 from .workspace import WorkspaceEndpoint
 
 __all__ = [
     "ClientEndpoint",
+    "GroupEndpoint",
     "OrganizationEndpoint",
+    "OrganizationUserEndpoint",
     "ProjectEndpoint",
+    "ProjectUserEndpoint",
     "TagEndpoint",
+    "TaskEndpoint",
     "TrackerEndpoint",
     "UserEndpoint",
     "WorkspaceEndpoint",
+    "WorkspaceUserEndpoint",
 ]

@@ -10,11 +10,12 @@ from attrs import evolve
 
 from ..._core.api import client as client_api
 from ..._core.api import project as api
-from ..._core.api._fields import entity_id
+from ..._core.api._fields import chunked, entity_id
 from ..._core.api.project import ProjectBody
-from ..._core.api.request import RequestMethod
+from ..._core.api.request import RequestMethod, Shape
+from ..._core.api.tracker import Edits, decode_edits
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglClient, TogglProject, TogglTracker
+from ..._core.models import TogglClient, TogglProject, TogglTask, TogglTracker
 from ..._core.paging import PageGuard
 from ..._core.query import TogglQuery
 from ..._sqlcompat import status_to_query
@@ -131,8 +132,17 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
                 raise
             log.warning("project %s was not found; nothing to delete", pid)
         self._forget(TogglProject, pid)
-        # Toggl keeps the project's time entries, without a project (the default ``teDeletionMode``).
-        self._patch_cached(TogglTracker, [TogglQuery("project", pid)], lambda t: evolve(t, project=None))
+        # Toggl keeps the project's time entries, without a project or task (the default ``teDeletionMode``),
+        # and deletes the project's tasks.
+        self._patch_cached(
+            TogglTracker, [TogglQuery("project", pid)], lambda t: evolve(t, project=None, task=None)
+        )
+        cache: TogglCache[Any] | None = self._usable_cache()
+        if cache is not None:
+            tasks = cache.query(TogglQuery("project", pid), model=TogglTask)
+            if tasks:
+                cache.delete(*tasks)
+                cache.commit()
 
     def edit(self, project: TogglProject | int, body: ProjectBody) -> TogglProject:
         """Change the fields of ``body`` you set (the body itself is not modified)."""
@@ -163,6 +173,37 @@ class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):
         if not getattr(body, "client_name", None):
             return []
         return [client_api.list_scope(self.workspace_id, status) for status in ("active", "archived", "both")]
+
+    def bulk_edit(self, *projects: TogglProject | int, body: ProjectBody) -> Edits:
+        """Apply the same change to many projects, 100 per request (name, colour, privacy, dates; Toggl cannot
+        bulk-edit ``active`` or the client).
+
+        Returns:
+            ``Edits(successes, failures)``: the ids changed, and ``{"id", "message"}`` for each failure.
+
+        With a cache, the changed projects are read back with one ``since`` read afterwards (the PATCH answers
+        ids only).
+        """
+        operations = api.bulk_operations(body)
+        ids = list(dict.fromkeys(entity_id(p, "project") for p in projects))
+        started = self.clock.now()
+        successes: list[int] = []
+        failures: list[Any] = []
+        with self._write_guard(ids=ids):
+            for chunk in chunked(ids, api.BULK_EDIT_LIMIT):
+                answer = self._json(api.bulk_edit(self.workspace_id, chunk, operations), Shape.OBJECT)
+                edits = decode_edits(answer)
+                successes.extend(edits.successes)
+                failures.extend(edits.failures)
+        if successes and self._usable_cache() is not None:
+            # ``since`` is whole seconds: one second earlier so edits within the current second are included.
+            params = api.collect_params(ProjectBody(active="both", since=int(started.timestamp()) - 1))
+            fresh = self._many(api.collect(self.workspace_id, params, page=1, per_page=api.MAX_PER_PAGE))
+            self._store(*(p for p in fresh if p.id in set(successes)))
+            returned = {p.id for p in fresh}
+            for missing in (i for i in successes if i not in returned):
+                self._forget(TogglProject, missing)
+        return Edits(successes, failures)
 
     def _learn_client(self, project: TogglProject) -> None:
         """A ``client_name`` Toggl did not know creates a client: cached client lists no longer hold them all."""

@@ -4,23 +4,33 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
 from attrs import evolve
 
-from ..._core.answers import check_me, related_from_answer
+from ..._core.answers import check_me, related_from_answer, unexpected
 from ..._core.api import client as client_api
 from ..._core.api import project as project_api
 from ..._core.api import tag as tag_api
+from ..._core.api import task as task_api
 from ..._core.api import user as api
 from ..._core.api import workspace as workspace_api
 from ..._core.api.request import Shape
-from ..._core.api.user import RelatedData
+from ..._core.api.user import PreferencesBody, RelatedData
 from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
+from ..._core.models import (
+    TogglClass,
+    TogglClient,
+    TogglPreferences,
+    TogglProject,
+    TogglTag,
+    TogglTask,
+    TogglTracker,
+    TogglWorkspace,
+)
 from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..cache.base import TogglCache
@@ -100,6 +110,35 @@ class UserEndpoint(TogglEndpoint[Any]):
         response = self._send(evolve(api.details(), expect=Shape.OBJECT))
         return check_me(decode_json(response), response=response)
 
+    def get_preferences(self, *, user: Mapping[str, Any] | None = None) -> TogglPreferences:
+        """The user's date, time and duration formats, time zone and first day of the week
+        (``GET /me/preferences``).
+
+        Toggl leaves some preferences out of that answer; ``timezone`` and ``beginning_of_week`` are then taken
+        from ``user``, a ``/me`` answer you already have (``get_details()`` or ``bootstrap().user``), so no second
+        request is spent on them.
+        """
+        response = self._send(evolve(api.preferences(), expect=Shape.OBJECT))
+        try:
+            return api.decode_preferences(decode_json(response), user)
+        except (TypeError, ValueError) as exc:
+            raise unexpected(response, f"preferences that cannot be read ({exc})") from None
+
+    def edit_preferences(self, body: PreferencesBody) -> None:
+        """Change the preferences ``body`` sets: formats with ``POST /me/preferences``; ``timezone`` and
+        ``beginning_of_week`` (fields of the user) with ``PUT /me``. Only the requests needed are sent.
+
+        Raises:
+            ValueError: the body sets nothing, or a value Toggl would refuse (a week day outside 0-6, an unknown
+                duration format, a blank string).
+        """
+        requests = [r for r in (api.edit_preferences(body), api.edit_details(body)) if r is not None]
+        if not requests:
+            msg = "the PreferencesBody changes nothing: set a format, timezone or beginning_of_week"
+            raise ValueError(msg)
+        for request in requests:
+            self._send(request)
+
     def bootstrap(
         self,
         *,
@@ -108,20 +147,21 @@ class UserEndpoint(TogglEndpoint[Any]):
         projects: TogglCache[Any] | None = None,
         tags: TogglCache[Any] | None = None,
         trackers: TogglCache[Any] | None = None,
+        tasks: TogglCache[Any] | None = None,
     ) -> RelatedData:
         """Fill caches from ONE request (``GET /me?with_related_data=true``), saving a request per list.
 
         Each given cache receives its models. The complete lists it receives are marked fetched: the user's
         workspaces, and per workspace its tags, all its clients (``status=both``) and all its projects
-        (``active=both``), so later ``collect`` calls answer from the cache while it is fresh. Time entries are
-        Toggl's recent window only and are stored without claiming any range complete. One cache may be passed
-        for several arguments.
+        (``active=both``) and its open tasks, so later ``collect`` calls answer from the cache while it is fresh
+        (done tasks are not part of that answer). Time entries are Toggl's recent window only and are stored
+        without claiming any range complete. One cache may be passed for several arguments.
 
         Returns:
             The decoded answer (user fields and the related models).
         """
         given = {"workspaces": workspaces, "clients": clients, "projects": projects, "tags": tags,
-                 "trackers": trackers}
+                 "trackers": trackers, "tasks": tasks}
         for name, cache in given.items():
             if cache is not None and not isinstance(cache, TogglCache):
                 msg = f"{name} must be a {TogglCache.__name__} or None, not {type(cache).__name__}"
@@ -141,6 +181,10 @@ class UserEndpoint(TogglEndpoint[Any]):
         if tags is not None:
             scopes = [(tag_api.list_scope(w), tag_api.list_queries(w)) for w in workspace_ids]
             _fill(tags, TogglTag, related.tags, scopes, now)
+        if tasks is not None:
+            # Like /me/tasks without include_not_active, the answer is taken to hold open tasks only.
+            scopes = [(task_api.list_scope(w, True), task_api.list_queries(w, True)) for w in workspace_ids]
+            _fill(tasks, TogglTask, related.tasks, scopes, now)
         if trackers is not None:
             _fill(trackers, TogglTracker, related.trackers, [], now)
         return related

@@ -18,7 +18,7 @@ from ..state import Backend, User
 __all__ = ["EMPTY", "Ctx", "Handler", "Reply", "Route", "route"]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_PLACEHOLDER_RE = {"ids": r"[^/]+", "token": r"[^/]+"}
+_PLACEHOLDER_RE = {"ids": r"[^/]+", "token": r"[^/]+", "client": r"[^/]+"}
 
 
 @define(frozen=True)

@@ -70,9 +70,11 @@ def _pdf(title: str, table: Table) -> bytes:
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
     }
     for page_id, page_lines in zip(page_ids, pages, strict=True):
-        stream = b"BT /F1 9 Tf 11 TL 36 806 Td\n" + b"".join(
-            _pdf_string(line[:110]) + b" Tj T*\n" for line in page_lines
-        ) + b"ET"
+        stream = (
+            b"BT /F1 9 Tf 11 TL 36 806 Td\n"
+            + b"".join(_pdf_string(line[:110]) + b" Tj T*\n" for line in page_lines)
+            + b"ET"
+        )
         objects[page_id] = (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1)

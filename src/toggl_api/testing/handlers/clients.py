@@ -8,6 +8,7 @@ from ..errors import bad_request, not_found
 from ..state import Backend, Client, Workspace
 from ..timefmt import fmt_plus
 from ._base import Ctx, Route, route
+from ._common import OK, id_list
 
 __all__ = ["MAX_NAME", "ROUTES", "render_client"]
 
@@ -117,21 +118,11 @@ def delete_client(ctx: Ctx) -> Any:
     backend = ctx.backend
     ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
     client = _get(backend, ws, ctx.arg("cid"))
-    now = ctx.now
-    client.server_deleted_at = client.at = now
-    for project in backend.projects.values():
-        if project.client_id == client.id:
-            project.client_id = None
-            project.at = now
+    _delete(backend, client, ctx.now)
     return client.id
 
 
-def archive_client(ctx: Ctx) -> Any:
-    """POST /workspaces/{wid}/clients/{cid}/archive: archives it and its active projects (their ids)."""
-    backend = ctx.backend
-    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
-    client = _get(backend, ws, ctx.arg("cid"))
-    now = ctx.now
+def _archive(backend: Backend, client: Client, now: Any) -> list[int]:
     client.archived, client.at = True, now
     archived: list[int] = []
     for project in sorted(backend.projects.values(), key=lambda p: p.id):
@@ -139,6 +130,56 @@ def archive_client(ctx: Ctx) -> Any:
             project.active, project.at = False, now
             archived.append(project.id)
     return archived
+
+
+def _delete(backend: Backend, client: Client, now: Any) -> None:
+    client.server_deleted_at = client.at = now
+    for project in backend.projects.values():
+        if project.client_id == client.id:
+            project.client_id = None
+            project.at = now
+
+
+def _bulk_clients(ctx: Ctx) -> tuple[Workspace, list[Client]]:
+    """The clients a bulk route names (a JSON array of ids); 404 for the first unknown one."""
+    ws = ctx.backend.workspace_for(ctx.me, ctx.arg("wid"))
+    ids = id_list(ctx.body())
+    return ws, [_get(ctx.backend, ws, cid) for cid in dict.fromkeys(ids)]
+
+
+def archive_clients(ctx: Ctx) -> Any:
+    """POST /workspaces/{wid}/clients/archive ``[ids]``: ``[{client_ids, project_ids}]`` (all or nothing)."""
+    _, clients = _bulk_clients(ctx)
+    now = ctx.now
+    projects: list[int] = []
+    for client in clients:
+        projects += _archive(ctx.backend, client, now)
+    return [{"client_ids": [c.id for c in clients], "project_ids": projects}]
+
+
+def delete_clients(ctx: Ctx) -> Any:
+    """POST /workspaces/{wid}/clients/delete ``[ids]``: answers "OK" (all or nothing)."""
+    _, clients = _bulk_clients(ctx)
+    now = ctx.now
+    for client in clients:
+        _delete(ctx.backend, client, now)
+    return OK
+
+
+def clients_data(ctx: Ctx) -> Any:
+    """POST /workspaces/{wid}/clients/data ``[ids]``: those clients (unknown ids are skipped)."""
+    backend = ctx.backend
+    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
+    wanted = set(id_list(ctx.body()))
+    return [render_client(c) for c in sorted(_live(backend, ws), key=lambda c: c.id) if c.id in wanted]
+
+
+def archive_client(ctx: Ctx) -> Any:
+    """POST /workspaces/{wid}/clients/{cid}/archive: archives it and its active projects (their ids)."""
+    backend = ctx.backend
+    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
+    client = _get(backend, ws, ctx.arg("cid"))
+    return _archive(backend, client, ctx.now)
 
 
 def restore_client(ctx: Ctx) -> Any:
@@ -162,6 +203,9 @@ def restore_client(ctx: Ctx) -> Any:
 ROUTES: list[Route] = [
     route("GET", "/workspaces/{wid}/clients", list_clients),
     route("POST", "/workspaces/{wid}/clients", create_client),
+    route("POST", "/workspaces/{wid}/clients/archive", archive_clients),
+    route("POST", "/workspaces/{wid}/clients/delete", delete_clients),
+    route("POST", "/workspaces/{wid}/clients/data", clients_data),
     route("GET", "/workspaces/{wid}/clients/{cid}", get_client),
     route("PUT", "/workspaces/{wid}/clients/{cid}", update_client),
     route("DELETE", "/workspaces/{wid}/clients/{cid}", delete_client),

@@ -15,14 +15,41 @@ from .clients import render_client
 from .organizations import render_organization
 from .projects import project_actuals, render_project
 from .tags import render_tag
+from .tasks import render_task, task_tracked_ms
 from .time_entries import recent_entries, render_time_entry
 from .workspaces import render_workspace
 
-__all__ = ["ROUTES", "render_user"]
+__all__ = ["PAGINATED_PER_PAGE", "ROUTES", "render_user"]
+
+#: Default ``per_page`` of ``GET /me/projects/paginated``.
+PAGINATED_PER_PAGE = 201
+#: Shortest password ``PUT /me`` accepts.
+MIN_PASSWORD = 6
+MSG_CURRENT_PASSWORD_MISSING = "Current password must be present to change password"
+MSG_CURRENT_PASSWORD_INVALID = "Current password is not valid"
+MSG_PASSWORD_SHORT = f"Password should be at least {MIN_PASSWORD} characters"
+
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def toggl_accounts_id(user_id: int) -> str:
+    """A stable 22-character base62 Toggl Accounts id (Toggl's format, e.g. ``WSBrE7LiQPJ7PKA7WnCAnk``)."""
+    number = int.from_bytes(hashlib.sha256(f"accounts:{user_id}".encode()).digest()[:17], "big")
+    chars = []
+    for _ in range(22):
+        number, rest = divmod(number, 62)
+        chars.append(_BASE62[rest])
+    return "".join(chars)
+
+
+def intercom_hash(user_id: int) -> str:
+    """A stable 64-hex-character hash (Toggl sends an HMAC-SHA256 for its support widget)."""
+    return hashlib.sha256(f"intercom:{user_id}".encode()).hexdigest()
 
 
 def render_user(user: User) -> dict[str, Any]:
-    """Toggl's ``GET /me`` JSON."""
+    """Toggl's ``GET /me`` JSON (``PUT /me`` answers the same shape)."""
     digest = hashlib.md5(user.email.lower().encode()).hexdigest()
     return {
         "id": user.id,
@@ -30,7 +57,7 @@ def render_user(user: User) -> dict[str, Any]:
         "email": user.email,
         "fullname": user.fullname,
         "timezone": user.timezone,
-        "toggl_accounts_id": f"emu{user.id}",
+        "toggl_accounts_id": toggl_accounts_id(user.id),
         "default_workspace_id": user.default_workspace_id,
         "beginning_of_week": user.beginning_of_week,
         "image_url": f"https://secure.gravatar.com/avatar/{digest}",
@@ -41,9 +68,10 @@ def render_user(user: User) -> dict[str, Any]:
         "country_id": user.country_id,
         "has_password": True,
         "at": fmt_micro_z(user.at),
-        "intercom_hash": digest,
+        "intercom_hash": intercom_hash(user.id),
         "oauth_providers": [],
-        "authorization_updated_at": fmt_micro_z(user.created_at),
+        "authorization_updated_at": fmt_micro_z(user.authorization_updated_at or user.created_at),
+        "2fa_enabled": False,
     }
 
 
@@ -84,6 +112,15 @@ def _tags(ctx: Ctx) -> list[dict[str, Any]]:
     return [render_tag(t) for t in sorted(items, key=lambda t: t.id)]
 
 
+def _tasks(ctx: Ctx) -> list[dict[str, Any]]:
+    backend, since = ctx.backend, _since(ctx)
+    wids = _workspace_ids(backend, ctx.me)
+    items = [t for t in backend.tasks.values() if t.workspace_id in wids]
+    items = [t for t in items if t.at >= since] if since else [t for t in items if t.server_deleted_at is None]
+    tracked = task_tracked_ms(backend)
+    return [render_task(backend, t, tracked) for t in sorted(items, key=lambda t: t.id)]
+
+
 def _workspaces(ctx: Ctx) -> list[dict[str, Any]]:
     backend, since = ctx.backend, _since(ctx)
     items = backend.user_workspaces(ctx.me)
@@ -103,6 +140,7 @@ def get_me(ctx: Ctx) -> Any:
             "time_entries": [render_time_entry(backend, t) for t in recent_entries(backend, ctx.me)],
             "projects": _projects(ctx, include_archived=True),
             "workspaces": _workspaces(ctx),
+            "tasks": _tasks(ctx),
         }
         out.update({key: value or None for key, value in related.items()})
     return out
@@ -140,6 +178,19 @@ def update_me(ctx: Ctx) -> Any:
         if data["country_id"] is not None and not isinstance(data["country_id"], int):
             raise bad_request("Invalid country_id")
         changes["country_id"] = data["country_id"]
+    if data.get("password") is not None:
+        password = data["password"]
+        current = data.get("current_password")
+        if current is None or current == "":
+            raise bad_request(MSG_CURRENT_PASSWORD_MISSING)
+        if current != me.password:
+            raise bad_request(MSG_CURRENT_PASSWORD_INVALID)
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+            raise bad_request(MSG_PASSWORD_SHORT)
+        changes["password"] = password
+        changes["authorization_updated_at"] = ctx.now
+    elif data.get("current_password") not in (None, "") and data["current_password"] != me.password:
+        raise bad_request(MSG_CURRENT_PASSWORD_INVALID)
     for key, value in changes.items():
         setattr(me, key, value)
     me.at = ctx.now
@@ -195,6 +246,21 @@ def me_projects(ctx: Ctx) -> Any:
     return _projects(ctx, include_archived=raw == "true")
 
 
+def me_projects_paginated(ctx: Ctx) -> Any:
+    """GET /me/projects/paginated: by id from ``start_project_id``, ``per_page`` (default 201), ``since``."""
+    backend, since = ctx.backend, _since(ctx)
+    wids = _workspace_ids(backend, ctx.me)
+    start = ctx.int_param("start_project_id", 0) or 0
+    per_page = ctx.int_param("per_page", PAGINATED_PER_PAGE) or PAGINATED_PER_PAGE
+    if per_page < 1:
+        raise bad_request("Invalid per_page")
+    items = [p for p in backend.projects.values() if p.workspace_id in wids and p.id >= start]
+    items = [p for p in items if p.at >= since] if since else [p for p in items if p.server_deleted_at is None]
+    items.sort(key=lambda p: p.id)
+    actuals = project_actuals(backend)
+    return [render_project(backend, p, actuals) for p in items[:per_page]]
+
+
 def me_tags(ctx: Ctx) -> Any:
     """GET /me/tags (``since``)."""
     return _tags(ctx)
@@ -223,9 +289,11 @@ ROUTES: list[Route] = [
     route("POST", "/me/reset_token", reset_token),
     route("GET", "/me/logged", logged),
     route("GET", "/me/workspaces", me_workspaces),
+    route("GET", "/workspaces", me_workspaces),
     route("GET", "/me/organizations", me_organizations),
     route("GET", "/me/clients", me_clients),
     route("GET", "/me/projects", me_projects),
+    route("GET", "/me/projects/paginated", me_projects_paginated),
     route("GET", "/me/tags", me_tags),
     route("GET", "/me/quota", me_quota, counted=False),
 ]

@@ -16,6 +16,7 @@ __all__ = ["MAX_NAME", "ROUTES", "render_organization"]
 MAX_NAME = 140
 #: Workspaces an organization may hold.
 MAX_WORKSPACES = 20
+MSG_MULTI_WORKSPACE = "Multiple workspaces are not enabled in this organization."
 
 
 def render_organization(backend: Backend, org: Organization, user: User) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def render_organization(backend: Backend, org: Organization, user: User) -> dict
         "created_at": fmt_micro_z(org.created_at),
         "at": fmt_micro_z(org.at),
         "server_deleted_at": None,
-        "is_multi_workspace_enabled": org.plan != "free",
+        "is_multi_workspace_enabled": org.multi_workspace_enabled,
         "suspended_at": None,
         "user_count": len(org.members),
         "trial_info": {
@@ -47,6 +48,17 @@ def render_organization(backend: Backend, org: Organization, user: User) -> dict
         "owner": role == "owner",
         "pricing_plan_name": org.plan_name,
         "pricing_plan_enterprise": org.plan == "enterprise",
+        "max_data_retention_days": None,
+        "subscription": {
+            "billing_period_months": None if org.plan == "free" else 1,
+            "created_at": fmt_micro_z(org.created_at),
+            "enterprise": org.plan == "enterprise",
+            "plan": org.plan,
+            "plan_name": org.plan_name,
+            "seats": len(org.members),
+            "state": "free" if org.plan == "free" else "active",
+            "trial": {"active": False, "available": org.plan == "free", "end_date": None, "plan": None},
+        },
     }
 
 
@@ -103,6 +115,8 @@ def create_workspace(ctx: Ctx) -> Any:
     data = ctx.body_object()
     name = check_workspace_name(backend, org.id, data.get("name"))
     count = sum(1 for w in backend.workspaces.values() if w.organization_id == org.id and w.server_deleted_at is None)
+    if count >= 1 and not org.multi_workspace_enabled:
+        raise bad_request(MSG_MULTI_WORKSPACE)
     if count >= MAX_WORKSPACES:
         raise bad_request(f"Organization {org.name} can have a maximum of {MAX_WORKSPACES} workspaces")
     ws = backend.add_workspace(org, name, admin=ctx.me)
@@ -114,9 +128,15 @@ def leave_organization(ctx: Ctx) -> Any:
     backend, me = ctx.backend, ctx.me
     org = backend.organization_for(me, ctx.arg("oid"))
     del org.members[me.id]
+    for key in [k for k, r in backend.org_members.items() if r.organization_id == org.id and r.user_id == me.id]:
+        del backend.org_members[key]
     for ws in backend.workspaces.values():
         if ws.organization_id == org.id:
             ws.members.pop(me.id, None)
+            for key in [
+                k for k, r in backend.workspace_members.items() if r.workspace_id == ws.id and r.user_id == me.id
+            ]:
+                del backend.workspace_members[key]
     if me.default_workspace_id is not None and me.id not in backend.workspaces[me.default_workspace_id].members:
         remaining = backend.user_workspaces(me)
         me.default_workspace_id = remaining[0].id if remaining else None

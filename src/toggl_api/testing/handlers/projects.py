@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from ..errors import bad_request, not_found
+from ..errors import EmulatorError, bad_request, not_found
 from ..state import Backend, Project, Workspace, attrs_copy
 from ..timefmt import fmt_date, fmt_plus, parse_date_or_ts
 from ._base import Ctx, Route, route
@@ -74,7 +74,10 @@ def render_project(
         "fixed_fee": project.fixed_fee,
         "actual_hours": seconds // 3600,
         "actual_seconds": seconds,
-        "tasks_count": None,
+        "tasks_count": sum(
+            1 for t in backend.tasks.values() if t.project_id == project.id and t.server_deleted_at is None
+        )
+        or None,
         "can_track_time": True,
         "start_date": fmt_date(project.start_date),
         "status": project_status(project, backend.now().date()),
@@ -109,7 +112,9 @@ def list_projects(ctx: Ctx) -> Any:
     since = ctx.int_param("since")
     if since is not None:
         projects = [p for p in backend.projects.values() if p.workspace_id == ws.id and p.at.timestamp() >= since]
-    active = (ctx.param("active") or "true").lower()
+    # ``active`` defaults to true, but not under ``statuses``: ``statuses=archived`` alone must find
+    # archived projects (the statuses already say which projects are wanted).
+    active = (ctx.param("active") or ("both" if ctx.param("statuses") else "true")).lower()
     if active not in ("true", "false", "both"):
         raise bad_request("Invalid active")
     if active != "both":
@@ -259,13 +264,79 @@ def delete_project(ctx: Ctx) -> Any:
         raise bad_request("Invalid teDeletionMode")
     now = ctx.now
     project.server_deleted_at = project.at = now
+    for task in backend.tasks.values():
+        if task.project_id == project.id and task.server_deleted_at is None:
+            task.server_deleted_at = task.at = now
     for te in backend.time_entries.values():
         if te.project_id == project.id and not te.deleted:
             if mode == "delete":
                 backend.soft_delete(te)
             else:
-                te.project_id, te.at = None, now
+                te.project_id, te.task_id, te.at = None, None, now
     return project.id
+
+
+#: Paths a bulk PATCH may change (Toggl refuses active, client_id, client_name, is_shared, template_id).
+_PATCH_PATHS = (
+    "/name",
+    "/color",
+    "/is_private",
+    "/billable",
+    "/auto_estimates",
+    "/estimated_hours",
+    "/start_date",
+    "/end_date",
+    "/rate",
+    "/fixed_fee",
+    "/currency",
+    "/template",
+    "/recurring",
+)
+_NOT_BULK = ("/active", "/client_id", "/cid", "/client_name", "/is_shared", "/template_id")
+
+
+def patch_projects(ctx: Ctx) -> Any:
+    """PATCH /workspaces/{wid}/projects/{ids}: JSON patch on many projects, ``{success, failure}``."""
+    backend = ctx.backend
+    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
+    ids = _csv_ints(ctx.raw_arg("ids"), "project_ids") or []
+    if not ids:
+        raise bad_request("Invalid project_ids")
+    if len(ids) > MAX_PER_PAGE:
+        raise bad_request(f"Cannot update more than {MAX_PER_PAGE} projects at once")
+    ops = ctx.body()
+    if not isinstance(ops, list) or not ops or not all(isinstance(o, dict) for o in ops):
+        raise bad_request("Invalid JSON input")
+    for op in ops:
+        if op.get("op") not in ("add", "remove", "replace"):
+            raise bad_request(f"Invalid operation: {op.get('op')}")
+        if op.get("path") in _NOT_BULK:
+            raise bad_request(f"Field {str(op.get('path'))[1:]} cannot be changed in bulk")
+        if op.get("path") not in _PATCH_PATHS:
+            raise bad_request(f"Invalid path: {op.get('path')}")
+    success: list[int] = []
+    failure: list[dict[str, Any]] = []
+    for pid in dict.fromkeys(ids):
+        original = backend.live_project(ws.id, pid)
+        if original is None:
+            failure.append({"id": pid, "message": f"Project with ID {pid} was not found/is not accessible"})
+            continue
+        project = attrs_copy(original)
+        try:
+            for op in ops:
+                key = op["path"][1:]
+                value = None if op["op"] == "remove" else op.get("value")
+                if key == "name":
+                    project.name = _check_name(backend, ws, value, exclude=project.id)
+                else:
+                    _apply(ctx, ws, project, {key: value})
+        except EmulatorError as exc:
+            failure.append({"id": pid, "message": exc.body or "Invalid value"})
+            continue
+        project.at = ctx.now
+        backend.projects[pid] = project
+        success.append(pid)
+    return {"success": success, "failure": failure}
 
 
 ROUTES: list[Route] = [
@@ -274,4 +345,5 @@ ROUTES: list[Route] = [
     route("GET", "/workspaces/{wid}/projects/{pid}", get_project),
     route("PUT", "/workspaces/{wid}/projects/{pid}", update_project),
     route("DELETE", "/workspaces/{wid}/projects/{pid}", delete_project),
+    route("PATCH", "/workspaces/{wid}/projects/{ids}", patch_projects),
 ]

@@ -419,10 +419,15 @@ def _detail_row(q: Query, number: int, row: list[TimeEntry]) -> dict[str, Any]:
                 "project_color": project.color if project is not None else None,
                 "project_hex": project.color if project is not None else None,
                 "tag_names": _tag_names(q.backend, first.tag_ids),
-                "task_name": None,
+                "task_name": _task_name(q.backend, first.task_id),
             }
         )
     return item
+
+
+def _task_name(backend: Backend, task_id: int | None) -> str | None:
+    task = backend.tasks.get(task_id) if task_id is not None else None
+    return task.name if task is not None else None
 
 
 def _page_size(body: dict[str, Any]) -> int:

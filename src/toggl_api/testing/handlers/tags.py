@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..errors import bad_request, not_found
 from ..state import Backend, Tag, Workspace
 from ..timefmt import fmt_micro_z
 from ._base import EMPTY, Ctx, Route, route
+from ._common import OK, id_list
 
 __all__ = ["ROUTES", "render_tag"]
 
@@ -75,21 +77,44 @@ def update_tag(ctx: Ctx) -> Any:
     return render_tag(tag)
 
 
-def delete_tag(ctx: Ctx) -> Any:
-    """DELETE /workspaces/{wid}/tags/{tid}: removes it from time entries too."""
-    _, tag = _get(ctx, "Tag was not found.")
-    now = ctx.now
+def _delete(backend: Backend, tag: Tag, now: datetime) -> None:
     tag.deleted_at = tag.at = now
-    for te in ctx.backend.time_entries.values():
+    for te in backend.time_entries.values():
         if tag.id in te.tag_ids:
             te.tag_ids = [i for i in te.tag_ids if i != tag.id]
             te.at = now
+
+
+def delete_tag(ctx: Ctx) -> Any:
+    """DELETE /workspaces/{wid}/tags/{tid}: removes it from time entries too."""
+    _, tag = _get(ctx, "Tag was not found.")
+    _delete(ctx.backend, tag, ctx.now)
     return EMPTY
+
+
+def bulk_delete_tags(ctx: Ctx) -> Any:
+    """PATCH /workspaces/{wid}/tags: bulk delete, ``{"delete": [ids]}`` (or a bare id array); all or nothing."""
+    backend = ctx.backend
+    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
+    data = ctx.body()
+    ids = data.get("delete") if isinstance(data, dict) else data
+    ids = id_list(ids)
+    if not ids:
+        raise bad_request("Invalid JSON input")
+    tags = [backend.live_tag(ws.id, tid) for tid in dict.fromkeys(ids)]
+    if any(t is None for t in tags):
+        raise bad_request("Some tag IDs do not belong to workspace.")
+    now = ctx.now
+    for tag in tags:
+        assert tag is not None
+        _delete(backend, tag, now)
+    return OK
 
 
 ROUTES: list[Route] = [
     route("GET", "/workspaces/{wid}/tags", list_tags),
     route("POST", "/workspaces/{wid}/tags", create_tag),
+    route("PATCH", "/workspaces/{wid}/tags", bulk_delete_tags),
     route("PUT", "/workspaces/{wid}/tags/{tid}", update_tag),
     route("DELETE", "/workspaces/{wid}/tags/{tid}", delete_tag),
 ]

@@ -103,6 +103,9 @@ def render_time_entry(
             if client is not None:
                 out["client_id"] = client.id
                 out["client_name"] = client.name
+        task = backend.tasks.get(te.task_id) if te.task_id is not None else None
+        if task is not None:
+            out["task_name"] = task.name
         user = backend.users.get(te.user_id)
         out["user_name"] = user.fullname if user else None
         out["user_avatar_url"] = ""
@@ -138,9 +141,16 @@ def _check_project(backend: Backend, ws: Workspace, value: object) -> int | None
     return value  # type: ignore[return-value]
 
 
-def _check_task(value: object) -> None:
-    if value is not None:
+def _check_task(
+    backend: Backend, ws: Workspace, value: object, project_id: int | None
+) -> tuple[int | None, int | None]:
+    """Validate a task id: ``(task_id, project_id)``; a task alone sets its project."""
+    if value is None:
+        return None, project_id
+    task = backend.live_task(ws.id, value) if _is_int(value) else None  # type: ignore[arg-type]
+    if task is None or (project_id is not None and task.project_id != project_id):
         raise bad_request(MSG_TASK)
+    return task.id, task.project_id
 
 
 def _check_description(value: object) -> str | None:
@@ -216,7 +226,7 @@ def create_time_entry(ctx: Ctx) -> Any:
     billable = _check_bool(data.get("billable"), "billable")
     _, pid = _pick(data, "project_id", "pid")
     project_id = _check_project(backend, ws, pid)
-    _check_task(_pick(data, "task_id", "tid")[1])
+    task_id, project_id = _check_task(backend, ws, _pick(data, "task_id", "tid")[1], project_id)
     tag_ids = backend.check_tag_ids(ws, _list_of(data.get("tag_ids"), "tag_ids"))
 
     duration = data.get("duration")
@@ -253,6 +263,7 @@ def create_time_entry(ctx: Ctx) -> Any:
         billable=billable,
         created_with=created_with,
     )
+    te.task_id = task_id
     return render_time_entry(
         backend, te, z=True, null_empty_tags=True, hide_stop=start_only, meta=ctx.bool_param("meta")
     )
@@ -303,9 +314,17 @@ def update_time_entry(ctx: Ctx) -> Any:
     found, pid = _pick(data, "project_id", "pid")
     if found:
         te.project_id = _check_project(backend, ws, pid)
+        if te.task_id is not None:
+            task = backend.tasks.get(te.task_id)
+            if task is None or task.project_id != te.project_id:
+                te.task_id = None  # a task belongs to one project: moving the entry drops it
+    project_given = found
     found, tid = _pick(data, "task_id", "tid")
-    if found:
-        _check_task(tid)
+    if found and tid is None:
+        te.task_id = None
+    elif found:
+        # With a project in the same body the task must belong to it; alone, the task sets the project.
+        te.task_id, te.project_id = _check_task(backend, ws, tid, te.project_id if project_given else None)
     action = data.get("tag_action")
     if action not in (None, "add", "delete", "remove"):
         raise bad_request("Invalid tag_action")
@@ -351,8 +370,15 @@ def _bulk_op(backend: Backend, me: User, ws: Workspace, te: TimeEntry, op: str, 
         te.billable = False if op == "remove" else _check_bool(value, "billable")
     elif path == "/project_id":
         te.project_id = _check_project(backend, ws, value)
+        task = backend.tasks.get(te.task_id) if te.task_id is not None else None
+        if task is not None and task.project_id != te.project_id:
+            te.task_id = None
     elif path == "/task_id":
-        _check_task(None if op == "remove" else value)
+        tid = None if op == "remove" else value
+        if tid is None:
+            te.task_id = None
+        else:
+            te.task_id, te.project_id = _check_task(backend, ws, tid, None)
     elif path == "/start":
         _apply_times(backend, te, {"start": value})
     elif path == "/stop":

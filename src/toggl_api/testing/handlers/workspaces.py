@@ -14,6 +14,14 @@ __all__ = ["MAX_NAME", "ROUTES", "check_workspace_name", "render_workspace"]
 
 #: Longest workspace name accepted.
 MAX_NAME = 140
+#: Time-entry constraints of every workspace (none enforced).
+NO_CONSTRAINTS: dict[str, bool] = {
+    "description_present": False,
+    "project_present": False,
+    "tag_present": False,
+    "task_present": False,
+    "time_entry_constraints_enabled": False,
+}
 
 _BOOL_SETTINGS = (
     "only_admins_may_create_projects",
@@ -37,6 +45,7 @@ def render_workspace(backend: Backend, ws: Workspace, user: User, *, with_counts
     org = backend.organizations.get(ws.organization_id)
     plan = org.plan if org else "free"
     role = ws.members.get(user.id, "user")
+    prefs = backend.workspace_preferences.get(ws.id, {})
     out: dict[str, Any] = {
         "id": ws.id,
         "organization_id": ws.organization_id,
@@ -64,8 +73,14 @@ def render_workspace(backend: Backend, ws: Workspace, user: User, *, with_counts
             "ical_enabled": True,
             "csv_upload": None,
             "subscription": None,
-            "hide_start_end_times": False,
+            "hide_start_end_times": bool(prefs.get("hide_start_end_times", False)),
             "working_hours_in_minutes": None,
+            "disable_approvals": bool(prefs.get("disable_approvals", False)),
+            "disable_expenses": bool(prefs.get("disable_expenses", False)),
+            "disable_timesheet_view": bool(prefs.get("disable_timesheet_view", False)),
+            "max_data_retention_days": None,
+            "permissions": None,
+            "te_constraints": dict(NO_CONSTRAINTS),
         }
     )
     if with_counts:
@@ -130,44 +145,19 @@ def workspace_statistics(ctx: Ctx) -> Any:
         for uid, role in sorted(ws.members.items())
         if role == "admin" and uid in backend.users
     ]
-    return {"admins": admins, "groups_count": 0, "members_count": len(ws.members)}
+    groups = sum(1 for g in backend.groups.values() if ws.id in g.workspaces)
+    return {"admins": admins, "groups_count": groups, "members_count": len(ws.members)}
 
 
 def time_entry_constraints(ctx: Ctx) -> Any:
     """GET /workspaces/{wid}/time_entry_constraints (none enforced)."""
     ctx.backend.workspace_for(ctx.me, ctx.arg("wid"))
-    return {
-        "description_present": False,
-        "project_present": False,
-        "tag_present": False,
-        "task_present": False,
-        "time_entry_constraints_enabled": False,
-    }
-
-
-def workspace_users(ctx: Ctx) -> Any:
-    """GET /workspaces/{wid}/users: SimpleWorkspaceUser items."""
-    backend = ctx.backend
-    ws = backend.workspace_for(ctx.me, ctx.arg("wid"))
-    return [
-        {
-            "id": uid,
-            "email": backend.users[uid].email,
-            "fullname": backend.users[uid].fullname,
-            "inactive": False,
-            "is_active": True,
-            "is_admin": role == "admin",
-            "role": role,
-        }
-        for uid, role in sorted(ws.members.items())
-        if uid in backend.users
-    ]
+    return dict(NO_CONSTRAINTS)
 
 
 ROUTES: list[Route] = [
     route("GET", "/workspaces/{wid}", get_workspace),
     route("PUT", "/workspaces/{wid}", update_workspace),
     route("GET", "/workspaces/{wid}/statistics", workspace_statistics),
-    route("GET", "/workspaces/{wid}/users", workspace_users),
     route("GET", "/workspaces/{wid}/time_entry_constraints", time_entry_constraints),
 ]
