@@ -251,6 +251,14 @@ class WorkspaceChild(TogglClass):
         raise MissingFieldError(msg)
 
     @classmethod
+    def _workspace_or_zero(cls, data: dict[str, Any]) -> int:
+        """The payload's workspace id, or 0 for answers that leave it implied by the path (the endpoint fills it)."""
+        try:
+            return cls._workspace_of(data)
+        except MissingFieldError:
+            return 0
+
+    @classmethod
     def from_kwargs(cls: type[T], **kwargs: Any) -> T:
         """Build the model from an API payload (``workspace_id``/``wid``) or a cache record."""
         base = cls._base_kwargs(kwargs)

@@ -97,7 +97,8 @@ class TogglWorkspaceUser(WorkspaceChild):
         active = kwargs.get("active")
         return cls(
             **base,
-            workspace=cls._workspace_of(kwargs),
+            # ``/workspaces/{wid}/users`` leaves the workspace out: the endpoint fills it from the path.
+            workspace=cls._workspace_or_zero(kwargs),
             user=user or 0,
             email=kwargs.get("email"),
             admin=kwargs.get("admin"),
