@@ -21,6 +21,7 @@ from toggl_api import (
     NamingError,
     ProjectBody,
     ServerError,
+    TaskBody,
     TrackerBody,
 )
 from toggl_api._core.api.request import RequestMethod
@@ -28,10 +29,12 @@ from toggl_api._core.errors import BadRequestError
 from toggl_api._core.session import TogglSession
 from toggl_api.asyncio import (
     AsyncClientEndpoint,
+    AsyncGroupEndpoint,
     AsyncJSONCache,
     AsyncProjectEndpoint,
     AsyncSqliteCache,
     AsyncTagEndpoint,
+    AsyncTaskEndpoint,
     AsyncTrackerEndpoint,
     TogglAsyncCache,
 )
@@ -295,3 +298,61 @@ async def test_a_raw_write_request_whose_answer_was_lost_makes_the_entity_unknow
     got = await projects.get(project.id)
     assert got is not None
     assert got.name == "Raw 2"
+
+
+# -- the resources added later go through the same guard -------------------------------------------------------
+
+
+def _a_project(emulator: Emulator, workspace_id: int) -> int:
+    return min(
+        p.id
+        for p in emulator.state.projects.values()
+        if p.workspace_id == workspace_id and p.active and p.server_deleted_at is None
+    )
+
+
+async def test_task_list_is_read_again_after_an_add_whose_answer_was_lost(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tasks = AsyncTaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    await tasks.collect()
+    toggl_emulator.faults.add(Fault.lost_answer(), method="POST", path=r"/tasks$")
+    with pytest.raises(httpx.ReadTimeout):
+        await tasks.add(_a_project(toggl_emulator, toggl_workspace_id), TaskBody(name="made-anyway"))
+    assert "made-anyway" in {t.name for t in await tasks.collect()}
+
+
+async def test_group_is_read_again_after_a_rename_whose_answer_was_lost(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    groups = AsyncGroupEndpoint(toggl_workspace_id, cache=cache, **kw)
+    group = await groups.add("Before")
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PUT", path=r"/groups/\d+$")
+    with pytest.raises(httpx.ReadTimeout):
+        await groups.edit(group, "After")
+    got = await groups.get(group.id)
+    assert got is not None
+    assert got.name == "After"
+
+
+async def test_tags_deleted_in_bulk_leave_the_cache_when_the_answer_was_lost(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tags = AsyncTagEndpoint(toggl_workspace_id, cache=cache, **kw)
+    doomed = [await tags.add("doomed-1"), await tags.add("doomed-2")]
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PATCH", path=r"/tags$")
+    with pytest.raises(httpx.ReadTimeout):
+        await tags.bulk_delete(*doomed)
+    assert not {"doomed-1", "doomed-2"} & {t.name for t in await tags.collect()}
+
+
+async def test_a_refused_task_add_keeps_the_cached_task_list(
+    cache: TogglAsyncCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tasks = AsyncTaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    await tasks.collect()
+    with pytest.raises(BadRequestError):
+        await tasks.add(2**40, TaskBody(name="nowhere"))  # no such project: Toggl refuses, nothing was made
+    before = len(toggl_emulator.requests)
+    await tasks.collect()
+    assert asked(toggl_emulator, before) == 0

@@ -22,6 +22,7 @@ from toggl_api import (
     NamingError,
     ProjectBody,
     ServerError,
+    TaskBody,
     TrackerBody,
 )
 from toggl_api._core.api.request import RequestMethod
@@ -29,10 +30,12 @@ from toggl_api._core.errors import BadRequestError
 from toggl_api._core.session import TogglSession
 from toggl_api._sync_surface import (
     ClientEndpoint,
+    GroupEndpoint,
     JSONCache,
     ProjectEndpoint,
     SqliteCache,
     TagEndpoint,
+    TaskEndpoint,
     TrackerEndpoint,
     TogglCache,
 )
@@ -296,3 +299,61 @@ def test_a_raw_write_request_whose_answer_was_lost_makes_the_entity_unknown(
     got = projects.get(project.id)
     assert got is not None
     assert got.name == "Raw 2"
+
+
+# -- the resources added later go through the same guard -------------------------------------------------------
+
+
+def _a_project(emulator: Emulator, workspace_id: int) -> int:
+    return min(
+        p.id
+        for p in emulator.state.projects.values()
+        if p.workspace_id == workspace_id and p.active and p.server_deleted_at is None
+    )
+
+
+def test_task_list_is_read_again_after_an_add_whose_answer_was_lost(
+    cache: TogglCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tasks = TaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    tasks.collect()
+    toggl_emulator.faults.add(Fault.lost_answer(), method="POST", path=r"/tasks$")
+    with pytest.raises(httpx.ReadTimeout):
+        tasks.add(_a_project(toggl_emulator, toggl_workspace_id), TaskBody(name="made-anyway"))
+    assert "made-anyway" in {t.name for t in tasks.collect()}
+
+
+def test_group_is_read_again_after_a_rename_whose_answer_was_lost(
+    cache: TogglCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    groups = GroupEndpoint(toggl_workspace_id, cache=cache, **kw)
+    group = groups.add("Before")
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PUT", path=r"/groups/\d+$")
+    with pytest.raises(httpx.ReadTimeout):
+        groups.edit(group, "After")
+    got = groups.get(group.id)
+    assert got is not None
+    assert got.name == "After"
+
+
+def test_tags_deleted_in_bulk_leave_the_cache_when_the_answer_was_lost(
+    cache: TogglCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tags = TagEndpoint(toggl_workspace_id, cache=cache, **kw)
+    doomed = [tags.add("doomed-1"), tags.add("doomed-2")]
+    toggl_emulator.faults.add(Fault.lost_answer(), method="PATCH", path=r"/tags$")
+    with pytest.raises(httpx.ReadTimeout):
+        tags.bulk_delete(*doomed)
+    assert not {"doomed-1", "doomed-2"} & {t.name for t in tags.collect()}
+
+
+def test_a_refused_task_add_keeps_the_cached_task_list(
+    cache: TogglCache[Any], kw: dict[str, Any], toggl_emulator: Emulator, toggl_workspace_id: int
+) -> None:
+    tasks = TaskEndpoint(toggl_workspace_id, cache=cache, **kw)
+    tasks.collect()
+    with pytest.raises(BadRequestError):
+        tasks.add(2**40, TaskBody(name="nowhere"))  # no such project: Toggl refuses, nothing was made
+    before = len(toggl_emulator.requests)
+    tasks.collect()
+    assert asked(toggl_emulator, before) == 0

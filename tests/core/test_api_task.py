@@ -125,3 +125,13 @@ def test_bulk_answer_decodes_into_edits() -> None:
     edits = tracker_api.decode_edits({"success": [1, 2], "failure": [{"id": 3, "message": "not found"}]})
     assert edits == ([1, 2], [{"id": 3, "message": "not found"}])
     assert tracker_api.decode_edits("OK") == ([], [])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"data": {"id": 1}}, {"data": [], "total_count": "3"}, "a login page", 7],
+    ids=["data-not-a-list", "count-not-an-int", "text", "scalar"],
+)
+def test_a_page_of_tasks_out_of_shape_is_refused(answer: object) -> None:
+    with pytest.raises(ValueError, match=r"not|where a page of tasks belongs"):
+        task_api.unwrap_page(answer)

@@ -149,3 +149,10 @@ def test_list_scopes_of_clients_cover_every_status() -> None:
 
 def test_time_entries_have_no_list_scopes() -> None:
     assert list_scopes_of("tracker", 7) == ()
+
+
+def test_every_workspace_list_a_new_resource_joins_is_named() -> None:
+    assert list_scopes_of("task", 7) == ("tasks/7?active=true", "tasks/7?active=false", "tasks/7?active=both")
+    assert list_scopes_of("workspace_user", 7) == ("workspace_users/7",)
+    assert list_scopes_of("project_user", 7) == ("project_users/7",)
+    assert list_scopes_of("user_group", 7) == ("groups/7",)
