@@ -29,6 +29,7 @@ from .limits import QUOTA_MESSAGE, RATE_LIMIT_HTML, Limits, LimitTracker
 from .routes import REPORTS_PREFIX, TRACK_PREFIX, Match, Router, default_router
 from .seed import DemoAccount, seed_demo, seed_empty
 from .state import Backend, User
+from .webhooks import WEBHOOKS_PREFIX, WebhookHub
 
 __all__ = ["BASE_URL", "JSON_CONTENT_TYPE", "Emulator", "RecordedRequest", "Seed"]
 
@@ -125,6 +126,8 @@ class Emulator:
         self.state = Backend(self.clock, self._id_starts)
         self.account: DemoAccount | None = None
         self._populate()
+        self.webhooks = WebhookHub(self)
+        self.router.add(WEBHOOKS_PREFIX, self.webhooks.routes())
 
     # -- control -------------------------------------------------------------------------------
     def _populate(self) -> None:
@@ -150,6 +153,7 @@ class Emulator:
             self.faults.clear()
             self.requests.clear()
             self.tracker = LimitTracker(self.clock, self.limits)
+            self.webhooks.reset()
 
     def request_count(self, method: str | None = None, path_contains: str | None = None) -> int:
         """Count recorded requests, optionally by method and/or a substring of the path."""
@@ -176,7 +180,7 @@ class Emulator:
 
     # -- the request pipeline ------------------------------------------------------------------
     def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer ``request``.
+        """Answer ``request``, then deliver the webhook events that are due (outside the lock).
 
         Raises:
             httpx.ConnectError: ``Fault.connect_error`` (the request never reached the emulator).
@@ -184,6 +188,12 @@ class Emulator:
                 than the request's read timeout.
             httpx.RemoteProtocolError: ``Fault.connection_reset`` or ``Fault.lost_answer("reset")``.
         """
+        try:
+            return self._handle(request)
+        finally:
+            self.webhooks.pump()
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
         with self._lock:
             record = RecordedRequest(
                 request.method.upper(),
@@ -254,6 +264,7 @@ class Emulator:
             )
             record.state_touched = True
             result = match.route.handler(ctx)
+            self.webhooks.after_request(request, user.id if user is not None else None)
             response = self._render(request, result)
         except EmulatorError as exc:
             response = self._render_error(request, exc)
