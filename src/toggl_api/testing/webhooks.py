@@ -762,6 +762,9 @@ class WebhookHub:
         if entity == "project" and "is_private" in payload:
             metadata["project_is_private"] = str(payload["is_private"]).lower()
         for sub in sorted(self.subscriptions.values(), key=lambda s: s.subscription_id):
+            # Only enabled, validated subscriptions get change events (a disabled one misses what happens meanwhile).
+            if not sub.enabled or sub.validated_at is None:
+                continue
             if sub.workspace_id != workspace_id or not sub.matches(entity, action):
                 continue
             # Events follow the creator's permissions: other users' time entries only reach admins.
@@ -826,8 +829,10 @@ class WebhookHub:
                     delivery = min(due, key=lambda d: (d.due, d.envelope["event_id"]))
                     self.queue.remove(delivery)
                     sub = self.subscriptions[delivery.subscription_id]
-                    envelope = dict(delivery.envelope)
-                    envelope["timestamp"] = _fmt_ns(now)  # every attempt is stamped anew
+                    # Every attempt is stamped anew; Toggl sends ``timestamp`` just before ``url_callback``.
+                    envelope = {k: v for k, v in delivery.envelope.items() if k != "url_callback"}
+                    envelope["timestamp"] = _fmt_ns(now)
+                    envelope["url_callback"] = delivery.envelope["url_callback"]
                     body = _json_bytes(envelope)
                     dropped = self.faults.drop > 0
                     if dropped:
