@@ -17,7 +17,7 @@ from toggl_api._async.cache.json import AsyncJSONCache
 from toggl_api._async.cache.sqlite import AsyncSqliteCache
 from toggl_api.asyncio import AsyncTrackerEndpoint
 from toggl_api.testing import Emulator, FakeClock
-from toggl_api.webhooks import AsyncWebhookReceiver, AsyncWebhooksEndpoint, WebhookApp, sign
+from toggl_api.webhooks import AsyncWebhookReceiver, AsyncWebhooksEndpoint, SubscriptionLimitError, WebhookApp, sign
 
 from ._webhook_helpers import RECEIVER_URL, SECRET
 
@@ -303,3 +303,93 @@ async def test_a_disabled_subscription_gets_no_change_events(
     await AsyncWebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client).disable(subscription)
     entry = await _start(other_device, toggl_workspace_id, "unseen", "2026-11-20T11:00:00Z")
     assert await cache.find(entry["id"], TogglTracker) is None
+
+
+@pytest.fixture
+async def ttl_setup(
+    toggl_emulator: Emulator, tmp_path: Path, fake_clock: FakeClock, toggl_workspace_id: int,
+    toggl_auth: httpx.BasicAuth, http_client: httpx.AsyncClient,
+) -> tuple[AsyncTrackerEndpoint, AsyncWebhookReceiver]:
+    """A 60 s TTL cache kept by a receiver, and a tracker endpoint reading it."""
+    toggl_emulator.state.stop_running(toggl_emulator.account.user_id)  # type: ignore[union-attr]
+    ttl_cache: AsyncJSONCache[TogglTracker] = AsyncJSONCache(tmp_path / "ttl", expire_after=60, clock=fake_clock)
+    receiver = AsyncWebhookReceiver(SECRET, ttl_cache, clock=fake_clock)
+    toggl_emulator.webhooks.mount(RECEIVER_URL, WebhookApp(receiver))
+    hooks = AsyncWebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    await hooks.create(RECEIVER_URL, ["*"], "live", secret=SECRET)
+    tracker = AsyncTrackerEndpoint(toggl_workspace_id, toggl_auth, ttl_cache, client=http_client, clock=fake_clock)
+    return tracker, receiver
+
+
+async def test_pushes_keep_a_ttl_cache_fresh_while_healthy(
+    ttl_setup: tuple[AsyncTrackerEndpoint, AsyncWebhookReceiver], other_device: httpx.AsyncClient,
+    toggl_workspace_id: int, toggl_emulator: Emulator, fake_clock: FakeClock,
+) -> None:
+    tracker, _ = ttl_setup
+    entry = await _start(other_device, toggl_workspace_id, "pushed", "2026-11-20T11:00:00Z")
+    fake_clock.advance(600)  # far beyond the 60 s TTL, within the health interval
+    before = len(toggl_emulator.requests)
+    current = await tracker.current(refresh=False)
+    assert current is not None
+    assert current.id == entry["id"]
+    assert len(toggl_emulator.requests) == before
+
+
+async def test_reads_follow_expire_after_again_once_health_lapses(
+    ttl_setup: tuple[AsyncTrackerEndpoint, AsyncWebhookReceiver], other_device: httpx.AsyncClient,
+    toggl_workspace_id: int, toggl_emulator: Emulator, fake_clock: FakeClock,
+) -> None:
+    tracker, receiver = ttl_setup
+    await _start(other_device, toggl_workspace_id, "pushed", "2026-11-20T11:00:00Z")
+    assert receiver.health_interval is not None
+    fake_clock.advance(receiver.health_interval.total_seconds() + 1)
+    before = len(toggl_emulator.requests)
+    await tracker.current(refresh=False)
+    assert len(toggl_emulator.requests) == before + 1
+
+
+async def test_a_subscription_missing_an_entity_never_marks_the_cache_live(
+    tmp_path: Path, fake_clock: FakeClock, toggl_emulator: Emulator
+) -> None:
+    ttl_cache: AsyncJSONCache[TogglTracker] = AsyncJSONCache(tmp_path / "ttl", expire_after=60, clock=fake_clock)
+    receiver = AsyncWebhookReceiver(SECRET, ttl_cache, clock=fake_clock, entities=("time_entry", "project"))
+    body = _change_body(toggl_emulator, 79, "partial")
+    await receiver.handle(body, {"X-Webhook-Signature-256": sign(SECRET, body)})
+    assert ttl_cache.effective_expire_after == timedelta(seconds=60)
+
+
+async def test_ensure_creates_one_subscription_and_then_reuses_it(
+    receiver: AsyncWebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient, toggl_emulator: Emulator,
+) -> None:
+    hooks = AsyncWebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    first, choice = await hooks.ensure(RECEIVER_URL, SECRET)
+    assert first.active
+    assert choice.uncovered == ("tag",)  # the free plan allows 3 filters: time entries, projects, clients
+    before = len(toggl_emulator.requests)
+    again, _ = await hooks.ensure(RECEIVER_URL, SECRET)
+    assert again.subscription_id == first.subscription_id
+    assert len(toggl_emulator.requests) == before + 1
+    assert len(await hooks.subscriptions()) == 1
+
+
+async def test_ensure_reenables_a_disabled_subscription(
+    receiver: AsyncWebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+) -> None:
+    hooks = AsyncWebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    first, _ = await hooks.ensure(RECEIVER_URL, SECRET)
+    await hooks.disable(first.subscription_id)
+    again, _ = await hooks.ensure(RECEIVER_URL, SECRET)
+    assert again.active
+
+
+async def test_ensure_names_the_subscriptions_using_the_plan_limit(
+    receiver: AsyncWebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient, toggl_emulator: Emulator,
+) -> None:
+    hooks = AsyncWebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    await hooks.create(RECEIVER_URL, ["time_entry"], "someone else's", secret=SECRET)
+    toggl_emulator.webhooks.mount("https://other.example.test/", WebhookApp(receiver))
+    with pytest.raises(SubscriptionLimitError, match="someone else's"):
+        await hooks.ensure("https://other.example.test/hook", SECRET)

@@ -18,7 +18,7 @@ from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.cache.sqlite import SqliteCache
 from toggl_api._sync_surface import TrackerEndpoint
 from toggl_api.testing import Emulator, FakeClock
-from toggl_api.webhooks import WebhookReceiver, WebhooksEndpoint, WebhookApp, sign
+from toggl_api.webhooks import WebhookReceiver, WebhooksEndpoint, SubscriptionLimitError, WebhookApp, sign
 
 from ._webhook_helpers import RECEIVER_URL, SECRET
 
@@ -304,3 +304,93 @@ def test_a_disabled_subscription_gets_no_change_events(
     WebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client).disable(subscription)
     entry = _start(other_device, toggl_workspace_id, "unseen", "2026-11-20T11:00:00Z")
     assert cache.find(entry["id"], TogglTracker) is None
+
+
+@pytest.fixture
+def ttl_setup(
+    toggl_emulator: Emulator, tmp_path: Path, fake_clock: FakeClock, toggl_workspace_id: int,
+    toggl_auth: httpx.BasicAuth, http_client: httpx.Client,
+) -> tuple[TrackerEndpoint, WebhookReceiver]:
+    """A 60 s TTL cache kept by a receiver, and a tracker endpoint reading it."""
+    toggl_emulator.state.stop_running(toggl_emulator.account.user_id)  # type: ignore[union-attr]
+    ttl_cache: JSONCache[TogglTracker] = JSONCache(tmp_path / "ttl", expire_after=60, clock=fake_clock)
+    receiver = WebhookReceiver(SECRET, ttl_cache, clock=fake_clock)
+    toggl_emulator.webhooks.mount(RECEIVER_URL, WebhookApp(receiver))
+    hooks = WebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    hooks.create(RECEIVER_URL, ["*"], "live", secret=SECRET)
+    tracker = TrackerEndpoint(toggl_workspace_id, toggl_auth, ttl_cache, client=http_client, clock=fake_clock)
+    return tracker, receiver
+
+
+def test_pushes_keep_a_ttl_cache_fresh_while_healthy(
+    ttl_setup: tuple[TrackerEndpoint, WebhookReceiver], other_device: httpx.Client,
+    toggl_workspace_id: int, toggl_emulator: Emulator, fake_clock: FakeClock,
+) -> None:
+    tracker, _ = ttl_setup
+    entry = _start(other_device, toggl_workspace_id, "pushed", "2026-11-20T11:00:00Z")
+    fake_clock.advance(600)  # far beyond the 60 s TTL, within the health interval
+    before = len(toggl_emulator.requests)
+    current = tracker.current(refresh=False)
+    assert current is not None
+    assert current.id == entry["id"]
+    assert len(toggl_emulator.requests) == before
+
+
+def test_reads_follow_expire_after_again_once_health_lapses(
+    ttl_setup: tuple[TrackerEndpoint, WebhookReceiver], other_device: httpx.Client,
+    toggl_workspace_id: int, toggl_emulator: Emulator, fake_clock: FakeClock,
+) -> None:
+    tracker, receiver = ttl_setup
+    _start(other_device, toggl_workspace_id, "pushed", "2026-11-20T11:00:00Z")
+    assert receiver.health_interval is not None
+    fake_clock.advance(receiver.health_interval.total_seconds() + 1)
+    before = len(toggl_emulator.requests)
+    tracker.current(refresh=False)
+    assert len(toggl_emulator.requests) == before + 1
+
+
+def test_a_subscription_missing_an_entity_never_marks_the_cache_live(
+    tmp_path: Path, fake_clock: FakeClock, toggl_emulator: Emulator
+) -> None:
+    ttl_cache: JSONCache[TogglTracker] = JSONCache(tmp_path / "ttl", expire_after=60, clock=fake_clock)
+    receiver = WebhookReceiver(SECRET, ttl_cache, clock=fake_clock, entities=("time_entry", "project"))
+    body = _change_body(toggl_emulator, 79, "partial")
+    receiver.handle(body, {"X-Webhook-Signature-256": sign(SECRET, body)})
+    assert ttl_cache.effective_expire_after == timedelta(seconds=60)
+
+
+def test_ensure_creates_one_subscription_and_then_reuses_it(
+    receiver: WebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client, toggl_emulator: Emulator,
+) -> None:
+    hooks = WebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    first, choice = hooks.ensure(RECEIVER_URL, SECRET)
+    assert first.active
+    assert choice.uncovered == ("tag",)  # the free plan allows 3 filters: time entries, projects, clients
+    before = len(toggl_emulator.requests)
+    again, _ = hooks.ensure(RECEIVER_URL, SECRET)
+    assert again.subscription_id == first.subscription_id
+    assert len(toggl_emulator.requests) == before + 1
+    assert len(hooks.subscriptions()) == 1
+
+
+def test_ensure_reenables_a_disabled_subscription(
+    receiver: WebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client,
+) -> None:
+    hooks = WebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    first, _ = hooks.ensure(RECEIVER_URL, SECRET)
+    hooks.disable(first.subscription_id)
+    again, _ = hooks.ensure(RECEIVER_URL, SECRET)
+    assert again.active
+
+
+def test_ensure_names_the_subscriptions_using_the_plan_limit(
+    receiver: WebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client, toggl_emulator: Emulator,
+) -> None:
+    hooks = WebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    hooks.create(RECEIVER_URL, ["time_entry"], "someone else's", secret=SECRET)
+    toggl_emulator.webhooks.mount("https://other.example.test/", WebhookApp(receiver))
+    with pytest.raises(SubscriptionLimitError, match="someone else's"):
+        hooks.ensure("https://other.example.test/hook", SECRET)

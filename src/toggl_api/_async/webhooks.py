@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -18,20 +18,27 @@ import httpx
 
 from .._core.api.request import Api
 from .._core.clock import SYSTEM_CLOCK, Clock
+from .._core.errors import BadRequestError
 from .._core.models import TogglClass
 from .._core.webhooks import (
+    DEFAULT_DESCRIPTION,
+    DEFAULT_HEALTH_INTERVAL,
     DEFAULT_MAX_SEEN,
     DEFAULT_REPLAY_WINDOW,
+    MODELLED,
     SIGNATURE_HEADER,
     EventFilter,
+    FilterChoice,
     ReceiverReply,
     ReceiverStats,
     SeenEvents,
+    SubscriptionLimitError,
     Tombstones,
     WebhookEvent,
     WebhookLimits,
     WebhookSubscription,
     check_timestamp,
+    choose_filters,
     newer,
     parse_event,
     plan_event,
@@ -47,6 +54,7 @@ from .._core.webhooks import ping as _ping
 from .._core.webhooks import set_enabled as _set_enabled
 from .._core.webhooks import update_subscription as _update
 from .._core.webhooks import validate as _validate
+from .._io.live import LiveMarker
 from .cache.base import TogglAsyncCache
 from .endpoint import TogglAsyncEndpoint, decode_json
 from .endpoints._base import workspace_id_of
@@ -171,6 +179,56 @@ class AsyncWebhooksEndpoint(TogglAsyncEndpoint[Any]):
         data = await self._get_json(_status())
         return str(data.get("status", "")) if isinstance(data, dict) else str(data or "")
 
+    async def ensure(
+        self,
+        url_callback: str,
+        secret: str,
+        *,
+        description: str = DEFAULT_DESCRIPTION,
+        wanted: Sequence[str] = MODELLED,
+    ) -> tuple[WebhookSubscription, FilterChoice]:
+        """A validated, enabled subscription of ours pointing at ``url_callback``, within the plan's limits.
+
+        An existing subscription with this URL is reused (enabled and pinged to validation as needed; its own
+        secret is kept, so give the receiver a way to learn it: see ``secret_of``); otherwise one is created with
+        ``secret`` and the filters ``choose_filters`` picks from ``wanted`` for the plan (time entries first).
+        The receiver must already answer at ``url_callback``: Toggl pings it before answering.
+
+        Costs 1 request (list) for a healthy existing subscription, 3 (list, limits, create) for a new one.
+
+        Raises:
+            SubscriptionLimitError: the plan's enabled subscriptions are all in use (the message names them).
+            BadRequestError: Toggl refused for another reason (e.g. the URL does not answer).
+        """
+        existing = [s for s in await self.subscriptions() if s.url_callback == url_callback]
+        if existing:
+            sub = existing[0]
+            if not sub.enabled:
+                sub = await self.enable(sub.subscription_id)
+            if not sub.validated:
+                await self.ping(sub.subscription_id)
+                sub = await self.get(sub.subscription_id) or sub
+            covered = {f.entity for f in sub.event_filters}
+            uncovered = tuple(e for e in wanted if e not in covered and "*" not in covered)
+            return sub, FilterChoice(sub.event_filters, uncovered)
+        limits = await self.limits()
+        choice = choose_filters(limits.max_events_per_webhook, wanted)
+        try:
+            sub = await self.create(url_callback, choice.filters, description, secret=secret)
+        except BadRequestError as exc:
+            if "limit of" in str(exc) and "enabled subscriptions" in str(exc):
+                others = ", ".join(
+                    f"{s.subscription_id} ({s.description!r} -> {s.url_callback})" for s in await self.subscriptions()
+                )
+                msg = (
+                    f"the plan allows {limits.max_webhooks} enabled webhook subscription(s) in workspace "
+                    f"{self.workspace_id} and they are in use: {others or 'by another user'}; disable or delete "
+                    "one (toggl-api webhooks delete ID) and retry"
+                )
+                raise SubscriptionLimitError(msg) from exc
+            raise
+        return sub, choice
+
 
 SecretSource = str | Mapping[int, str] | Callable[[int | None], str | None]
 
@@ -188,6 +246,10 @@ class AsyncWebhookReceiver:
             its ``validation_code_url`` after answering (asynchronous validation; needs ``client``).
         client: HTTP client for the validation link.
         max_seen: How many delivered ``event_id`` values are remembered to drop duplicates.
+        health_interval: How long a delivery or ping keeps the cache live: every cache on the same folder then
+            treats its entries as fresh whatever ``expire_after`` says (``None``: never mark it live).
+        entities: The entities the subscription covers; the cache is marked live only when they include every
+            entity the caches model (time entries, projects, clients, tags) or ``*``.
     """
 
     def __init__(
@@ -200,6 +262,8 @@ class AsyncWebhookReceiver:
         validation: str = "echo",
         client: httpx.AsyncClient | None = None,
         max_seen: int = DEFAULT_MAX_SEEN,
+        health_interval: timedelta | float | None = DEFAULT_HEALTH_INTERVAL,
+        entities: Iterable[str] = ("*",),
     ) -> None:
         if not isinstance(secret, (str, Mapping)) and not callable(secret):
             msg = (
@@ -230,6 +294,11 @@ class AsyncWebhookReceiver:
         self.max_seen = max_seen
         self.stats = ReceiverStats()
         self.pending_links: list[str] = []
+        if isinstance(health_interval, (int, float)) and not isinstance(health_interval, bool):
+            health_interval = timedelta(seconds=health_interval)
+        self.health_interval: timedelta | None = health_interval if isinstance(health_interval, timedelta) else None
+        self.entities = tuple(entities)
+        self._live = LiveMarker(cache.path) if cache is not None and self.health_interval is not None else None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cache={self.cache!r}, validation={self.validation!r})"
@@ -300,7 +369,17 @@ class AsyncWebhookReceiver:
             except httpx.HTTPError as exc:
                 log.warning("validation link failed: %s", exc)
 
+    def _mark_live(self, now: datetime) -> None:
+        if self._live is not None and self.health_interval is not None:
+            self._live.write(now + self.health_interval, self.entities)
+
+    def mark_lapsed(self) -> None:
+        """Remove the live marker: reads follow ``expire_after`` again (e.g. the listener stops)."""
+        if self._live is not None:
+            self._live.write(None, ())
+
     async def _record_health(self, subscription_id: int | None, now: datetime) -> None:
+        self._mark_live(now)
         if self.cache is None or subscription_id is None:
             return
         health = _load_json(await self.cache.get_value(HEALTH_KEY))
@@ -329,6 +408,7 @@ class AsyncWebhookReceiver:
             health[str(event.subscription_id)] = now.isoformat()
             await cache.set_value(HEALTH_KEY, json.dumps(health, separators=(",", ":")))
         await cache.commit()
+        self._mark_live(now)
         return ReceiverReply(200, {"status": outcome})
 
     async def _apply(

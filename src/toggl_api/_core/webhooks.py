@@ -22,15 +22,19 @@ from typing import Any
 from attrs import define, field, frozen
 
 from .api.request import Api, ApiRequest, RequestMethod
+from .errors import TogglError
 from .models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker
 from .timeutil import parse_datetime
 
 __all__ = [
     "ACTIONS",
+    "DEFAULT_DESCRIPTION",
+    "DEFAULT_HEALTH_INTERVAL",
     "DEFAULT_MAX_SEEN",
     "DEFAULT_REPLAY_WINDOW",
     "ENTITIES",
     "ENTITY_PRIORITY",
+    "MODELLED",
     "MODELS_BY_ENTITY",
     "SIGNATURE_HEADER",
     "EventFilter",
@@ -39,6 +43,7 @@ __all__ = [
     "ReceiverReply",
     "ReceiverStats",
     "SeenEvents",
+    "SubscriptionLimitError",
     "Tombstones",
     "WebhookEvent",
     "WebhookLimits",
@@ -86,11 +91,17 @@ MODELS_BY_ENTITY: Mapping[str, type[TogglClass]] = {
     "client": TogglClient,
     "tag": TogglTag,
 }
+#: Entities the caches model, in filter priority order.
+MODELLED = ("time_entry", "project", "client", "tag")
+#: Description of the subscriptions this SDK creates (unique per workspace, so one per workspace by default).
+DEFAULT_DESCRIPTION = "toggl_api live cache"
 #: The order in which subscription filters are chosen when the plan allows only a few (time entries first: they
 #: change most and back ``current()``).
 ENTITY_PRIORITY = ("time_entry", "project", "client", "tag", "task", "workspace_user")
 #: How far a delivery's ``timestamp`` may be from now (Toggl's docs suggest about a minute of slack).
 DEFAULT_REPLAY_WINDOW = timedelta(seconds=60)
+#: How long a delivery or a ping keeps a cache live (the listener pings about twice as often).
+DEFAULT_HEALTH_INTERVAL = timedelta(minutes=65)
 #: How many delivered ``event_id`` values the receiver remembers.
 DEFAULT_MAX_SEEN = 5000
 
@@ -103,6 +114,10 @@ def _opt_dt(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     return parse_datetime(str(value))
+
+
+class SubscriptionLimitError(TogglError):
+    """The plan's webhook subscriptions are all in use; the message names them and says what to do."""
 
 
 # -- models ------------------------------------------------------------------------------------------------------
@@ -688,7 +703,7 @@ class FilterChoice:
         return text
 
 
-def choose_filters(max_events: int | None, wanted: Sequence[str] = ENTITY_PRIORITY[:4]) -> FilterChoice:
+def choose_filters(max_events: int | None, wanted: Sequence[str] = MODELLED) -> FilterChoice:
     """One ``<entity>:*`` filter per wanted entity, in ``ENTITY_PRIORITY`` order, as many as the plan allows.
 
     ``max_events`` is ``WebhookLimits.max_events_per_webhook`` (None or 0: no limit known).

@@ -14,6 +14,7 @@ from .._core.webhooks import (
     FilterChoice,
     ReceiverReply,
     ReceiverStats,
+    SubscriptionLimitError,
     WebhookEvent,
     WebhookLimits,
     WebhookSubscription,
@@ -28,6 +29,7 @@ from .asgi import WebhookApp
 __all__ = [
     "DEFAULT_REPLAY_WINDOW",
     "SIGNATURE_HEADER",
+    "SubscriptionLimitError",
     "AsyncWebhookReceiver",
     "AsyncWebhooksEndpoint",
     "EventFilter",

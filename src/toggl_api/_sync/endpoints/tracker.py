@@ -136,7 +136,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         cache = self._usable_cache()
         if cache is not None and not refresh:
             coverage = load_coverage(cache)
-            if coverage.covers(lower, upper_at, cache.now(), cache.expire_after):
+            if coverage.covers(lower, upper_at, cache.now(), cache.effective_expire_after):
                 self._count_hit(cache)
                 cached = cache.query(*queries, model=TogglTracker)
                 return _newest_first(t for t in cached if t.server_deleted_at is None)
