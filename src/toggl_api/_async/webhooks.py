@@ -373,6 +373,11 @@ class AsyncWebhookReceiver:
         if self._live is not None and self.health_interval is not None:
             self._live.write(now + self.health_interval, self.entities)
 
+    def mark_live(self) -> None:
+        """Mark the cache live for ``health_interval`` from now (the listener does this after a health check
+        found the subscription enabled, validated and with nothing pending)."""
+        self._mark_live(self.clock.now())
+
     def mark_lapsed(self) -> None:
         """Remove the live marker: reads follow ``expire_after`` again (e.g. the listener stops)."""
         if self._live is not None:

@@ -712,6 +712,7 @@ def fake_server(port: int, host: str) -> None:
     from ..testing import DEMO_API_TOKEN, Emulator, FakeClock, serve
 
     emulator = Emulator("demo", clock=FakeClock(datetime.now(timezone.utc), ticking=True), limits=True)
+    emulator.webhooks.run_in_background()  # retries and delayed webhook deliveries follow the real clock
     try:
         server_cm = serve(emulator, host=host, port=port)
         server = server_cm.__enter__()
@@ -732,3 +733,7 @@ def fake_server(port: int, host: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point of ``toggl-api``."""
     cli.main(args=argv, prog_name="toggl-api")
+
+
+# The webhook commands live in their own module; importing it registers them on ``cli``.
+from . import webhooks as _webhooks  # noqa: E402, F401
