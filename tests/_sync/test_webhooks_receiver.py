@@ -394,3 +394,18 @@ def test_ensure_names_the_subscriptions_using_the_plan_limit(
     toggl_emulator.webhooks.mount("https://other.example.test/", WebhookApp(receiver))
     with pytest.raises(SubscriptionLimitError, match="someone else's"):
         hooks.ensure("https://other.example.test/hook", SECRET)
+
+
+def test_a_live_cache_answers_that_nothing_runs_without_a_request(
+    ttl_setup: tuple[TrackerEndpoint, WebhookReceiver], other_device: httpx.Client,
+    toggl_workspace_id: int, toggl_emulator: Emulator, fake_clock: FakeClock,
+) -> None:
+    tracker, _ = ttl_setup
+    entry = _start(other_device, toggl_workspace_id, "pushed", "2026-11-20T11:00:00Z")
+    fake_clock.advance(30)
+    path = f"/workspaces/{toggl_workspace_id}/time_entries/{entry['id']}/stop"
+    (other_device.patch(path)).raise_for_status()
+    fake_clock.advance(300)
+    before = len(toggl_emulator.requests)
+    assert tracker.current(refresh=False) is None
+    assert len(toggl_emulator.requests) == before

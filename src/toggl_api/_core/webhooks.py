@@ -100,7 +100,7 @@ DEFAULT_DESCRIPTION = "toggl_api live cache"
 ENTITY_PRIORITY = ("time_entry", "project", "client", "tag", "task", "workspace_user")
 #: How far a delivery's ``timestamp`` may be from now (Toggl's docs suggest about a minute of slack).
 DEFAULT_REPLAY_WINDOW = timedelta(seconds=60)
-#: How long a delivery or a ping keeps a cache live (the listener pings about twice as often).
+#: How long a delivery or a health check keeps a cache live (the listener checks hourly: a little slack).
 DEFAULT_HEALTH_INTERVAL = timedelta(minutes=65)
 #: How many delivered ``event_id`` values the receiver remembers.
 DEFAULT_MAX_SEEN = 5000

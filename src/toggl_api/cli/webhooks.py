@@ -106,7 +106,7 @@ def _healthy(sub: WebhookSubscription | None) -> bool:
               help="URL Toggl posts to (your reverse proxy or tunnel). Default: http://HOST:PORT/.")
 @click.option("--workspace", type=int, default=None, help="Workspace to subscribe to (default: the only one).")
 @click.option("--cleanup", is_flag=True, help="Delete the subscription on exit (default: keep it for next time).")
-@click.option("--check-every", type=click.FloatRange(min=1), default=1800.0, show_default=True,
+@click.option("--check-every", type=click.FloatRange(min=1), default=3600.0, show_default=True,
               help="Seconds between subscription health checks (1 request each).")
 @pass_env
 def listen(env: Env, port: int, host: str, public_url: str | None, workspace: int | None, cleanup: bool,

@@ -131,6 +131,11 @@ class TogglAsyncCache(ABC, Generic[T]):
         return self.effective_expire_after
 
     @property
+    def live(self) -> bool:
+        """Whether webhook pushes keep this cache live now (a receiver marked it within its health interval)."""
+        return self._ttl != timedelta(0) and self._live.active(self.now())
+
+    @property
     def disabled(self) -> bool:
         """True when ``expire_after`` is 0 (endpoints then neither read nor write the cache)."""
         return caching_disabled(self._expire_after)

@@ -57,6 +57,9 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             if running:
                 self._count_hit(cache)
                 return max(running, key=lambda t: t.start)
+            if cache.live:  # pushes report every timer started anywhere: none cached means none runs
+                self._count_hit(cache)
+                return None
             cache.stats.misses += 1
         try:
             found = self._decode_one(await self._json(api.current()))
