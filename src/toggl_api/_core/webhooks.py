@@ -703,12 +703,18 @@ class FilterChoice:
         return text
 
 
-def choose_filters(max_events: int | None, wanted: Sequence[str] = MODELLED) -> FilterChoice:
-    """One ``<entity>:*`` filter per wanted entity, in ``ENTITY_PRIORITY`` order, as many as the plan allows.
+def choose_filters(
+    max_events: int | None, wanted: Sequence[str] = MODELLED, *, wildcard: bool = True
+) -> FilterChoice:
+    """The filters to subscribe with: one ``<entity>:*`` per wanted entity when the plan allows that many;
+    else one ``*:*`` filter (``wildcard``: Toggl counts filter entries, so it fits any plan); else, as many
+    ``<entity>:*`` filters as allowed in ``ENTITY_PRIORITY`` order (time entries first).
 
     ``max_events`` is ``WebhookLimits.max_events_per_webhook`` (None or 0: no limit known).
     """
     ordered = sorted(dict.fromkeys(wanted), key=lambda e: ENTITY_PRIORITY.index(e) if e in ENTITY_PRIORITY else 99)
+    if max_events and max_events < len(ordered) and wildcard:
+        return FilterChoice((EventFilter("*", "*"),), ())
     room = len(ordered) if not max_events else max(0, max_events)
     chosen = tuple(EventFilter(e, "*") for e in ordered[:room])
     return FilterChoice(chosen, tuple(ordered[room:]))
