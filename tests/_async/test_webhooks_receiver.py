@@ -365,7 +365,7 @@ async def test_ensure_creates_one_subscription_and_then_reuses_it(
     hooks = AsyncWebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
     first, choice = await hooks.ensure(RECEIVER_URL, SECRET)
     assert first.active
-    assert choice.uncovered == ("tag",)  # the free plan allows 3 filters: time entries, projects, clients
+    assert choice.uncovered == ()  # the free plan allows 3 filters: one '*' covers everything
     before = len(toggl_emulator.requests)
     again, _ = await hooks.ensure(RECEIVER_URL, SECRET)
     assert again.subscription_id == first.subscription_id
@@ -408,3 +408,14 @@ async def test_a_live_cache_answers_that_nothing_runs_without_a_request(
     before = len(toggl_emulator.requests)
     assert await tracker.current(refresh=False) is None
     assert len(toggl_emulator.requests) == before
+
+
+async def test_ensure_falls_back_to_time_entries_first_when_the_wildcard_is_refused(
+    receiver: AsyncWebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient, toggl_emulator: Emulator,
+) -> None:
+    toggl_emulator.webhooks.wildcard_counts_all = True
+    hooks = AsyncWebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    sub, choice = await hooks.ensure(RECEIVER_URL, SECRET)
+    assert [f.entity for f in sub.event_filters] == ["time_entry", "project", "client"]
+    assert choice.uncovered == ("tag",)

@@ -366,7 +366,7 @@ def test_ensure_creates_one_subscription_and_then_reuses_it(
     hooks = WebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
     first, choice = hooks.ensure(RECEIVER_URL, SECRET)
     assert first.active
-    assert choice.uncovered == ("tag",)  # the free plan allows 3 filters: time entries, projects, clients
+    assert choice.uncovered == ()  # the free plan allows 3 filters: one '*' covers everything
     before = len(toggl_emulator.requests)
     again, _ = hooks.ensure(RECEIVER_URL, SECRET)
     assert again.subscription_id == first.subscription_id
@@ -409,3 +409,14 @@ def test_a_live_cache_answers_that_nothing_runs_without_a_request(
     before = len(toggl_emulator.requests)
     assert tracker.current(refresh=False) is None
     assert len(toggl_emulator.requests) == before
+
+
+def test_ensure_falls_back_to_time_entries_first_when_the_wildcard_is_refused(
+    receiver: WebhookReceiver, toggl_workspace_id: int, toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client, toggl_emulator: Emulator,
+) -> None:
+    toggl_emulator.webhooks.wildcard_counts_all = True
+    hooks = WebhooksEndpoint(toggl_workspace_id, toggl_auth, client=http_client)
+    sub, choice = hooks.ensure(RECEIVER_URL, SECRET)
+    assert [f.entity for f in sub.event_filters] == ["time_entry", "project", "client"]
+    assert choice.uncovered == ("tag",)

@@ -198,12 +198,20 @@ def test_subscription_tolerates_missing_updated_and_deleted_at() -> None:
     assert not sub.validated
 
 
-def test_choose_filters_puts_time_entries_first_within_the_limit() -> None:
+def test_choose_filters_uses_one_wildcard_when_the_plan_allows_fewer_filters() -> None:
     choice = choose_filters(3)
+    assert choice.filters == (EventFilter("*", "*"),)
+    assert choice.uncovered == ()
+
+
+def test_choose_filters_without_wildcard_puts_time_entries_first_within_the_limit() -> None:
+    choice = choose_filters(3, wildcard=False)
     assert [f.entity for f in choice.filters] == ["time_entry", "project", "client"]
     assert choice.uncovered == ("tag",)
     assert "not covered" in choice.describe()
 
 
-def test_choose_filters_covers_everything_when_the_plan_allows() -> None:
-    assert choose_filters(12).uncovered == ()
+def test_choose_filters_names_each_entity_when_the_plan_allows() -> None:
+    choice = choose_filters(12)
+    assert [f.entity for f in choice.filters] == ["time_entry", "project", "client", "tag"]
+    assert choice.uncovered == ()

@@ -215,7 +215,15 @@ class WebhooksEndpoint(TogglEndpoint[Any]):
         limits = self.limits()
         choice = choose_filters(limits.max_events_per_webhook, wanted)
         try:
-            sub = self.create(url_callback, choice.filters, description, secret=secret)
+            try:
+                sub = self.create(url_callback, choice.filters, description, secret=secret)
+            except BadRequestError as exc:
+                # Toggl does not say whether '*' counts as one filter; if it counts as many, take the most
+                # important entities the plan allows instead.
+                if choice.filters != (EventFilter("*", "*"),) or "event filters" not in str(exc):
+                    raise
+                choice = choose_filters(limits.max_events_per_webhook, wanted, wildcard=False)
+                sub = self.create(url_callback, choice.filters, description, secret=secret)
         except BadRequestError as exc:
             if "limit of" in str(exc) and "enabled subscriptions" in str(exc):
                 others = ", ".join(

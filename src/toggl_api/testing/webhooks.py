@@ -299,6 +299,8 @@ class WebhookHub:
         max_attempts: Attempts before an event is given up.
         disable_after: Disable a subscription after this many consecutive failed attempts (None: never).
         timeout: Seconds to wait for a receiver.
+        wildcard_counts_all: Count a filter on entity ``*`` as one per entity against the plan's filter limit
+            (Toggl does not document which; off: it counts as one).
     """
 
     def __init__(self, emulator: Emulator) -> None:
@@ -307,6 +309,7 @@ class WebhookHub:
         self.max_attempts = 10
         self.disable_after: int | None = None
         self.timeout = 10.0
+        self.wildcard_counts_all = False
         self.faults = WebhookFaults()
         self._mounts: dict[str, ASGIApp] = {}
         self._portal: _Portal | None = None
@@ -442,10 +445,15 @@ class WebhookHub:
         if not isinstance(filters, list) or not filters:
             raise bad_request("The list of event filters must not be empty")
         _, max_events = self.limits_for(wid)
-        if len(filters) > max_events:
+        # Whether Toggl counts an entity '*' as one filter is undocumented: one by default, a switch for the rest.
+        count = sum(
+            len(EVENT_FILTERS) if self.wildcard_counts_all and isinstance(f, dict) and f.get("entity") == "*" else 1
+            for f in filters
+        )
+        if count > max_events:
             raise bad_request(
                 f"The limit of {max_events} event filters for your subscription has been exceeded as you're "
-                f"trying to set {len(filters)} filters"
+                f"trying to set {count} filters"
             )
         clean: list[dict[str, str]] = []
         for item in filters:
