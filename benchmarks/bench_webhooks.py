@@ -147,11 +147,11 @@ def run(strategy: str, folder: Path, seed: int = 13) -> dict[str, Any]:
         receiver = WebhookReceiver(SECRET, cache, clock=day.clock)
         day.emulator.webhooks.mount(RECEIVER_URL, WebhookApp(receiver))
         day.emulator.webhooks.faults.delay, day.emulator.webhooks.faults.delay_count = 1.0, 10**9
-        TogglSync(auth, cache, **kwargs).sync()  # the listener's catch-up
-        hooks = WebhooksEndpoint(wid, auth, **kwargs)
+        hooks = WebhooksEndpoint(wid, auth, **kwargs)  # as `toggl-api listen --workspace ID` starts
         sub, _ = hooks.ensure(RECEIVER_URL, SECRET)
         sub_id = sub.subscription_id
         receiver.entities = tuple(f.entity for f in sub.event_filters)
+        TogglSync(auth, cache, **kwargs).sync()  # the catch-up, once changes are pushed
         if sub.active:
             receiver.mark_live()
     tracker = TrackerEndpoint(wid, auth, cache, **kwargs) if cache is not None else TrackerEndpoint(wid, auth,

@@ -89,6 +89,11 @@ class WebhooksEndpoint(TogglEndpoint[Any]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(workspace_id={self.workspace_id}, base_url={self.base_url!r})"
 
+    @property
+    def request_count(self) -> int:
+        """Requests this endpoint has sent (retries included)."""
+        return self._requester.request_count
+
     def _get_json(self, request: Any) -> Any:
         return decode_json(self._send(request))
 
@@ -187,6 +192,7 @@ class WebhooksEndpoint(TogglEndpoint[Any]):
         *,
         description: str = DEFAULT_DESCRIPTION,
         wanted: Sequence[str] = MODELLED,
+        existing: Sequence[WebhookSubscription] | None = None,
     ) -> tuple[WebhookSubscription, FilterChoice]:
         """A validated, enabled subscription of ours pointing at ``url_callback``, within the plan's limits.
 
@@ -195,15 +201,18 @@ class WebhooksEndpoint(TogglEndpoint[Any]):
         ``secret`` and the filters ``choose_filters`` picks from ``wanted`` for the plan (time entries first).
         The receiver must already answer at ``url_callback``: Toggl pings it before answering.
 
-        Costs 1 request (list) for a healthy existing subscription, 3 (list, limits, create) for a new one.
+        Costs 1 request (list) for a healthy existing subscription, 3 (list, limits, create) for a new one; pass
+        ``existing`` (the answer of ``subscriptions()``) to skip the list.
 
         Raises:
             SubscriptionLimitError: the plan's enabled subscriptions are all in use (the message names them).
             BadRequestError: Toggl refused for another reason (e.g. the URL does not answer).
         """
-        existing = [s for s in self.subscriptions() if s.url_callback == url_callback]
-        if existing:
-            sub = existing[0]
+        if existing is None:
+            existing = self.subscriptions()
+        ours = [s for s in existing if s.url_callback == url_callback]
+        if ours:
+            sub = ours[0]
             if not sub.enabled:
                 sub = self.enable(sub.subscription_id)
             if not sub.validated:

@@ -119,21 +119,31 @@ def listen(env: Env, port: int, host: str, public_url: str | None, workspace: in
                                clock=env.clock)
     with env.http() as http, _serving(receiver, host, port) as server:
         url = public_url or f"http://{host}:{server.server_address[1]}/"
-        startup_requests = _catch_up(env, http)
-        wid = _workspace_id(env, workspace)
+        startup_requests = 0
+        try:
+            wid = _workspace_id(env, workspace)
+        except CliError:  # a first run without --workspace: the sync tells which workspaces there are
+            with server.lock:
+                startup_requests += _catch_up(env, http)
+            wid = _workspace_id(env, workspace)
         hooks = WebhooksEndpoint(wid, http["auth"], client=http["client"], clock=http["clock"])
-        for sub in hooks.subscriptions():  # an existing subscription keeps its secret: learn it before any ping
+        existing = hooks.subscriptions()
+        for sub in existing:  # an existing subscription keeps its secret: learn it before Toggl pings us
             if sub.url_callback == url and sub.secret:
                 known[sub.subscription_id] = sub.secret
-        sub, choice = hooks.ensure(url, new_secret)
+        sub, choice = hooks.ensure(url, new_secret, existing=existing)
         known.setdefault(sub.subscription_id, sub.secret or new_secret)
         receiver.entities = tuple(f.entity for f in sub.event_filters)
+        # Catch up only now that changes are pushed, so nothing falls between the two; deliveries wait for it
+        # (then the newer 'at' wins over what the sync wrote).
+        with server.lock:
+            startup_requests += _catch_up(env, http)
         if _healthy(sub):
             receiver.mark_live()
         click.echo(
             f"listening on {url} for workspace {wid}: subscription {sub.subscription_id} "
             f"({'validated' if sub.validated else 'not validated yet'}; {choice.describe()}); "
-            f"catch-up sync used {startup_requests} requests; Ctrl-C to stop",
+            f"start-up used {startup_requests + hooks.request_count} requests; Ctrl-C to stop",
         )
         stop = threading.Event()
         try:
@@ -145,7 +155,8 @@ def listen(env: Env, port: int, host: str, public_url: str | None, workspace: in
                 receiver.mark_lapsed()
                 click.echo("subscription unhealthy: repairing it and catching up", err=True)
                 sub, choice = hooks.ensure(url, new_secret)
-                _catch_up(env, http)
+                with server.lock:
+                    _catch_up(env, http)
         except KeyboardInterrupt:
             pass
         finally:
