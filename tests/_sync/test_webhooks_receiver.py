@@ -253,10 +253,10 @@ def test_changes_made_while_the_receiver_is_down_arrive_after_it_is_back(
 
 
 def _change_body(emulator: Emulator, entry_id: int, description: str, *, model: str = "time_entry",
-                 event_id: int = 9000000000000001) -> bytes:
+                 event_id: int = 9000000000000001, at: str | None = None) -> bytes:
     now = emulator.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     payload = {"id": entry_id, "workspace_id": 1, "description": description, "start": "2026-11-20T10:00:00Z",
-               "stop": None, "duration": -1, "at": now, "tags": [], "tag_ids": None}
+               "stop": None, "duration": -1, "at": at or now, "tags": [], "tag_ids": None}
     envelope = {"event_id": event_id, "created_at": now, "creator_id": 1,
                 "metadata": {"action": "created", "model": model}, "payload": payload, "subscription_id": 1,
                 "timestamp": now, "url_callback": RECEIVER_URL}
@@ -420,3 +420,22 @@ def test_ensure_falls_back_to_time_entries_first_when_the_wildcard_is_refused(
     sub, choice = hooks.ensure(RECEIVER_URL, SECRET)
     assert [f.entity for f in sub.event_filters] == ["time_entry", "project", "client"]
     assert choice.uncovered == ("tag",)
+
+
+def test_two_receivers_sharing_one_sqlite_cache_keep_the_newest_state(
+    cache_dir: Path, fake_clock: FakeClock, toggl_emulator: Emulator
+) -> None:
+    first_cache: SqliteCache[TogglTracker] = SqliteCache(cache_dir, clock=fake_clock)
+    second_cache: SqliteCache[TogglTracker] = SqliteCache(cache_dir, clock=fake_clock)
+    first = WebhookReceiver(SECRET, first_cache, clock=fake_clock)
+    second = WebhookReceiver(SECRET, second_cache, clock=fake_clock)
+    newer = _change_body(toggl_emulator, 90, "newer", event_id=9000000000000002, at="2026-11-20T11:59:59Z")
+    older = _change_body(toggl_emulator, 90, "older", event_id=9000000000000001, at="2026-11-20T11:59:00Z")
+    second.handle(newer, {"X-Webhook-Signature-256": sign(SECRET, newer)})
+    first.handle(older, {"X-Webhook-Signature-256": sign(SECRET, older)})
+    found = first_cache.find(90, TogglTracker)
+    first_cache.close()
+    second_cache.close()
+    assert found is not None
+    assert found.name == "newer"
+    assert first.stats.stale == 1

@@ -696,8 +696,10 @@ class FilterChoice:
 
     def describe(self) -> str:
         """One sentence on what is and is not covered."""
-        covered = ", ".join(f.entity for f in self.filters)
-        text = f"covered: {covered}"
+        if any(f.entity == "*" for f in self.filters):
+            text = "covered: every entity (one '*' filter)"
+        else:
+            text = "covered: " + ", ".join(f.entity for f in self.filters)
         if self.uncovered:
             text += f"; not covered (plan limit): {', '.join(self.uncovered)}"
         return text
