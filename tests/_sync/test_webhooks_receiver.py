@@ -439,3 +439,13 @@ def test_two_receivers_sharing_one_sqlite_cache_keep_the_newest_state(
     assert found is not None
     assert found.name == "newer"
     assert first.stats.stale == 1
+
+
+def test_a_delivery_meant_for_another_url_is_refused(
+    cache: JSONCache[TogglTracker], fake_clock: FakeClock, toggl_emulator: Emulator
+) -> None:
+    receiver = WebhookReceiver(SECRET, cache, clock=fake_clock, expected_url="https://mine.example.test/")
+    body = _change_body(toggl_emulator, 91, "elsewhere")
+    reply = receiver.handle(body, {"X-Webhook-Signature-256": sign(SECRET, body)})
+    assert reply.status == 401
+    assert cache.find(91, TogglTracker) is None

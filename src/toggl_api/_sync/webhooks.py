@@ -268,6 +268,8 @@ class WebhookReceiver:
             treats its entries as fresh whatever ``expire_after`` says (``None``: never mark it live).
         entities: The entities the subscription covers; the cache is marked live only when they include every
             entity the caches model (time entries, projects, clients, tags) or ``*``.
+        expected_url: Refuse deliveries whose ``url_callback`` is another URL (useful when several subscriptions
+            share a secret).
     """
 
     def __init__(
@@ -282,6 +284,7 @@ class WebhookReceiver:
         max_seen: int = DEFAULT_MAX_SEEN,
         health_interval: timedelta | float | None = DEFAULT_HEALTH_INTERVAL,
         entities: Iterable[str] = ("*",),
+        expected_url: str | None = None,
     ) -> None:
         if not isinstance(secret, (str, Mapping)) and not callable(secret):
             msg = (
@@ -316,6 +319,7 @@ class WebhookReceiver:
             health_interval = timedelta(seconds=health_interval)
         self.health_interval: timedelta | None = health_interval if isinstance(health_interval, timedelta) else None
         self.entities = tuple(entities)
+        self.expected_url = expected_url
         self._live = LiveMarker(cache.path) if cache is not None and self.health_interval is not None else None
 
     def __repr__(self) -> str:
@@ -363,6 +367,8 @@ class WebhookReceiver:
         problem = check_timestamp(event.timestamp, now, self.replay_window)
         if problem is not None:
             return self._refuse(401, problem)
+        if self.expected_url is not None and event.url_callback not in (None, self.expected_url):
+            return self._refuse(401, "the delivery was meant for another URL")
         if event.is_ping:
             return self._on_ping(event, now)
         return self._on_change(event, now)
