@@ -25,6 +25,7 @@ FACADES = (
     "toggl_api.utility",
     "toggl_api.testing",
     "toggl_api.errors",
+    "toggl_api.webhooks",
 )
 
 

@@ -26,6 +26,6 @@ async def async_load_coverage(cache: TogglAsyncCache[Any]) -> Coverage:
 async def async_update_coverage(cache: TogglAsyncCache[Any], change: Callable[[Coverage], Coverage]) -> None:
     """Apply ``change`` to the stored coverage, drop expired parts and store it (the caller commits)."""
     before = await async_load_coverage(cache)
-    after = change(before).prune(cache.now(), cache.expire_after)
+    after = change(before).prune(cache.now(), cache.effective_expire_after)
     if after != before:
         await cache.set_value(COVERAGE_KEY, after.to_json() if after.segments else None)

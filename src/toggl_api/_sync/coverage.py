@@ -27,6 +27,6 @@ def load_coverage(cache: TogglCache[Any]) -> Coverage:
 def update_coverage(cache: TogglCache[Any], change: Callable[[Coverage], Coverage]) -> None:
     """Apply ``change`` to the stored coverage, drop expired parts and store it (the caller commits)."""
     before = load_coverage(cache)
-    after = change(before).prune(cache.now(), cache.expire_after)
+    after = change(before).prune(cache.now(), cache.effective_expire_after)
     if after != before:
         cache.set_value(COVERAGE_KEY, after.to_json() if after.segments else None)

@@ -46,6 +46,7 @@ T = TypeVar("T", bound=TogglClass)
 _DEFAULT_BASES = {
     "https://api.track.toggl.com/api/v9/": Api.TRACK,
     "https://api.track.toggl.com/reports/api/v3/": Api.REPORTS,
+    "https://api.track.toggl.com/webhooks/api/v1/": Api.WEBHOOKS,
 }
 
 

@@ -800,6 +800,7 @@ def fake_server(port: int, host: str, log_file: Path | None) -> None:
     from ..testing import DEMO_API_TOKEN, Emulator, FakeClock, serve
 
     emulator = Emulator("demo", clock=FakeClock.system(), limits=True, log_file=log_file)
+    emulator.webhooks.run_in_background()  # retries and delayed webhook deliveries follow the real clock
     try:
         server_cm = serve(emulator, host=host, port=port)
         server = server_cm.__enter__()
@@ -820,3 +821,7 @@ def fake_server(port: int, host: str, log_file: Path | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point of ``toggl-api``."""
     cli.main(args=argv, prog_name="toggl-api")
+
+
+# The webhook commands live in their own module; importing it registers them on ``cli``.
+from . import webhooks as _webhooks  # noqa: E402, F401

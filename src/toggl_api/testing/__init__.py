@@ -9,6 +9,9 @@ Quick start::
         me = client.get("/api/v9/me").json()
 
 Or serve it: ``with serve(emulator) as server: httpx.get(server.url + "/api/v9/status")``.
+
+``emulator.webhooks`` (a :class:`WebhookHub`) is Toggl's webhook side: the Webhooks API routes, and signed
+deliveries of every change to in-process ASGI apps (``emulator.webhooks.mount(url, app)``) or over HTTP.
 """
 
 from .app import BASE_URL, Emulator, RecordedRequest
@@ -32,6 +35,7 @@ from .seed import (
 )
 from .server import EmulatorServer, serve
 from .state import Backend
+from .webhooks import StaticReceiver, WebhookFaults, WebhookHub
 
 __all__ = [
     "BASE_URL",
@@ -55,6 +59,9 @@ __all__ = [
     "Faults",
     "Limits",
     "RecordedRequest",
+    "StaticReceiver",
+    "WebhookFaults",
+    "WebhookHub",
     "seed_demo",
     "seed_empty",
     "serve",

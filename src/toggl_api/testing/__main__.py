@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = FakeClock.system()
     emulator = Emulator(args.seed, clock=clock, limits=not args.no_limits, plan=args.plan, log_file=args.log)
     account = emulator.account
+    emulator.webhooks.run_in_background()  # retries and delayed webhook deliveries follow the real clock
     with EmulatorServer(emulator, args.host, args.port) as server:
         print(f"Toggl emulator listening on {server.url}", flush=True)
         print(f"  Track API:   {server.url}/api/v9", flush=True)

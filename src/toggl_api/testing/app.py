@@ -33,6 +33,7 @@ from .reqlog import RequestLog
 from .routes import REPORTS_PREFIX, TRACK_PREFIX, Match, Router, default_router
 from .seed import DemoAccount, seed_demo, seed_empty
 from .state import Backend, User
+from .webhooks import WEBHOOKS_PREFIX, WebhookHub
 
 __all__ = ["BASE_URL", "JSON_CONTENT_TYPE", "Emulator", "RecordedRequest", "Seed"]
 
@@ -133,6 +134,8 @@ class Emulator:
         self.state = Backend(self.clock, self._id_starts)
         self.account: DemoAccount | None = None
         self._populate()
+        self.webhooks = WebhookHub(self)
+        self.router.add(WEBHOOKS_PREFIX, self.webhooks.routes())
 
     # -- control -------------------------------------------------------------------------------
     def _populate(self) -> None:
@@ -159,6 +162,7 @@ class Emulator:
             self.requests.clear()
             self.request_log_sink.clear()
             self.tracker = LimitTracker(self.clock, self.limits)
+            self.webhooks.reset()
 
     def request_count(self, method: str | None = None, path_contains: str | None = None) -> int:
         """Count recorded requests, optionally by method and/or a substring of the path."""
@@ -185,7 +189,7 @@ class Emulator:
 
     # -- the request pipeline ------------------------------------------------------------------
     def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer ``request``.
+        """Answer ``request``, then deliver the webhook events that are due (outside the lock).
 
         Raises:
             httpx.ConnectError: ``Fault.connect_error`` (the request never reached the emulator).
@@ -202,6 +206,7 @@ class Emulator:
             return response
         finally:
             self._log_request(request, arrival, status, started)
+            self.webhooks.pump()
 
     def _log_request(self, request: httpx.Request, arrival: datetime, status: int | None, started: float) -> None:
         secrets = {u.api_token for u in self.state.users.values()} | {u.password for u in self.state.users.values()}
@@ -309,6 +314,7 @@ class Emulator:
             )
             record.state_touched = True
             result = match.route.handler(ctx)
+            self.webhooks.after_request(request, user.id if user is not None else None)
             response = self._render(request, result)
         except EmulatorError as exc:
             response = self._render_error(request, exc)

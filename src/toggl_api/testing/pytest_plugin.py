@@ -34,9 +34,11 @@ def fake_clock() -> FakeClock:
 
 
 @pytest.fixture
-def toggl_emulator(fake_clock: FakeClock) -> Emulator:
+def toggl_emulator(fake_clock: FakeClock) -> Iterator[Emulator]:
     """An :class:`Emulator` with the demo account on ``fake_clock``; limits are off."""
-    return Emulator("demo", clock=fake_clock, limits=False)
+    emulator = Emulator("demo", clock=fake_clock, limits=False)
+    yield emulator
+    emulator.webhooks.close()  # stops the thread that runs in-process webhook receivers, if one started
 
 
 @pytest.fixture

@@ -60,6 +60,9 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             if running:
                 self._count_hit(cache)
                 return max(running, key=lambda t: t.start)
+            if cache.live:  # pushes report every timer started anywhere: none cached means none runs
+                self._count_hit(cache)
+                return None
             cache.stats.misses += 1
         try:
             found = await self._one_or_none(api.current())
@@ -139,7 +142,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         cache = self._usable_cache()
         if cache is not None and not refresh:
             coverage = await async_load_coverage(cache)
-            if coverage.covers(lower, upper_at, cache.now(), cache.expire_after):
+            if coverage.covers(lower, upper_at, cache.now(), cache.effective_expire_after):
                 self._count_hit(cache)
                 cached = await cache.query(*queries, model=TogglTracker)
                 return _newest_first(t for t in cached if t.server_deleted_at is None)

@@ -55,10 +55,11 @@ class Shape(enum.Enum):
 
 
 class Api(enum.Enum):
-    """Which of Toggl's two APIs a request is for, with its path prefix."""
+    """Which of Toggl's APIs a request is for, with its path prefix."""
 
     TRACK = "/api/v9/"
     REPORTS = "/reports/api/v3/"
+    WEBHOOKS = "/webhooks/api/v1/"
 
 
 ParamValue = str | int | float | bool | None | Sequence[str | int]

@@ -27,6 +27,7 @@ from ..._core.clock import SYSTEM_CLOCK, Clock
 from ..._core.errors import MissingParentError
 from ..._core.models import TogglClass
 from ..._core.query import TogglQuery
+from ..._io.live import LiveMarker
 
 if TYPE_CHECKING:
     from ..endpoint import TogglCachedEndpoint
@@ -111,7 +112,8 @@ class TogglCache(ABC, Generic[T]):
         clock: Clock | None = None,
     ) -> None:
         self._cache_path = Path(path)
-        self._expire_after = normalize_expiry(expire_after)
+        self._ttl = normalize_expiry(expire_after)
+        self._live = LiveMarker(self._cache_path)
         self._parent: TogglCachedEndpoint[T] | None = None
         self.clock: Clock = clock or SYSTEM_CLOCK
         self.stats = CacheStats()
@@ -133,11 +135,29 @@ class TogglCache(ABC, Generic[T]):
     @property
     def expire_after(self) -> timedelta | None:
         """Age after which an entry is stale (``None``: never; 0: caching disabled)."""
-        return self._expire_after
+        return self._ttl
 
     @expire_after.setter
     def expire_after(self, value: timedelta | int | None) -> None:
-        self._expire_after = normalize_expiry(value)
+        self._ttl = normalize_expiry(value)
+
+    @property
+    def effective_expire_after(self) -> timedelta | None:
+        """The expiry in effect now: ``expire_after``, or none while webhook pushes keep the cache live (see
+        ``toggl_api.webhooks``)."""
+        ttl = self._ttl
+        if ttl is None or ttl == timedelta(0):
+            return ttl
+        return None if self._live.active(self.now()) else ttl
+
+    @property
+    def _expire_after(self) -> timedelta | None:
+        return self.effective_expire_after
+
+    @property
+    def live(self) -> bool:
+        """Whether webhook pushes keep this cache live now (a receiver marked it within its health interval)."""
+        return self._ttl != timedelta(0) and self._live.active(self.now())
 
     @property
     def disabled(self) -> bool:

@@ -61,6 +61,9 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             if running:
                 self._count_hit(cache)
                 return max(running, key=lambda t: t.start)
+            if cache.live:  # pushes report every timer started anywhere: none cached means none runs
+                self._count_hit(cache)
+                return None
             cache.stats.misses += 1
         try:
             found = self._one_or_none(api.current())
@@ -140,7 +143,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         cache = self._usable_cache()
         if cache is not None and not refresh:
             coverage = load_coverage(cache)
-            if coverage.covers(lower, upper_at, cache.now(), cache.expire_after):
+            if coverage.covers(lower, upper_at, cache.now(), cache.effective_expire_after):
                 self._count_hit(cache)
                 cached = cache.query(*queries, model=TogglTracker)
                 return _newest_first(t for t in cached if t.server_deleted_at is None)
