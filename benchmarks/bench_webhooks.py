@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from toggl_api import TrackerBody, TrackerEndpoint
+from toggl_api._core.webhooks import accepted_deliveries, health_check_due
 from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.sync import TogglSync
 from toggl_api.testing import Emulator, FakeClock
@@ -210,6 +211,7 @@ def run(strategy: str, folder: Path, seed: int = 13) -> dict[str, Any]:
     for index, (start, stop) in enumerate(own_timers()):
         events.append((start + 5, 0, start_own(index)))
         events.append((stop + 5, 0, stop_own))
+    checked = [accepted_deliveries(receiver.stats) if receiver is not None else 0]
     for minute in range(HOURS * 60):
         if syncer is not None:
             events.append((minute * 60.0, 2, syncer.sync))
@@ -217,6 +219,9 @@ def run(strategy: str, folder: Path, seed: int = 13) -> dict[str, Any]:
             def check() -> None:
                 assert hooks is not None
                 assert receiver is not None
+                last, checked[0] = checked[0], accepted_deliveries(receiver.stats)
+                if not health_check_due(last, checked[0]):
+                    return  # as ``toggl-api listen``: deliveries since the last check prove the subscription
                 current = hooks.get(sub_id)
                 if current is not None and current.active and not current.has_pending_events:
                     receiver.mark_live()

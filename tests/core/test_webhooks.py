@@ -10,13 +10,16 @@ import pytest
 from toggl_api._core.models import TogglTracker
 from toggl_api._core.webhooks import (
     EventFilter,
+    ReceiverStats,
     SeenEvents,
     Tombstones,
     WebhookEvent,
     WebhookSubscription,
+    accepted_deliveries,
     check_timestamp,
     choose_filters,
     create_subscription,
+    health_check_due,
     newer,
     parse_event,
     plan_event,
@@ -215,3 +218,15 @@ def test_choose_filters_names_each_entity_when_the_plan_allows() -> None:
     choice = choose_filters(12)
     assert [f.entity for f in choice.filters] == ["time_entry", "project", "client", "tag"]
     assert choice.uncovered == ()
+
+
+def test_refused_deliveries_do_not_count_as_accepted() -> None:
+    assert accepted_deliveries(ReceiverStats(received=5, rejected=2)) == 3
+
+
+def test_a_quiet_interval_needs_a_health_check() -> None:
+    assert health_check_due(3, 3)
+
+
+def test_a_delivery_since_the_last_check_saves_the_health_check() -> None:
+    assert not health_check_due(3, 4)

@@ -684,6 +684,20 @@ class ReceiverStats:
     ignored: dict[str, int] = field(factory=dict)
 
 
+def accepted_deliveries(stats: ReceiverStats) -> int:
+    """Deliveries and pings the receiver accepted (signed and in time), whatever they changed."""
+    return stats.received - stats.rejected
+
+
+def health_check_due(accepted_at_last_check: int, accepted_now: int) -> bool:
+    """Whether a periodic subscription check must spend a request.
+
+    Not when a delivery or ping was accepted since the last check: Toggl reached the receiver, which proves the
+    subscription works (and the receiver already recorded it live). Only a quiet interval needs the request.
+    """
+    return accepted_now == accepted_at_last_check
+
+
 # -- subscription management within plan limits ------------------------------------------------------------------
 
 

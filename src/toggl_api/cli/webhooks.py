@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from .._core.webhooks import WebhookSubscription, validate_filters
+from .._core.webhooks import WebhookSubscription, accepted_deliveries, health_check_due, validate_filters
 from .._sync.sync import TogglSync
 from .._sync.webhooks import WebhookReceiver, WebhooksEndpoint
 from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
@@ -146,8 +146,12 @@ def listen(env: Env, port: int, host: str, public_url: str | None, workspace: in
             f"start-up used {startup_requests + hooks.request_count} requests; Ctrl-C to stop",
         )
         stop = threading.Event()
+        accepted = accepted_deliveries(receiver.stats)
         try:
             while not stop.wait(check_every):
+                last, accepted = accepted, accepted_deliveries(receiver.stats)
+                if not health_check_due(last, accepted):
+                    continue  # Toggl reached us since the last check: that proves the subscription works
                 current = hooks.get(sub.subscription_id)
                 if _healthy(current):
                     receiver.mark_live()
