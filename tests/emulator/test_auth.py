@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from toggl_api.testing import Emulator
+from toggl_api.testing import DEMO_API_TOKEN, Emulator
 
 from .conftest import TRACK
 
@@ -43,7 +43,7 @@ def test_token_auth_is_accepted_and_me_logged_is_empty(client: httpx.Client) -> 
 
 
 def test_non_basic_scheme_is_rejected_with_403(anon: httpx.Client) -> None:
-    assert anon.get("/me", headers={"Authorization": "Bearer demo-api-token-0000"}).status_code == 403
+    assert anon.get("/me", headers={"Authorization": "Bearer " + DEMO_API_TOKEN}).status_code == 403
 
 
 def test_status_needs_no_auth(anon: httpx.Client) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from toggl_api.testing import DemoAccount, Emulator, EmulatorServer, FakeClock
+from toggl_api.testing import DEMO_API_TOKEN, DemoAccount, Emulator, EmulatorServer, FakeClock
 from toggl_api.testing import __main__ as cli
 
 
@@ -24,7 +24,7 @@ def test_cli_prints_url_and_credentials_and_serves(
     monkeypatch.setattr(cli, "_wait_until_interrupted", serve_one_request)
     assert cli.main(["--port", "0", "--seed", "empty", "--no-limits"]) == 0
     assert seen["status"] == 200
-    assert "demo-api-token-0000" in str(seen["out"])
+    assert DEMO_API_TOKEN in str(seen["out"])
     assert "demo@example.com" in str(seen["out"])
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
-from toggl_api.testing import DemoAccount, Emulator
+from toggl_api.testing import DEMO_API_TOKEN, DemoAccount, Emulator
 
 
 def test_me_returns_the_user_with_token_and_default_workspace(client: httpx.Client, toggl_account: DemoAccount) -> None:
     me = client.get("/me").json()
     assert me["id"] == toggl_account.user_id
-    assert me["api_token"] == "demo-api-token-0000"
+    assert me["api_token"] == DEMO_API_TOKEN
     assert me["email"] == "demo@example.com"
     assert me["default_workspace_id"] == toggl_account.workspace_id
     assert me["created_at"].endswith("Z")
@@ -114,7 +116,11 @@ def test_me_id_returns_a_bare_number(client: httpx.Client, toggl_account: DemoAc
 def test_reset_token_invalidates_the_old_token(client: httpx.Client, toggl_emulator: Emulator) -> None:
     new_token = client.post("/me/reset_token").json()
     assert isinstance(new_token, str)
-    assert new_token != "demo-api-token-0000"
+    assert new_token != DEMO_API_TOKEN
     assert client.get("/me").status_code == 403
     with httpx.Client(transport=toggl_emulator.transport(), auth=(new_token, "api_token")) as c:
         assert c.get("https://api.track.toggl.com/api/v9/me").status_code == 200
+
+
+def test_the_demo_users_token_has_toggls_format(client: httpx.Client) -> None:
+    assert re.fullmatch(r"[0-9a-f]{32}", client.get("/me").json()["api_token"])

@@ -11,9 +11,9 @@ import pytest
 
 from toggl_api import ClientEndpoint, TagEndpoint, TrackerBody, TrackerEndpoint, UserEndpoint
 from toggl_api.meta.cache import JSONCache, SqliteCache
-from toggl_api.testing import Emulator, FakeClock, Fault
+from toggl_api.testing import DEMO_API_TOKEN, Emulator, FakeClock, Fault
 
-TOKEN = "demo-api-token-0000"
+TOKEN = DEMO_API_TOKEN
 
 
 def _files(root: Path) -> list[Path]:

@@ -25,7 +25,7 @@ __all__ = [
     "seed_empty",
 ]
 
-DEMO_API_TOKEN = "demo-api-token-0000"
+DEMO_API_TOKEN = "deadbeefdeadbeefdeadbeefdeadbeef"  # 32 hex characters, like every Toggl API token
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
 OTHER_API_TOKEN = "other-api-token-0000"
@@ -84,7 +84,7 @@ class DemoAccount:
     """Credentials and ids of a seeded account (stable for a given seed and id starts).
 
     Attributes:
-        api_token: Token of the main user (``"demo-api-token-0000"``).
+        api_token: Token of the main user (``DEMO_API_TOKEN``, 32 hex characters).
         email: ``"demo@example.com"``.
         password: ``"demo-password"``.
         user_id: Main user's id.
