@@ -7,21 +7,17 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
 from ..._core.answers import decode_many
 from ..._core.api import users as api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import Shape
 from ..._core.api.users import ACTIVE_STATUS, WorkspaceUserBody
-from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglOrganization, TogglOrganizationUser, TogglWorkspace, TogglWorkspaceUser
+from ..._core.models import TogglOrganizationUser, TogglWorkspace, TogglWorkspaceUser
 from ..._core.paging import PageGuard
-from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..cache.base import TogglAsyncCache
-from ._base import AsyncResourceEndpoint, AsyncWorkspaceScopedEndpoint
+from ._base import AsyncOrganizationScopedEndpoint, AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncOrganizationUserEndpoint", "AsyncWorkspaceUserEndpoint", "WorkspaceUserBody"]
 
@@ -124,7 +120,7 @@ def _in_workspace(member: TogglWorkspaceUser, workspace_id: int) -> TogglWorkspa
     return member
 
 
-class AsyncOrganizationUserEndpoint(AsyncResourceEndpoint[TogglOrganizationUser]):
+class AsyncOrganizationUserEndpoint(AsyncOrganizationScopedEndpoint[TogglOrganizationUser]):
     """Members of one organization (``/organizations/{organization_id}/users``); Toggl lets organization
     admins list them.
 
@@ -143,35 +139,6 @@ class AsyncOrganizationUserEndpoint(AsyncResourceEndpoint[TogglOrganizationUser]
     """
 
     MODEL = TogglOrganizationUser
-
-    def __init__(
-        self,
-        organization_id: int | TogglOrganization,
-        auth: httpx.BasicAuth | None,
-        cache: TogglAsyncCache[TogglOrganizationUser] | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        timeout: httpx.Timeout | int | float = 10,
-        re_raise: bool = False,
-        retries: int | None = None,
-        base_url: str | None = None,
-        clock: Clock | None = None,
-        policy: RetryPolicy | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self.organization_id = entity_id(organization_id, "organization_id")
-        super().__init__(
-            auth,
-            cache,
-            client=client,
-            timeout=timeout,
-            re_raise=re_raise,
-            retries=retries,
-            base_url=base_url,
-            clock=clock,
-            policy=policy,
-            **kwargs,
-        )
 
     @property
     def endpoint(self) -> str:

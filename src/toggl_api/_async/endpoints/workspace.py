@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any, cast
-
-import httpx
+from typing import cast
 
 from ..._core.api import workspace as api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import RequestMethod, Shape
 from ..._core.api.workspace import User, WorkspaceBody, WorkspaceStatistics
-from ..._core.clock import Clock
-from ..._core.models import TogglOrganization, TogglWorkspace
-from ..._core.policy import RetryPolicy
-from ..cache.base import TogglAsyncCache
-from ._base import AsyncResourceEndpoint
+from ..._core.models import TogglWorkspace
+from ._base import AsyncOrganizationScopedEndpoint
 
 __all__ = ["AsyncWorkspaceEndpoint", "User", "WorkspaceBody", "WorkspaceStatistics"]
 
 log = logging.getLogger("toggl-api-wrapper.endpoint")
 
 
-class AsyncWorkspaceEndpoint(AsyncResourceEndpoint[TogglWorkspace]):
+class AsyncWorkspaceEndpoint(AsyncOrganizationScopedEndpoint[TogglWorkspace]):
     """Workspaces of the current user; ``add`` creates them in ``organization_id``.
 
     Args:
@@ -41,35 +36,6 @@ class AsyncWorkspaceEndpoint(AsyncResourceEndpoint[TogglWorkspace]):
     """
 
     MODEL = TogglWorkspace
-
-    def __init__(
-        self,
-        organization_id: int | TogglOrganization,
-        auth: httpx.BasicAuth | None,
-        cache: TogglAsyncCache[TogglWorkspace] | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        timeout: httpx.Timeout | int | float = 10,
-        re_raise: bool = False,
-        retries: int | None = None,
-        base_url: str | None = None,
-        clock: Clock | None = None,
-        policy: RetryPolicy | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self.organization_id = entity_id(organization_id, "organization_id")
-        super().__init__(
-            auth,
-            cache,
-            client=client,
-            timeout=timeout,
-            re_raise=re_raise,
-            retries=retries,
-            base_url=base_url,
-            clock=clock,
-            policy=policy,
-            **kwargs,
-        )
 
     async def get(self, workspace: TogglWorkspace | int, *, refresh: bool = False) -> TogglWorkspace | None:
         """A workspace by id: from the cache when fresh, else from Toggl (``None`` on 404)."""

@@ -11,16 +11,22 @@ import httpx
 from attrs import evolve
 
 from ..._core.answers import decode_many, decode_one
+from ..._core.api._fields import entity_id
 from ..._core.api.request import ApiRequest, Shape
 from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError, UnexpectedResponseError
-from ..._core.models import TogglClass, TogglWorkspace
+from ..._core.models import TogglClass, TogglOrganization, TogglWorkspace
 from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..cache.base import TogglCache
 from ..endpoint import TogglCachedEndpoint, decode_json
 
-__all__ = ["ResourceEndpoint", "WorkspaceScopedEndpoint", "workspace_id_of"]
+__all__ = [
+    "OrganizationScopedEndpoint",
+    "ResourceEndpoint",
+    "WorkspaceScopedEndpoint",
+    "workspace_id_of",
+]
 
 log = logging.getLogger("toggl-api-wrapper.endpoint")
 
@@ -206,3 +212,51 @@ class WorkspaceScopedEndpoint(ResourceEndpoint[T]):
             policy=policy,
             **kwargs,
         )
+
+
+class OrganizationScopedEndpoint(ResourceEndpoint[T]):
+    """An endpoint that needs an organization (workspaces created in it, its members).
+
+    Args:
+        organization_id: The organization, as an id or a ``TogglOrganization``.
+        auth: ``httpx.BasicAuth`` with an API token or email and password.
+        cache: A cache for the endpoint's model, or ``None``.
+        client: An ``httpx.Client`` to send with (never modified).
+        timeout: Seconds per request.
+        re_raise: Raise every HTTP error (no tolerated 404s) and disable retries.
+        retries: Retries of idempotent requests (default: the policy's).
+        base_url: Host to talk to instead of Toggl.
+        clock: Time source.
+        policy: Full retry settings.
+        kwargs: Further options of ``TogglCachedEndpoint`` (``session``, ``serve_stale``).
+    """
+
+    def __init__(
+        self,
+        organization_id: int | TogglOrganization,
+        auth: httpx.BasicAuth | None,
+        cache: TogglCache[T] | None = None,
+        *,
+        client: httpx.Client | None = None,
+        timeout: httpx.Timeout | int | float = 10,
+        re_raise: bool = False,
+        retries: int | None = None,
+        base_url: str | None = None,
+        clock: Clock | None = None,
+        policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.organization_id = entity_id(organization_id, "organization_id")
+        super().__init__(
+            auth,
+            cache,
+            client=client,
+            timeout=timeout,
+            re_raise=re_raise,
+            retries=retries,
+            base_url=base_url,
+            clock=clock,
+            policy=policy,
+            **kwargs,
+        )
+

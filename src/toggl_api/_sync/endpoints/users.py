@@ -8,21 +8,17 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
 from ..._core.answers import decode_many
 from ..._core.api import users as api
 from ..._core.api._fields import entity_id
 from ..._core.api.request import Shape
 from ..._core.api.users import ACTIVE_STATUS, WorkspaceUserBody
-from ..._core.clock import Clock
 from ..._core.errors import TogglAPIError
-from ..._core.models import TogglOrganization, TogglOrganizationUser, TogglWorkspace, TogglWorkspaceUser
+from ..._core.models import TogglOrganizationUser, TogglWorkspace, TogglWorkspaceUser
 from ..._core.paging import PageGuard
-from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..cache.base import TogglCache
-from ._base import ResourceEndpoint, WorkspaceScopedEndpoint
+from ._base import OrganizationScopedEndpoint, WorkspaceScopedEndpoint
 
 __all__ = ["OrganizationUserEndpoint", "WorkspaceUserEndpoint", "WorkspaceUserBody"]
 
@@ -125,7 +121,7 @@ def _in_workspace(member: TogglWorkspaceUser, workspace_id: int) -> TogglWorkspa
     return member
 
 
-class OrganizationUserEndpoint(ResourceEndpoint[TogglOrganizationUser]):
+class OrganizationUserEndpoint(OrganizationScopedEndpoint[TogglOrganizationUser]):
     """Members of one organization (``/organizations/{organization_id}/users``); Toggl lets organization
     admins list them.
 
@@ -144,35 +140,6 @@ class OrganizationUserEndpoint(ResourceEndpoint[TogglOrganizationUser]):
     """
 
     MODEL = TogglOrganizationUser
-
-    def __init__(
-        self,
-        organization_id: int | TogglOrganization,
-        auth: httpx.BasicAuth | None,
-        cache: TogglCache[TogglOrganizationUser] | None = None,
-        *,
-        client: httpx.Client | None = None,
-        timeout: httpx.Timeout | int | float = 10,
-        re_raise: bool = False,
-        retries: int | None = None,
-        base_url: str | None = None,
-        clock: Clock | None = None,
-        policy: RetryPolicy | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self.organization_id = entity_id(organization_id, "organization_id")
-        super().__init__(
-            auth,
-            cache,
-            client=client,
-            timeout=timeout,
-            re_raise=re_raise,
-            retries=retries,
-            base_url=base_url,
-            clock=clock,
-            policy=policy,
-            **kwargs,
-        )
 
     @property
     def endpoint(self) -> str:
