@@ -8,6 +8,7 @@ import pytest
 
 from toggl_api import DateTimeError, NamingError
 from toggl_api._core.models import MODELS, from_record, to_record
+from toggl_api.errors import MissingFieldError, TogglError
 from toggl_api.models import (
     TogglClient,
     TogglOrganization,
@@ -246,3 +247,11 @@ def test_fetch_timestamp_with_an_offset_is_converted_not_relabelled_d4() -> None
     tag = TogglTag(1, "t", datetime(2024, 1, 1, 12, 0, tzinfo=plus_two), 3)
     assert tag.timestamp == datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
     assert tag.timestamp.utcoffset() == timedelta(0)
+
+
+def test_a_payload_without_a_workspace_is_both_a_key_error_and_a_value_error() -> None:
+    with pytest.raises(MissingFieldError, match="Workspace not found!") as caught:
+        TogglTag.from_kwargs(id=1, name="no workspace")
+    assert isinstance(caught.value, KeyError)
+    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, TogglError)

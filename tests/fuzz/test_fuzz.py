@@ -116,9 +116,12 @@ ids = st.one_of(
 )
 FIELDS = ["name", "workspace_id", "wid", "start", "stop", "duration", "project_id", "client_id", "tags", "tag_ids",
           "active", "at", "server_deleted_at", "organization_id", "archived", "start_date", "end_date", "billable"]
+# Half the payloads name a valid workspace, so the other fields get exercised past the workspace check.
+workspaces = st.one_of(st.just({}), st.integers(min_value=1, max_value=2**40).map(lambda w: {"workspace_id": w}))
 payloads = st.builds(
-    lambda ident, body: {"id": ident, **body} if ident is not None else body,
+    lambda ident, ws, body: ({"id": ident} if ident is not None else {}) | ws | body,
     ids,
+    workspaces,
     st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=8),
 )
 CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/html", "text/plain", None,

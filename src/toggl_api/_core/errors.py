@@ -52,6 +52,7 @@ __all__ = [
     "ForbiddenError",
     "InvalidExtensionError",
     "MethodNotAllowedError",
+    "MissingFieldError",
     "MissingParentError",
     "NamingError",
     "NoCacheAssignedError",
@@ -84,6 +85,14 @@ class NamingError(TogglError, ValueError):
 
 class DateTimeError(TogglError, ValueError):
     """A date or datetime argument is invalid (naive, out of range or in the wrong order)."""
+
+
+class MissingFieldError(TogglError, KeyError, ValueError):
+    """A payload given to ``from_kwargs`` lacks a field the model needs (e.g. its workspace).
+
+    A ``KeyError`` as in toggl-api-wrapper (``KeyError("Workspace not found!")``) and a ``ValueError`` as the error
+    contract says for bad values, so either ``except`` clause catches it.
+    """
 
 
 class InvalidExtensionError(TogglError, ValueError):

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 from attrs import Attribute, define, field, fields
 
-from ..errors import DateTimeError
+from ..errors import DateTimeError, MissingFieldError
 from ..timeutil import ensure_aware, parse_date, parse_datetime
 
 __all__ = [
@@ -221,14 +221,6 @@ class TogglClass:
     def _items(self) -> Iterator[tuple[Attribute[Any], Any]]:
         for attribute in fields(type(self)):
             yield attribute, getattr(self, attribute.name)
-
-
-class MissingFieldError(KeyError, ValueError):
-    """A payload lacks a field the model needs.
-
-    A ``KeyError`` as in toggl-api-wrapper (``KeyError("Workspace not found!")``) and a ``ValueError`` as the
-    error contract says for bad values, so either ``except`` clause catches it.
-    """
 
 
 @define(slots=False, unsafe_hash=False)
