@@ -134,7 +134,97 @@ def test_listing_an_unknown_project_says_so(runner: CliRunner, emulators: Emulat
     result = run(runner, *fake(fake_cache, "entries", "--project", "No Such Project"))
 
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no cached project matches 'No Such Project' (see `toggl-api projects`)"
+    assert result.stderr.strip() == "Error: no cached project named 'No Such Project' (see `toggl-api projects`)"
+
+
+def test_a_project_filter_never_merges_projects_whose_names_contain_it(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--project", "site"))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no cached project named 'site'; did you mean: Marketing Site, ")
+    assert result.stdout == ""
+
+
+def test_a_project_filter_matches_the_exact_name_in_any_case(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--project", "marketing site", "--json"))
+
+    assert result.exit_code == 0, result.output
+    assert [row["name"] for row in json.loads(result.stdout)] == ["Marketing Site"]
+
+
+def _second_blog_project(emulator: Emulator) -> None:
+    """A project named like the side workspace's "Blog", in the main workspace."""
+    account = emulator.account
+    with emulator.client(auth=account.auth()) as client:
+        url = f"{account.track_path}/workspaces/{account.workspace_id}/projects"
+        client.post(url, json={"name": "blog"}).raise_for_status()
+
+
+def test_a_name_shared_by_two_projects_is_ambiguous(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    emulators.prepare.append(_second_blog_project)
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "entries", "--project", "Blog"))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --project 'Blog' is ambiguous: Blog (id ")
+    assert "blog (id " in result.stderr
+    assert result.stderr.strip().endswith("pass the id or --workspace")
+
+
+def test_a_workspace_filter_settles_a_name_shared_across_workspaces(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    emulators.prepare.append(_second_blog_project)
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "entries", "--project", "Blog", "--workspace", "side projects", "--json"))
+
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found
+    account = emulators.last.account
+    assert {e["workspace"] for e in found} == set(account.workspace_ids) - {account.workspace_id}
+
+
+def test_an_unknown_tag_is_an_error_not_an_empty_table(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "entries", "--tag", "no-such-tag"))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: no cached tag named 'no-such-tag' (see `toggl-api tags`)"
+
+
+def test_since_after_until_is_an_error(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--since", "2026-11-21", "--until", "2026-11-20"))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --since 2026-11-21 is after --until 2026-11-20")
+
+
+@pytest.mark.parametrize("command", ["entries", "report"])
+def test_a_malformed_date_is_an_error(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path, command: str
+) -> None:
+    result = run(runner, *fake(fake_cache, command, "--since", "2026-11-20garbage"))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: --since must be a date like 2026-11-20 (YYYY-MM-DD), got '2026-11-20garbage'"
+    )
 
 
 def test_tags_lists_every_cached_tag(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
@@ -333,7 +423,17 @@ def test_reading_a_never_synced_cache_says_to_sync_first(runner: CliRunner, tmp_
 def test_a_synced_cache_gives_no_empty_cache_hint(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
     run(runner, *fake(fake_cache, "sync"))
 
-    assert run(runner, *fake(fake_cache, "entries", "--tag", "no-such-tag")).stderr == ""
+    result = run(runner, *fake(fake_cache, "entries", "--since", "2000-01-01", "--until", "2000-01-02"))
+
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_a_name_filter_on_a_never_synced_cache_says_to_sync_first(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "--cache", str(tmp_path / "empty"), "entries", "--project", "Blog")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: the cache is empty: run `toggl-api sync` first, then filter by name."
 
 
 def test_report_by_tag_totals_count_each_entry_once(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:

@@ -54,7 +54,7 @@ from .._io.sqlite_file import create_database
 from .._sync.cache.base import TogglCache
 from .._sync.endpoint import TogglEndpoint
 from .._sync.sync import SyncProgress, TogglSync
-from . import render
+from . import filters, render
 
 __all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
 
@@ -377,47 +377,66 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
 
 
 def _parse_day(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        _fail(f"{name} must be a date like 2026-11-20, got {value!r}")
+        return filters.parse_day(value, name)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
 
 
-def _match_name(models: list[Any], wanted: str, kind: str) -> set[int]:
-    if wanted.isdigit():
-        return {int(wanted)}
-    found = {m.id for m in models if m.name.lower() == wanted.lower()}
-    if not found:
-        found = {m.id for m in models if wanted.lower() in m.name.lower()}
-    if not found:
-        _fail(f"no cached {kind} matches {wanted!r} (see `toggl-api {kind}s`)")
-    return found
+def _parse_range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    first, last = _parse_day(since, "--since"), _parse_day(until, "--until")
+    try:
+        filters.check_range(first, last)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
+    return first, last
+
+
+def _match(models: list[Any], wanted: str, kind: str, workspace: int | None = None) -> int:
+    """The id of the cached ``kind`` the user named (within ``workspace`` when one was given)."""
+    if workspace is not None and kind != "workspace":
+        models = [m for m in models if getattr(m, "workspace", None) == workspace]
+    try:
+        return filters.match_name(models, wanted, kind)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _filtered_entries(
-    env: Env, since: str | None, until: str | None, project: str | None, client: str | None, tag: str | None
+    env: Env,
+    since: str | None,
+    until: str | None,
+    project: str | None,
+    client: str | None,
+    tag: str | None,
+    workspace: str | None = None,
 ) -> tuple[list[TogglTracker], dict[int, TogglProject]]:
+    first, last = _parse_range(since, until)
     entries: list[TogglTracker] = env.load(TogglTracker)
     projects = {p.id: p for p in env.load(TogglProject)}
-    first, last = _parse_day(since, "--since"), _parse_day(until, "--until")
+    names_given = any(v is not None for v in (project, client, tag, workspace))
+    if names_given and not env.load(TogglWorkspace):  # nothing to match names against yet
+        _fail("the cache is empty: run `toggl-api sync` first, then filter by name.")
+    wid = _match(env.load(TogglWorkspace), workspace, "workspace") if workspace is not None else None
+    if wid is not None:
+        entries = [e for e in entries if e.workspace == wid]
     if first is not None:
         entries = [e for e in entries if e.start.date() >= first]
     if last is not None:
         entries = [e for e in entries if e.start.date() <= last]
     if project is not None:
-        ids = _match_name(list(projects.values()), project, "project")
-        entries = [e for e in entries if e.project in ids]
+        project_id = _match(list(projects.values()), project, "project", wid)
+        entries = [e for e in entries if e.project == project_id]
     if client is not None:
-        client_ids = _match_name(env.load(TogglClient), client, "client")
+        client_id = _match(env.load(TogglClient), client, "client", wid)
         entries = [
             e
             for e in entries
-            if e.project is not None and projects.get(e.project) and projects[e.project].client in client_ids
+            if e.project is not None and projects.get(e.project) and projects[e.project].client == client_id
         ]
     if tag is not None:
-        entries = [e for e in entries if any(t.name.lower() == tag.lower() for t in e.tags)]
+        tag_id = _match(env.load(TogglTag), tag, "tag", wid)
+        entries = [e for e in entries if any(t.id == tag_id for t in e.tags)]
     entries.sort(key=lambda e: (e.start, e.id), reverse=True)
     return entries, projects
 
@@ -429,9 +448,16 @@ def _hint_if_never_synced(env: Env, found: list[Any]) -> None:
 
 
 def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--tag", default=None, help="Only entries with this tag.")(func)
-    func = click.option("--client", default=None, help="Only entries of this client's projects (name or id).")(func)
-    func = click.option("--project", default=None, help="Only entries of this project (name or id).")(func)
+    func = click.option(
+        "--workspace", default=None, help="Only entries of this workspace (exact name, any case, or id)."
+    )(func)
+    func = click.option("--tag", default=None, help="Only entries with this tag (exact name, any case, or id).")(func)
+    func = click.option(
+        "--client", default=None, help="Only entries of this client's projects (exact name, any case, or id)."
+    )(func)
+    func = click.option(
+        "--project", default=None, help="Only entries of this project (exact name, any case, or id)."
+    )(func)
     func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, UTC), inclusive.")(func)
     return click.option("--since", default=None, help="First day (YYYY-MM-DD, UTC).")(func)
 
@@ -448,11 +474,12 @@ def entries(
     project: str | None,
     client: str | None,
     tag: str | None,
+    workspace: str | None,
     limit: int,
     as_json: bool,
 ) -> None:
     """Time entries from the cache, newest first (no request)."""
-    found, projects = _filtered_entries(env, since, until, project, client, tag)
+    found, projects = _filtered_entries(env, since, until, project, client, tag, workspace)
     _hint_if_never_synced(env, found)
     if limit:
         found = found[:limit]
@@ -515,9 +542,13 @@ def local_report(entries: list[TogglTracker], by: str, env: Env) -> list[dict[st
     return [{"name": k, "seconds": round(v[0]), "entries": int(v[1])} for k, v in ordered]
 
 
-def _workspace_id(env: Env, workspace: int | None) -> int:
-    if workspace is not None:
+def _workspace_id(env: Env, workspace: str | int | None) -> int:
+    if isinstance(workspace, int):
         return workspace
+    if workspace is not None:
+        if workspace.strip().isdigit():  # an id needs no cache (a remote report may run before any sync)
+            return int(workspace)
+        return _match(env.load(TogglWorkspace), workspace, "workspace")
     if env.fake:
         return int(env.emulator.account.workspace_id)
     raw = os.environ.get("TOGGL_WORKSPACE_ID")
@@ -529,7 +560,7 @@ def _workspace_id(env: Env, workspace: int | None) -> int:
     _fail("which workspace? pass --workspace ID or set TOGGL_WORKSPACE_ID")
 
 
-def remote_report(env: Env, by: str, first: date, last: date, workspace: int | None) -> list[dict[str, Any]]:
+def remote_report(env: Env, by: str, first: date, last: date, workspace: str | None) -> list[dict[str, Any]]:
     """Totals from the Reports API summary endpoint (one request)."""
     from .._core.api.reports import ReportBody
     from .._sync.endpoints.reports import SummaryReportEndpoint
@@ -559,7 +590,6 @@ def remote_report(env: Env, by: str, first: date, last: date, workspace: int | N
 @click.option("--by", type=click.Choice(["project", "client", "tag", "day"]), default="project", show_default=True)
 @_range_options
 @click.option("--remote", is_flag=True, help="Ask Toggl's Reports API (summary) instead of the cache (1 request).")
-@click.option("--workspace", type=int, default=None, help="Workspace of a --remote report.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON rows.")
 @pass_env
 def report(
@@ -570,22 +600,25 @@ def report(
     project: str | None,
     client: str | None,
     tag: str | None,
+    workspace: str | None,
     remote: bool,
-    workspace: int | None,
     as_json: bool,
 ) -> None:
     """Tracked time per project, client, tag or day (from the cache: no request)."""
     if remote:
         today = env.now().date()
-        first = _parse_day(since, "--since") or today - timedelta(days=30)
-        last = _parse_day(until, "--until") or today
+        given_first, given_last = _parse_range(since, until)
+        first = given_first or today - timedelta(days=30)
+        last = given_last or today
+        if first > last:
+            _fail(f"the range {first} → {last} is reversed: pass --since on or before --until")
         if project or client or tag:
             _fail("--project/--client/--tag filters apply to cached reports only")
         rows = remote_report(env, by, first, last, workspace)
         title = f"Time per {by}, {first} → {last} (Reports API)"
         totals = None
     else:
-        found, _ = _filtered_entries(env, since, until, project, client, tag)
+        found, _ = _filtered_entries(env, since, until, project, client, tag, workspace)
         rows = local_report(found, by, env)
         _hint_if_never_synced(env, found)
         span = f"{since or 'first'} → {until or 'last'}"
