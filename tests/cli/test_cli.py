@@ -451,3 +451,70 @@ def test_remote_report_has_no_entry_count_column(runner: CliRunner, emulators: E
 
     assert result.exit_code == 0, result.output
     assert "entries" not in result.stdout
+
+
+@pytest.fixture
+def fake_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The folder ``--fake`` uses when nothing is configured, under a per-test XDG cache home."""
+    monkeypatch.delenv(app.FAKE_CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return app.default_cache_dir(fake=True)
+
+
+def test_fake_cache_is_a_private_folder_of_the_users_cache_directory_and_sync_says_where(
+    runner: CliRunner, emulators: Emulators, fake_default: Path, tmp_path: Path
+) -> None:
+    result = run(runner, "--fake", "sync")
+
+    assert result.exit_code == 0, result.output
+    assert fake_default.parent == tmp_path / "xdg" / "toggl-api"
+    assert (fake_default / "cache_tracker.json").exists()
+    assert fake_default.stat().st_mode & 0o777 == 0o700
+    assert f"→ {fake_default}" in result.stdout
+
+
+def test_fake_cache_folder_is_not_shared_with_other_versions(fake_default: Path) -> None:
+    assert app.__version__ in fake_default.name
+
+
+def test_fake_cache_refuses_a_symlinked_folder(
+    runner: CliRunner, emulators: Emulators, fake_default: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "planted"
+    elsewhere.mkdir()
+    fake_default.parent.mkdir(parents=True)
+    fake_default.symlink_to(elsewhere)
+
+    result = run(runner, "--fake", "sync")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: the cache folder {fake_default} is a symlink; refusing to follow it: remove it or set "
+        f"{app.FAKE_CACHE_ENV} to a folder of yours"
+    )
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_fake_cache_refuses_a_folder_of_another_user(
+    runner: CliRunner, emulators: Emulators, fake_default: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_default.mkdir(parents=True)
+    owner = fake_default.stat().st_uid
+    monkeypatch.setattr(app, "_current_uid", lambda: owner + 1)
+
+    result = run(runner, "--fake", "sync")
+
+    assert result.exit_code == 1
+    assert f"belongs to another user (uid {owner})" in result.stderr
+    assert list(fake_default.iterdir()) == []
+
+
+def test_fake_cache_folder_of_ours_left_open_is_made_owner_only(
+    runner: CliRunner, emulators: Emulators, fake_default: Path
+) -> None:
+    fake_default.mkdir(parents=True)
+    fake_default.chmod(0o755)
+
+    run(runner, "--fake", "sync")
+
+    assert fake_default.stat().st_mode & 0o777 == 0o700

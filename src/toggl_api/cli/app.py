@@ -9,11 +9,12 @@ works without an account. Errors are one line on stderr and a non-zero exit code
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 import os
+import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -25,7 +26,7 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from ..__about__ import __title__
+from ..__about__ import __title__, __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import (
     AuthenticationError,
@@ -77,21 +78,58 @@ def default_cache_dir(*, fake: bool) -> Path:
     """The cache folder when ``--cache`` is not given.
 
     Real account: ``$TOGGL_API_CACHE_DIR``, else ``$XDG_CACHE_HOME/toggl-api``, else ``~/.cache/toggl-api``.
-    ``--fake``: ``$TOGGL_API_FAKE_CACHE_DIR``, else ``<temp dir>/toggl-api-fake-<user id>`` (kept between runs
-    so a second ``--fake sync`` is incremental, never mixed with a real account's cache).
+    ``--fake``: ``$TOGGL_API_FAKE_CACHE_DIR``, else ``fake-<version>-<install id>`` in the platform's per-user cache
+    folder (``$XDG_CACHE_HOME/toggl-api`` on Linux): kept between runs so a second ``--fake sync`` is incremental,
+    never mixed with a real account's cache, another version's or another installation's.
     """
     if fake:
         explicit = os.environ.get(FAKE_CACHE_ENV)
         if explicit:
             return Path(explicit)
-        uid = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
-        return Path(tempfile.gettempdir()) / f"toggl-api-fake-{uid}"
+        import platformdirs
+
+        # Two checkouts or virtual environments of the same version must not share the demo cache either.
+        install = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+        root = Path(platformdirs.user_cache_dir("toggl-api", appauthor=False))
+        return root / f"fake-{__version__}-{install}"
     explicit = os.environ.get(DEFAULT_CACHE_ENV)
     if explicit:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
     root = Path(xdg) if xdg else Path.home() / ".cache"
     return root / "toggl-api"
+
+
+def _current_uid() -> int | None:
+    """The user id owning the process (``None`` where the platform has none, e.g. Windows)."""
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def ensure_private_folder(path: Path) -> Path:
+    """Create ``path`` owner-only (0700), or check that the existing one is a real folder of this user.
+
+    A symlink or a folder of another user is refused: another local user could otherwise prepare the data the
+    CLI reads, or read what it writes.
+
+    Raises:
+        CliError: ``path`` is a symlink, not a folder, or owned by another user.
+    """
+    fix = f"remove it or set {FAKE_CACHE_ENV} to a folder of yours"
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        make_private_dirs(path)
+        info = path.lstat()  # checked again: someone may have raced us to the name
+    if stat.S_ISLNK(info.st_mode):
+        raise CliError(f"the cache folder {path} is a symlink; refusing to follow it: {fix}")
+    if not stat.S_ISDIR(info.st_mode):
+        raise CliError(f"the cache folder {path} is not a folder: {fix}")
+    uid = _current_uid()
+    if uid is not None and info.st_uid != uid:
+        raise CliError(f"the cache folder {path} belongs to another user (uid {info.st_uid}): {fix}")
+    if uid is not None and info.st_mode & 0o077:
+        os.chmod(path, 0o700)  # ours but open to others (an older version made it): owner-only from now on
+    return path
 
 
 def make_emulator() -> Any:
@@ -121,6 +159,8 @@ class Env:
             cache_type = "sqlite" if self.cache_url or path.suffix in SQLITE_SUFFIXES else "json"
         self.cache_type = cache_type
         self.cache_path = path
+        # The --fake default folder is shared by nobody: checked (owner, no symlink) before use.
+        self.private_folder = fake and cache is None
         self._cache: TogglCache[Any] | None = None
         self._emulator: Any = None
 
@@ -192,6 +232,8 @@ class Env:
 
     def _open_cache(self) -> TogglCache[Any]:
         path = self.cache_path
+        if self.private_folder:
+            ensure_private_folder(path)
         if self.cache_type == "sqlite":
             try:
                 from sqlalchemy import create_engine
@@ -296,7 +338,7 @@ class _Group(click.Group):
     "--cache",
     "cache",
     default=None,
-    help="Cache folder, .sqlite file or SQLAlchemy URL. Default: the user cache folder (--fake: a temp folder).",
+    help="Cache folder, .sqlite file or SQLAlchemy URL. Default: the user cache folder (--fake: a folder of its own).",
 )
 @click.option(
     "--cache-type",
@@ -366,7 +408,8 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
         out = _console()
         out.print(render.sync_table(report))
         kind = "full" if report.full else "incremental"
-        out.print(f"{report.requests} requests ({kind} sync) → {env.location}")
+        # Plain echo: a long cache path must stay on one line to be copied (rich would fold it at the width).
+        click.echo(f"{report.requests} requests ({kind} sync) → {env.location}")
     if report.stopped is not None:
         click.echo(f"Stopped early: {report.message}", err=True)
         if report.stopped in (StopReason.QUOTA_EXCEEDED, StopReason.BUDGET_EXHAUSTED):
