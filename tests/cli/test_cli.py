@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -518,3 +519,124 @@ def test_fake_cache_folder_of_ours_left_open_is_made_owner_only(
     run(runner, "--fake", "sync")
 
     assert fake_default.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_plain_file_as_cache_names_what_the_cli_accepts(runner: CliRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.write_text("mine")
+
+    result = run(runner, "--cache", str(notes), "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {notes} is a file; a JSON cache is a folder: pass a folder, or an SQLite file ending in "
+        ".sqlite, .sqlite3, .db"
+    )
+
+
+def test_cache_type_sqlite_opens_an_existing_database_file_without_a_suffix(
+    runner: CliRunner, emulators: Emulators, tmp_path: Path
+) -> None:
+    database = tmp_path / "toggl.sqlite"
+    run(runner, "--fake", "--cache", str(database), "sync")
+    renamed = tmp_path / "toggl-db"
+    source, target = sqlite3.connect(database), sqlite3.connect(renamed)
+    try:
+        source.backup(target)  # a whole copy (the original's recent pages may sit in its -wal file)
+    finally:
+        source.close()
+        target.close()
+
+    result = run(runner, "--fake", "--cache", str(renamed), "--cache-type", "sqlite", "entries", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)
+
+
+def test_cache_type_sqlite_refuses_a_file_that_is_no_database_and_leaves_it_alone(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes"
+    notes.write_text("mine")
+
+    result = run(runner, "--cache", str(notes), "--cache-type", "sqlite", "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {notes} is not an SQLite database: pass a folder")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("notes")] == ["notes"]  # not set aside
+    assert notes.read_text() == "mine"
+
+
+@pytest.mark.parametrize("name", ["sub", "sub.sqlite"])
+def test_a_file_where_the_cache_needs_a_folder_is_named(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+
+    result = run(runner, "--cache", str(blocker / name), "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {blocker} is a file where the cache needs a folder: move it away or pass another --cache"
+    )
+
+
+def test_an_unreadable_cache_file_is_one_line_saying_what_to_fix() -> None:
+    denied = PermissionError(13, "Permission denied", "/srv/cache/cache_tracker.json")
+
+    assert app._error_line(denied, None) == (
+        "permission denied on /srv/cache/cache_tracker.json: make the cache folder readable and writable by you "
+        "(or pass another --cache)"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() == 0, reason="root reads any folder")
+def test_an_unreadable_cache_folder_is_one_line(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+    fake_cache.chmod(0)
+    try:
+        result = run(runner, *fake(fake_cache, "entries"))
+    finally:
+        fake_cache.chmod(0o700)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: permission denied on ")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://u@localhost/db", "the database driver MySQLdb, which is not installed: install a mysql driver"),
+        ("postgresql+psycopg2://u@localhost/db", "use postgresql+psycopg://"),
+        ("nosuchdb://x", "the cache URL's scheme 'nosuchdb' is no database SQLAlchemy knows"),
+    ],
+)
+def test_a_cache_url_without_its_driver_says_what_to_install(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, expected: str
+) -> None:
+    pytest.importorskip("sqlalchemy")
+    # Whatever this machine has installed, these driver modules are absent for the test.
+    for module in ("MySQLdb", "psycopg2"):
+        monkeypatch.setitem(sys.modules, module, None)
+
+    result = run(runner, "--cache", url, "entries")
+
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert expected in result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+
+    result = run(runner, "--cache", f"sqlite:///{blocker}/x.db", "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: cannot use the cache database sqlite:///{blocker}/x.db: unable to open database file "
+        "(check the --cache path or URL)"
+    )

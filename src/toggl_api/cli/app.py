@@ -9,6 +9,7 @@ works without an account. Errors are one line on stderr and a non-zero exit code
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import logging
@@ -51,7 +52,7 @@ from .._core.models import (
 from .._core.session import TogglSession
 from .._core.sync_plan import StopReason, SyncState
 from .._io.paths import make_private_dirs
-from .._io.sqlite_file import create_database
+from .._io.sqlite_file import HEADER, create_database
 from .._sync.cache.base import TogglCache
 from .._sync.endpoint import TogglEndpoint
 from .._sync.sync import SyncProgress, TogglSync
@@ -246,14 +247,16 @@ class Env:
                 )
                 raise CliError(msg) from None
             if self.cache_url is not None:
-                try:
-                    engine = create_engine(self.cache_url)
-                except ImportError as exc:  # the database driver of the URL is missing
-                    extra = "postgres" if self.cache_url.startswith("postgres") else "all"
-                    msg = f"the cache URL needs the driver {exc.name or exc!s}: pip install '{__title__}[{extra}]'"
-                    raise CliError(msg) from None
+                engine = self._engine(create_engine)
                 return SqliteCache(Path.cwd(), expire_after=None, clock=self.clock, engine=engine)
-            if path.suffix in SQLITE_SUFFIXES:
+            # An existing file is the database whatever its name (--cache-type sqlite); a new one needs a suffix.
+            if path.suffix in SQLITE_SUFFIXES or path.is_file():
+                if path.is_file() and not _is_sqlite_file(path):
+                    # Never hand a foreign file to the cache: it would set it aside as a damaged database.
+                    raise CliError(
+                        f"{path} is not an SQLite database: pass a folder (JSON cache), an SQLite database file, "
+                        f"or a new file name ending in {', '.join(SQLITE_SUFFIXES)}"
+                    )
                 make_private_dirs(path.parent)
                 create_database(path)  # user data: owner-only from the start (SQLite would create it 0644)
                 engine = create_engine(f"sqlite:///{path}")
@@ -263,8 +266,43 @@ class Env:
         from .._sync.cache.json import JSONCache
 
         if path.exists() and not path.is_dir():
-            raise CliError(f"{path} is a file; a JSON cache is a folder (use --cache-type sqlite for a file)")
+            if _is_sqlite_file(path):
+                raise CliError(f"{path} is an SQLite database, not a JSON cache folder: add --cache-type sqlite")
+            raise CliError(
+                f"{path} is a file; a JSON cache is a folder: pass a folder, or an SQLite file ending in "
+                f"{', '.join(SQLITE_SUFFIXES)}"
+            )
         return JSONCache(path, expire_after=None, clock=self.clock, max_length=10_000_000, strict=True)
+
+    def _engine(self, create_engine: Callable[[str], Any]) -> Any:
+        """The SQLAlchemy engine of ``--cache URL``, or a one-line error naming what to install or fix."""
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        assert self.cache_url is not None
+        scheme = self.cache_url.split("://", 1)[0]
+        try:
+            return create_engine(self.cache_url)
+        except NoSuchModuleError:
+            msg = (
+                f"the cache URL's scheme {scheme!r} is no database SQLAlchemy knows: pass e.g. "
+                "postgresql+psycopg://USER@HOST/DB, sqlite:///PATH, a .sqlite file or a folder"
+            )
+            raise CliError(msg) from None
+        except ArgumentError:
+            msg = f"the cache URL {self.location} cannot be parsed: pass DIALECT+DRIVER://USER@HOST/DB"
+            raise CliError(msg) from None
+        except ImportError as exc:  # the database driver of the URL is missing
+            driver = exc.name or str(exc)
+            if scheme.startswith("postgresql") and driver != "psycopg":
+                hint = (
+                    f"use postgresql+psycopg://... (the driver of '{__title__}[postgres]') or install {driver}"
+                )
+            elif scheme.startswith("postgresql"):
+                hint = f"pip install '{__title__}[postgres]'"
+            else:  # this package ships no driver for other databases
+                hint = f"install a {scheme.split('+', 1)[0]} driver providing the module {driver} with pip"
+            msg = f"the cache URL needs the database driver {driver}, which is not installed: {hint}"
+            raise CliError(msg) from None
 
     def load(self, model: type[TogglClass]) -> list[Any]:
         return self.cache().load(model)
@@ -304,7 +342,57 @@ def _error_line(exc: BaseException, env: Env | None) -> str | None:
         return str(exc)
     if isinstance(exc, TogglError):
         return str(exc)
+    if isinstance(exc, OSError):
+        return _os_error_line(exc, env)
+    return _database_error_line(exc, env)
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    """True when ``path`` starts with SQLite's header (a readable database file)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The first existing part of ``path`` (or ``path`` itself) that is a file where a folder must be."""
+    for part in reversed([path, *path.parents]):
+        if part.exists() and not part.is_dir():
+            return part
+        if not part.exists():
+            return None
     return None
+
+
+def _os_error_line(exc: OSError, env: Env | None) -> str | None:
+    """Foreseeable trouble with the cache's folder or files, said in one line with what to do."""
+    where = Path(exc.filename) if exc.filename else (env.cache_path if env is not None else None)
+    other = "or pass another --cache"
+    if isinstance(exc, PermissionError):
+        return f"permission denied on {where}: make the cache folder readable and writable by you ({other})"
+    if isinstance(exc, NotADirectoryError | FileExistsError) and where is not None:
+        blocker = _file_in_the_way(where) or where
+        return f"{blocker} is a file where the cache needs a folder: move it away {other}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{where} is a folder where the cache needs a file: {other}"
+    if env is not None and where is not None and isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"no space left for the cache at {where}: free some space {other}"
+    return None
+
+
+def _database_error_line(exc: BaseException, env: Env | None) -> str | None:
+    """An SQL cache that cannot be opened or used (server down, unreachable file), in one line."""
+    try:
+        from sqlalchemy.exc import DBAPIError
+    except ImportError:
+        return None
+    if not isinstance(exc, DBAPIError):
+        return None
+    where = env.location if env is not None else "the cache"
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+    return f"cannot use the cache database {where}: {reason} (check the --cache path or URL)"
 
 
 def _has_request(exc: httpx.TransportError) -> bool:
@@ -344,7 +432,8 @@ class _Group(click.Group):
     "--cache-type",
     type=click.Choice(["json", "sqlite"]),
     default=None,
-    help="Cache backend (default: sqlite for a .sqlite path, else json).",
+    help="Cache backend (default: sqlite for a .sqlite/.sqlite3/.db path, else json). sqlite also opens an "
+    "existing SQLite file of any name.",
 )
 @click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
 @click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
