@@ -251,8 +251,9 @@ class Env:
                 return SqliteCache(Path.cwd(), expire_after=None, clock=self.clock, engine=engine)
             # An existing file is the database whatever its name (--cache-type sqlite); a new one needs a suffix.
             if path.suffix in SQLITE_SUFFIXES or path.is_file():
-                if path.is_file() and not _is_sqlite_file(path):
-                    # Never hand a foreign file to the cache: it would set it aside as a damaged database.
+                if path.suffix not in SQLITE_SUFFIXES and not _is_sqlite_file(path):
+                    # Never hand a foreign file to the cache: it would set it aside as a damaged database. (A
+                    # damaged file named like a database is the cache's to handle: set aside, or refused if strict.)
                     raise CliError(
                         f"{path} is not an SQLite database: pass a folder (JSON cache), an SQLite database file, "
                         f"or a new file name ending in {', '.join(SQLITE_SUFFIXES)}"
