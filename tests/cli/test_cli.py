@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -134,7 +135,97 @@ def test_listing_an_unknown_project_says_so(runner: CliRunner, emulators: Emulat
     result = run(runner, *fake(fake_cache, "entries", "--project", "No Such Project"))
 
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no cached project matches 'No Such Project' (see `toggl-api projects`)"
+    assert result.stderr.strip() == "Error: no cached project named 'No Such Project' (see `toggl-api projects`)"
+
+
+def test_a_project_filter_never_merges_projects_whose_names_contain_it(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--project", "site"))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no cached project named 'site'; did you mean: Marketing Site, ")
+    assert result.stdout == ""
+
+
+def test_a_project_filter_matches_the_exact_name_in_any_case(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--project", "marketing site", "--json"))
+
+    assert result.exit_code == 0, result.output
+    assert [row["name"] for row in json.loads(result.stdout)] == ["Marketing Site"]
+
+
+def _second_blog_project(emulator: Emulator) -> None:
+    """A project named like the side workspace's "Blog", in the main workspace."""
+    account = emulator.account
+    with emulator.client(auth=account.auth()) as client:
+        url = f"{account.track_path}/workspaces/{account.workspace_id}/projects"
+        client.post(url, json={"name": "blog"}).raise_for_status()
+
+
+def test_a_name_shared_by_two_projects_is_ambiguous(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    emulators.prepare.append(_second_blog_project)
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "entries", "--project", "Blog"))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --project 'Blog' is ambiguous: Blog (id ")
+    assert "blog (id " in result.stderr
+    assert result.stderr.strip().endswith("pass the id or --workspace")
+
+
+def test_a_workspace_filter_settles_a_name_shared_across_workspaces(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    emulators.prepare.append(_second_blog_project)
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "entries", "--project", "Blog", "--workspace", "side projects", "--json"))
+
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found
+    account = emulators.last.account
+    assert {e["workspace"] for e in found} == set(account.workspace_ids) - {account.workspace_id}
+
+
+def test_an_unknown_tag_is_an_error_not_an_empty_table(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "entries", "--tag", "no-such-tag"))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: no cached tag named 'no-such-tag' (see `toggl-api tags`)"
+
+
+def test_since_after_until_is_an_error(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+
+    result = run(runner, *fake(fake_cache, "report", "--since", "2026-11-21", "--until", "2026-11-20"))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --since 2026-11-21 is after --until 2026-11-20")
+
+
+@pytest.mark.parametrize("command", ["entries", "report"])
+def test_a_malformed_date_is_an_error(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path, command: str
+) -> None:
+    result = run(runner, *fake(fake_cache, command, "--since", "2026-11-20garbage"))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: --since must be a date like 2026-11-20 (YYYY-MM-DD), got '2026-11-20garbage'"
+    )
 
 
 def test_tags_lists_every_cached_tag(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
@@ -333,7 +424,17 @@ def test_reading_a_never_synced_cache_says_to_sync_first(runner: CliRunner, tmp_
 def test_a_synced_cache_gives_no_empty_cache_hint(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
     run(runner, *fake(fake_cache, "sync"))
 
-    assert run(runner, *fake(fake_cache, "entries", "--tag", "no-such-tag")).stderr == ""
+    result = run(runner, *fake(fake_cache, "entries", "--since", "2000-01-01", "--until", "2000-01-02"))
+
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_a_name_filter_on_a_never_synced_cache_says_to_sync_first(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "--cache", str(tmp_path / "empty"), "entries", "--project", "Blog")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: the cache is empty: run `toggl-api sync` first, then filter by name."
 
 
 def test_report_by_tag_totals_count_each_entry_once(runner: CliRunner, emulators: Emulators, fake_cache: Path) -> None:
@@ -351,3 +452,191 @@ def test_remote_report_has_no_entry_count_column(runner: CliRunner, emulators: E
 
     assert result.exit_code == 0, result.output
     assert "entries" not in result.stdout
+
+
+@pytest.fixture
+def fake_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The folder ``--fake`` uses when nothing is configured, under a per-test XDG cache home."""
+    monkeypatch.delenv(app.FAKE_CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return app.default_cache_dir(fake=True)
+
+
+def test_fake_cache_is_a_private_folder_of_the_users_cache_directory_and_sync_says_where(
+    runner: CliRunner, emulators: Emulators, fake_default: Path, tmp_path: Path
+) -> None:
+    result = run(runner, "--fake", "sync")
+
+    assert result.exit_code == 0, result.output
+    assert fake_default.parent == tmp_path / "xdg" / "toggl-api"
+    assert (fake_default / "cache_tracker.json").exists()
+    assert fake_default.stat().st_mode & 0o777 == 0o700
+    assert f"→ {fake_default}" in result.stdout
+
+
+def test_fake_cache_folder_is_not_shared_with_other_versions(fake_default: Path) -> None:
+    assert app.__version__ in fake_default.name
+
+
+def test_fake_cache_refuses_a_symlinked_folder(
+    runner: CliRunner, emulators: Emulators, fake_default: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "planted"
+    elsewhere.mkdir()
+    fake_default.parent.mkdir(parents=True)
+    fake_default.symlink_to(elsewhere)
+
+    result = run(runner, "--fake", "sync")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: the cache folder {fake_default} is a symlink; refusing to follow it: remove it or set "
+        f"{app.FAKE_CACHE_ENV} to a folder of yours"
+    )
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_fake_cache_refuses_a_folder_of_another_user(
+    runner: CliRunner, emulators: Emulators, fake_default: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_default.mkdir(parents=True)
+    owner = fake_default.stat().st_uid
+    monkeypatch.setattr(app, "_current_uid", lambda: owner + 1)
+
+    result = run(runner, "--fake", "sync")
+
+    assert result.exit_code == 1
+    assert f"belongs to another user (uid {owner})" in result.stderr
+    assert list(fake_default.iterdir()) == []
+
+
+def test_fake_cache_folder_of_ours_left_open_is_made_owner_only(
+    runner: CliRunner, emulators: Emulators, fake_default: Path
+) -> None:
+    fake_default.mkdir(parents=True)
+    fake_default.chmod(0o755)
+
+    run(runner, "--fake", "sync")
+
+    assert fake_default.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_plain_file_as_cache_names_what_the_cli_accepts(runner: CliRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.write_text("mine")
+
+    result = run(runner, "--cache", str(notes), "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {notes} is a file; a JSON cache is a folder: pass a folder, or an SQLite file ending in "
+        ".sqlite, .sqlite3, .db"
+    )
+
+
+def test_cache_type_sqlite_opens_an_existing_database_file_without_a_suffix(
+    runner: CliRunner, emulators: Emulators, tmp_path: Path
+) -> None:
+    database = tmp_path / "toggl.sqlite"
+    run(runner, "--fake", "--cache", str(database), "sync")
+    renamed = tmp_path / "toggl-db"
+    source, target = sqlite3.connect(database), sqlite3.connect(renamed)
+    try:
+        source.backup(target)  # a whole copy (the original's recent pages may sit in its -wal file)
+    finally:
+        source.close()
+        target.close()
+
+    result = run(runner, "--fake", "--cache", str(renamed), "--cache-type", "sqlite", "entries", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)
+
+
+def test_cache_type_sqlite_refuses_a_file_that_is_no_database_and_leaves_it_alone(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes"
+    notes.write_text("mine")
+
+    result = run(runner, "--cache", str(notes), "--cache-type", "sqlite", "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {notes} is not an SQLite database: pass a folder")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("notes")] == ["notes"]  # not set aside
+    assert notes.read_text() == "mine"
+
+
+@pytest.mark.parametrize("name", ["sub", "sub.sqlite"])
+def test_a_file_where_the_cache_needs_a_folder_is_named(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+
+    result = run(runner, "--cache", str(blocker / name), "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {blocker} is a file where the cache needs a folder: move it away or pass another --cache"
+    )
+
+
+def test_an_unreadable_cache_file_is_one_line_saying_what_to_fix() -> None:
+    denied = PermissionError(13, "Permission denied", "/srv/cache/cache_tracker.json")
+
+    assert app._error_line(denied, None) == (
+        "permission denied on /srv/cache/cache_tracker.json: make the cache folder readable and writable by you "
+        "(or pass another --cache)"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() == 0, reason="root reads any folder")
+def test_an_unreadable_cache_folder_is_one_line(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path
+) -> None:
+    run(runner, *fake(fake_cache, "sync"))
+    fake_cache.chmod(0)
+    try:
+        result = run(runner, *fake(fake_cache, "entries"))
+    finally:
+        fake_cache.chmod(0o700)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: permission denied on ")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://u@localhost/db", "the database driver MySQLdb, which is not installed: install a mysql driver"),
+        ("postgresql+psycopg2://u@localhost/db", "use postgresql+psycopg://"),
+        ("nosuchdb://x", "the cache URL's scheme 'nosuchdb' is no database SQLAlchemy knows"),
+    ],
+)
+def test_a_cache_url_without_its_driver_says_what_to_install(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, expected: str
+) -> None:
+    pytest.importorskip("sqlalchemy")
+    # Whatever this machine has installed, these driver modules are absent for the test.
+    for module in ("MySQLdb", "psycopg2"):
+        monkeypatch.setitem(sys.modules, module, None)
+
+    result = run(runner, "--cache", url, "entries")
+
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert expected in result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+
+    result = run(runner, "--cache", f"sqlite:///{blocker}/x.db", "entries")
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: cannot use the cache database sqlite:///{blocker}/x.db: unable to open database file "
+        "(check the --cache path or URL)"
+    )

@@ -141,3 +141,16 @@ def test_webhooks_create_refuses_a_bad_filter(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "not one of" in result.output
+
+
+def test_webhooks_take_a_workspace_by_its_cached_name(tmp_path: Path) -> None:
+    cache = ["--fake", "--cache", str(tmp_path / "c")]
+    CliRunner().invoke(app.cli, [*cache, "sync"])
+
+    found = CliRunner().invoke(app.cli, [*cache, "webhooks", "list", "--workspace", "side projects"])
+    unknown = CliRunner().invoke(app.cli, [*cache, "webhooks", "list", "--workspace", "Nowhere"])
+
+    assert found.exit_code == 0, found.output
+    assert found.output.strip() == "no subscriptions"
+    assert unknown.exit_code == 1
+    assert unknown.output.strip() == "Error: no cached workspace named 'Nowhere' (see `toggl-api workspaces`)"

@@ -146,4 +146,4 @@ def test_the_cli_names_the_database_not_a_folder_and_hides_the_password(
     assert "s3cret-pw" not in synced.output
     assert shown in synced.output.replace("\n", "")  # rich may wrap a long URL
     assert "database server" in stats.output
-    assert "toggl-api-fake" not in stats.output + synced.output
+    assert app.default_cache_dir(fake=True).name not in stats.output + synced.output  # the URL, not the folder

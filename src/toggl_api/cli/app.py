@@ -9,11 +9,13 @@ works without an account. Errors are one line on stderr and a non-zero exit code
 from __future__ import annotations
 
 import csv
+import errno
+import hashlib
 import io
 import logging
 import os
+import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -25,7 +27,7 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from ..__about__ import __title__
+from ..__about__ import __title__, __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import (
     AuthenticationError,
@@ -50,11 +52,11 @@ from .._core.models import (
 from .._core.session import TogglSession
 from .._core.sync_plan import StopReason, SyncState
 from .._io.paths import make_private_dirs
-from .._io.sqlite_file import create_database
+from .._io.sqlite_file import HEADER, create_database
 from .._sync.cache.base import TogglCache
 from .._sync.endpoint import TogglEndpoint
 from .._sync.sync import SyncProgress, TogglSync
-from . import render
+from . import filters, render
 
 __all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
 
@@ -77,21 +79,58 @@ def default_cache_dir(*, fake: bool) -> Path:
     """The cache folder when ``--cache`` is not given.
 
     Real account: ``$TOGGL_API_CACHE_DIR``, else ``$XDG_CACHE_HOME/toggl-api``, else ``~/.cache/toggl-api``.
-    ``--fake``: ``$TOGGL_API_FAKE_CACHE_DIR``, else ``<temp dir>/toggl-api-fake-<user id>`` (kept between runs
-    so a second ``--fake sync`` is incremental, never mixed with a real account's cache).
+    ``--fake``: ``$TOGGL_API_FAKE_CACHE_DIR``, else ``fake-<version>-<install id>`` in the platform's per-user cache
+    folder (``$XDG_CACHE_HOME/toggl-api`` on Linux): kept between runs so a second ``--fake sync`` is incremental,
+    never mixed with a real account's cache, another version's or another installation's.
     """
     if fake:
         explicit = os.environ.get(FAKE_CACHE_ENV)
         if explicit:
             return Path(explicit)
-        uid = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
-        return Path(tempfile.gettempdir()) / f"toggl-api-fake-{uid}"
+        import platformdirs
+
+        # Two checkouts or virtual environments of the same version must not share the demo cache either.
+        install = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+        root = Path(platformdirs.user_cache_dir("toggl-api", appauthor=False))
+        return root / f"fake-{__version__}-{install}"
     explicit = os.environ.get(DEFAULT_CACHE_ENV)
     if explicit:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
     root = Path(xdg) if xdg else Path.home() / ".cache"
     return root / "toggl-api"
+
+
+def _current_uid() -> int | None:
+    """The user id owning the process (``None`` where the platform has none, e.g. Windows)."""
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def ensure_private_folder(path: Path) -> Path:
+    """Create ``path`` owner-only (0700), or check that the existing one is a real folder of this user.
+
+    A symlink or a folder of another user is refused: another local user could otherwise prepare the data the
+    CLI reads, or read what it writes.
+
+    Raises:
+        CliError: ``path`` is a symlink, not a folder, or owned by another user.
+    """
+    fix = f"remove it or set {FAKE_CACHE_ENV} to a folder of yours"
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        make_private_dirs(path)
+        info = path.lstat()  # checked again: someone may have raced us to the name
+    if stat.S_ISLNK(info.st_mode):
+        raise CliError(f"the cache folder {path} is a symlink; refusing to follow it: {fix}")
+    if not stat.S_ISDIR(info.st_mode):
+        raise CliError(f"the cache folder {path} is not a folder: {fix}")
+    uid = _current_uid()
+    if uid is not None and info.st_uid != uid:
+        raise CliError(f"the cache folder {path} belongs to another user (uid {info.st_uid}): {fix}")
+    if uid is not None and info.st_mode & 0o077:
+        os.chmod(path, 0o700)  # ours but open to others (an older version made it): owner-only from now on
+    return path
 
 
 def make_emulator() -> Any:
@@ -121,6 +160,8 @@ class Env:
             cache_type = "sqlite" if self.cache_url or path.suffix in SQLITE_SUFFIXES else "json"
         self.cache_type = cache_type
         self.cache_path = path
+        # The --fake default folder is shared by nobody: checked (owner, no symlink) before use.
+        self.private_folder = fake and cache is None
         self._cache: TogglCache[Any] | None = None
         self._emulator: Any = None
 
@@ -192,6 +233,8 @@ class Env:
 
     def _open_cache(self) -> TogglCache[Any]:
         path = self.cache_path
+        if self.private_folder:
+            ensure_private_folder(path)
         if self.cache_type == "sqlite":
             try:
                 from sqlalchemy import create_engine
@@ -204,14 +247,17 @@ class Env:
                 )
                 raise CliError(msg) from None
             if self.cache_url is not None:
-                try:
-                    engine = create_engine(self.cache_url)
-                except ImportError as exc:  # the database driver of the URL is missing
-                    extra = "postgres" if self.cache_url.startswith("postgres") else "all"
-                    msg = f"the cache URL needs the driver {exc.name or exc!s}: pip install '{__title__}[{extra}]'"
-                    raise CliError(msg) from None
+                engine = self._engine(create_engine)
                 return SqliteCache(Path.cwd(), expire_after=None, clock=self.clock, engine=engine)
-            if path.suffix in SQLITE_SUFFIXES:
+            # An existing file is the database whatever its name (--cache-type sqlite); a new one needs a suffix.
+            if path.suffix in SQLITE_SUFFIXES or path.is_file():
+                if path.suffix not in SQLITE_SUFFIXES and not _is_sqlite_file(path):
+                    # Never hand a foreign file to the cache: it would set it aside as a damaged database. (A
+                    # damaged file named like a database is the cache's to handle: set aside, or refused if strict.)
+                    raise CliError(
+                        f"{path} is not an SQLite database: pass a folder (JSON cache), an SQLite database file, "
+                        f"or a new file name ending in {', '.join(SQLITE_SUFFIXES)}"
+                    )
                 make_private_dirs(path.parent)
                 create_database(path)  # user data: owner-only from the start (SQLite would create it 0644)
                 engine = create_engine(f"sqlite:///{path}")
@@ -221,8 +267,43 @@ class Env:
         from .._sync.cache.json import JSONCache
 
         if path.exists() and not path.is_dir():
-            raise CliError(f"{path} is a file; a JSON cache is a folder (use --cache-type sqlite for a file)")
+            if _is_sqlite_file(path):
+                raise CliError(f"{path} is an SQLite database, not a JSON cache folder: add --cache-type sqlite")
+            raise CliError(
+                f"{path} is a file; a JSON cache is a folder: pass a folder, or an SQLite file ending in "
+                f"{', '.join(SQLITE_SUFFIXES)}"
+            )
         return JSONCache(path, expire_after=None, clock=self.clock, max_length=10_000_000, strict=True)
+
+    def _engine(self, create_engine: Callable[[str], Any]) -> Any:
+        """The SQLAlchemy engine of ``--cache URL``, or a one-line error naming what to install or fix."""
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        assert self.cache_url is not None
+        scheme = self.cache_url.split("://", 1)[0]
+        try:
+            return create_engine(self.cache_url)
+        except NoSuchModuleError:
+            msg = (
+                f"the cache URL's scheme {scheme!r} is no database SQLAlchemy knows: pass e.g. "
+                "postgresql+psycopg://USER@HOST/DB, sqlite:///PATH, a .sqlite file or a folder"
+            )
+            raise CliError(msg) from None
+        except ArgumentError:
+            msg = f"the cache URL {self.location} cannot be parsed: pass DIALECT+DRIVER://USER@HOST/DB"
+            raise CliError(msg) from None
+        except ImportError as exc:  # the database driver of the URL is missing
+            driver = exc.name or str(exc)
+            if scheme.startswith("postgresql") and driver != "psycopg":
+                hint = (
+                    f"use postgresql+psycopg://... (the driver of '{__title__}[postgres]') or install {driver}"
+                )
+            elif scheme.startswith("postgresql"):
+                hint = f"pip install '{__title__}[postgres]'"
+            else:  # this package ships no driver for other databases
+                hint = f"install a {scheme.split('+', 1)[0]} driver providing the module {driver} with pip"
+            msg = f"the cache URL needs the database driver {driver}, which is not installed: {hint}"
+            raise CliError(msg) from None
 
     def load(self, model: type[TogglClass]) -> list[Any]:
         return self.cache().load(model)
@@ -262,7 +343,57 @@ def _error_line(exc: BaseException, env: Env | None) -> str | None:
         return str(exc)
     if isinstance(exc, TogglError):
         return str(exc)
+    if isinstance(exc, OSError):
+        return _os_error_line(exc, env)
+    return _database_error_line(exc, env)
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    """True when ``path`` starts with SQLite's header (a readable database file)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The first existing part of ``path`` (or ``path`` itself) that is a file where a folder must be."""
+    for part in reversed([path, *path.parents]):
+        if part.exists() and not part.is_dir():
+            return part
+        if not part.exists():
+            return None
     return None
+
+
+def _os_error_line(exc: OSError, env: Env | None) -> str | None:
+    """Foreseeable trouble with the cache's folder or files, said in one line with what to do."""
+    where = Path(exc.filename) if exc.filename else (env.cache_path if env is not None else None)
+    other = "or pass another --cache"
+    if isinstance(exc, PermissionError):
+        return f"permission denied on {where}: make the cache folder readable and writable by you ({other})"
+    if isinstance(exc, NotADirectoryError | FileExistsError) and where is not None:
+        blocker = _file_in_the_way(where) or where
+        return f"{blocker} is a file where the cache needs a folder: move it away {other}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{where} is a folder where the cache needs a file: {other}"
+    if env is not None and where is not None and isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"no space left for the cache at {where}: free some space {other}"
+    return None
+
+
+def _database_error_line(exc: BaseException, env: Env | None) -> str | None:
+    """An SQL cache that cannot be opened or used (server down, unreachable file), in one line."""
+    try:
+        from sqlalchemy.exc import DBAPIError
+    except ImportError:
+        return None
+    if not isinstance(exc, DBAPIError):
+        return None
+    where = env.location if env is not None else "the cache"
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+    return f"cannot use the cache database {where}: {reason} (check the --cache path or URL)"
 
 
 def _has_request(exc: httpx.TransportError) -> bool:
@@ -296,13 +427,14 @@ class _Group(click.Group):
     "--cache",
     "cache",
     default=None,
-    help="Cache folder, .sqlite file or SQLAlchemy URL. Default: the user cache folder (--fake: a temp folder).",
+    help="Cache folder, .sqlite file or SQLAlchemy URL. Default: the user cache folder (--fake: a folder of its own).",
 )
 @click.option(
     "--cache-type",
     type=click.Choice(["json", "sqlite"]),
     default=None,
-    help="Cache backend (default: sqlite for a .sqlite path, else json).",
+    help="Cache backend (default: sqlite for a .sqlite/.sqlite3/.db path, else json). sqlite also opens an "
+    "existing SQLite file of any name.",
 )
 @click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
 @click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
@@ -366,7 +498,8 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
         out = _console()
         out.print(render.sync_table(report))
         kind = "full" if report.full else "incremental"
-        out.print(f"{report.requests} requests ({kind} sync) → {env.location}")
+        # Plain echo: a long cache path must stay on one line to be copied (rich would fold it at the width).
+        click.echo(f"{report.requests} requests ({kind} sync) → {env.location}")
     if report.stopped is not None:
         click.echo(f"Stopped early: {report.message}", err=True)
         if report.stopped in (StopReason.QUOTA_EXCEEDED, StopReason.BUDGET_EXHAUSTED):
@@ -377,47 +510,66 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
 
 
 def _parse_day(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        _fail(f"{name} must be a date like 2026-11-20, got {value!r}")
+        return filters.parse_day(value, name)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
 
 
-def _match_name(models: list[Any], wanted: str, kind: str) -> set[int]:
-    if wanted.isdigit():
-        return {int(wanted)}
-    found = {m.id for m in models if m.name.lower() == wanted.lower()}
-    if not found:
-        found = {m.id for m in models if wanted.lower() in m.name.lower()}
-    if not found:
-        _fail(f"no cached {kind} matches {wanted!r} (see `toggl-api {kind}s`)")
-    return found
+def _parse_range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    first, last = _parse_day(since, "--since"), _parse_day(until, "--until")
+    try:
+        filters.check_range(first, last)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
+    return first, last
+
+
+def _match(models: list[Any], wanted: str, kind: str, workspace: int | None = None) -> int:
+    """The id of the cached ``kind`` the user named (within ``workspace`` when one was given)."""
+    if workspace is not None and kind != "workspace":
+        models = [m for m in models if getattr(m, "workspace", None) == workspace]
+    try:
+        return filters.match_name(models, wanted, kind)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _filtered_entries(
-    env: Env, since: str | None, until: str | None, project: str | None, client: str | None, tag: str | None
+    env: Env,
+    since: str | None,
+    until: str | None,
+    project: str | None,
+    client: str | None,
+    tag: str | None,
+    workspace: str | None = None,
 ) -> tuple[list[TogglTracker], dict[int, TogglProject]]:
+    first, last = _parse_range(since, until)
     entries: list[TogglTracker] = env.load(TogglTracker)
     projects = {p.id: p for p in env.load(TogglProject)}
-    first, last = _parse_day(since, "--since"), _parse_day(until, "--until")
+    names_given = any(v is not None for v in (project, client, tag, workspace))
+    if names_given and not env.load(TogglWorkspace):  # nothing to match names against yet
+        _fail("the cache is empty: run `toggl-api sync` first, then filter by name.")
+    wid = _match(env.load(TogglWorkspace), workspace, "workspace") if workspace is not None else None
+    if wid is not None:
+        entries = [e for e in entries if e.workspace == wid]
     if first is not None:
         entries = [e for e in entries if e.start.date() >= first]
     if last is not None:
         entries = [e for e in entries if e.start.date() <= last]
     if project is not None:
-        ids = _match_name(list(projects.values()), project, "project")
-        entries = [e for e in entries if e.project in ids]
+        project_id = _match(list(projects.values()), project, "project", wid)
+        entries = [e for e in entries if e.project == project_id]
     if client is not None:
-        client_ids = _match_name(env.load(TogglClient), client, "client")
+        client_id = _match(env.load(TogglClient), client, "client", wid)
         entries = [
             e
             for e in entries
-            if e.project is not None and projects.get(e.project) and projects[e.project].client in client_ids
+            if e.project is not None and projects.get(e.project) and projects[e.project].client == client_id
         ]
     if tag is not None:
-        entries = [e for e in entries if any(t.name.lower() == tag.lower() for t in e.tags)]
+        tag_id = _match(env.load(TogglTag), tag, "tag", wid)
+        entries = [e for e in entries if any(t.id == tag_id for t in e.tags)]
     entries.sort(key=lambda e: (e.start, e.id), reverse=True)
     return entries, projects
 
@@ -429,9 +581,16 @@ def _hint_if_never_synced(env: Env, found: list[Any]) -> None:
 
 
 def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--tag", default=None, help="Only entries with this tag.")(func)
-    func = click.option("--client", default=None, help="Only entries of this client's projects (name or id).")(func)
-    func = click.option("--project", default=None, help="Only entries of this project (name or id).")(func)
+    func = click.option(
+        "--workspace", default=None, help="Only entries of this workspace (exact name, any case, or id)."
+    )(func)
+    func = click.option("--tag", default=None, help="Only entries with this tag (exact name, any case, or id).")(func)
+    func = click.option(
+        "--client", default=None, help="Only entries of this client's projects (exact name, any case, or id)."
+    )(func)
+    func = click.option(
+        "--project", default=None, help="Only entries of this project (exact name, any case, or id)."
+    )(func)
     func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, UTC), inclusive.")(func)
     return click.option("--since", default=None, help="First day (YYYY-MM-DD, UTC).")(func)
 
@@ -448,11 +607,12 @@ def entries(
     project: str | None,
     client: str | None,
     tag: str | None,
+    workspace: str | None,
     limit: int,
     as_json: bool,
 ) -> None:
     """Time entries from the cache, newest first (no request)."""
-    found, projects = _filtered_entries(env, since, until, project, client, tag)
+    found, projects = _filtered_entries(env, since, until, project, client, tag, workspace)
     _hint_if_never_synced(env, found)
     if limit:
         found = found[:limit]
@@ -515,9 +675,13 @@ def local_report(entries: list[TogglTracker], by: str, env: Env) -> list[dict[st
     return [{"name": k, "seconds": round(v[0]), "entries": int(v[1])} for k, v in ordered]
 
 
-def _workspace_id(env: Env, workspace: int | None) -> int:
-    if workspace is not None:
+def _workspace_id(env: Env, workspace: str | int | None) -> int:
+    if isinstance(workspace, int):
         return workspace
+    if workspace is not None:
+        if workspace.strip().isdigit():  # an id needs no cache (a remote report may run before any sync)
+            return int(workspace)
+        return _match(env.load(TogglWorkspace), workspace, "workspace")
     if env.fake:
         return int(env.emulator.account.workspace_id)
     raw = os.environ.get("TOGGL_WORKSPACE_ID")
@@ -529,7 +693,7 @@ def _workspace_id(env: Env, workspace: int | None) -> int:
     _fail("which workspace? pass --workspace ID or set TOGGL_WORKSPACE_ID")
 
 
-def remote_report(env: Env, by: str, first: date, last: date, workspace: int | None) -> list[dict[str, Any]]:
+def remote_report(env: Env, by: str, first: date, last: date, workspace: str | None) -> list[dict[str, Any]]:
     """Totals from the Reports API summary endpoint (one request)."""
     from .._core.api.reports import ReportBody
     from .._sync.endpoints.reports import SummaryReportEndpoint
@@ -559,7 +723,6 @@ def remote_report(env: Env, by: str, first: date, last: date, workspace: int | N
 @click.option("--by", type=click.Choice(["project", "client", "tag", "day"]), default="project", show_default=True)
 @_range_options
 @click.option("--remote", is_flag=True, help="Ask Toggl's Reports API (summary) instead of the cache (1 request).")
-@click.option("--workspace", type=int, default=None, help="Workspace of a --remote report.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON rows.")
 @pass_env
 def report(
@@ -570,22 +733,25 @@ def report(
     project: str | None,
     client: str | None,
     tag: str | None,
+    workspace: str | None,
     remote: bool,
-    workspace: int | None,
     as_json: bool,
 ) -> None:
     """Tracked time per project, client, tag or day (from the cache: no request)."""
     if remote:
         today = env.now().date()
-        first = _parse_day(since, "--since") or today - timedelta(days=30)
-        last = _parse_day(until, "--until") or today
+        given_first, given_last = _parse_range(since, until)
+        first = given_first or today - timedelta(days=30)
+        last = given_last or today
+        if first > last:
+            _fail(f"the range {first} → {last} is reversed: pass --since on or before --until")
         if project or client or tag:
             _fail("--project/--client/--tag filters apply to cached reports only")
         rows = remote_report(env, by, first, last, workspace)
         title = f"Time per {by}, {first} → {last} (Reports API)"
         totals = None
     else:
-        found, _ = _filtered_entries(env, since, until, project, client, tag)
+        found, _ = _filtered_entries(env, since, until, project, client, tag, workspace)
         rows = local_report(found, by, env)
         _hint_if_never_synced(env, found)
         span = f"{since or 'first'} → {until or 'last'}"

@@ -104,12 +104,12 @@ def _healthy(sub: WebhookSubscription | None) -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the receiver binds.")
 @click.option("--public-url", default=None,
               help="URL Toggl posts to (your reverse proxy or tunnel). Default: http://HOST:PORT/.")
-@click.option("--workspace", type=int, default=None, help="Workspace to subscribe to (default: the only one).")
+@click.option("--workspace", default=None, help="Workspace to subscribe to, name or id (default: the only one).")
 @click.option("--cleanup", is_flag=True, help="Delete the subscription on exit (default: keep it for next time).")
 @click.option("--check-every", type=click.FloatRange(min=1), default=3600.0, show_default=True,
               help="Seconds between subscription health checks (1 request each).")
 @pass_env
-def listen(env: Env, port: int, host: str, public_url: str | None, workspace: int | None, cleanup: bool,
+def listen(env: Env, port: int, host: str, public_url: str | None, workspace: str | None, cleanup: bool,
            check_every: float) -> None:
     """Keep the cache live from Toggl's webhooks until Ctrl-C (one line when ready)."""
     cache = env.cache()
@@ -178,8 +178,9 @@ def webhooks_group() -> None:
     """Manage Toggl webhook subscriptions of a workspace."""
 
 
-_workspace_option = click.option("--workspace", type=int, default=None,
-                                 help="Workspace (default: the only one in the cache, or TOGGL_WORKSPACE_ID).")
+_workspace_option = click.option(
+    "--workspace", default=None,
+    help="Workspace, name or id (default: the only one in the cache, or TOGGL_WORKSPACE_ID).")
 
 
 def _row(sub: WebhookSubscription) -> dict[str, Any]:
@@ -198,7 +199,7 @@ def _row(sub: WebhookSubscription) -> dict[str, Any]:
 @_workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_env
-def list_(env: Env, workspace: int | None, as_json: bool) -> None:
+def list_(env: Env, workspace: str | None, as_json: bool) -> None:
     """List the workspace's subscriptions (secrets are never shown)."""
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
@@ -223,7 +224,7 @@ def list_(env: Env, workspace: int | None, as_json: bool) -> None:
               help="ENTITY or ENTITY:ACTION (repeatable); '*' matches all.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_env
-def create(env: Env, url: str, workspace: int | None, description: str, filters: tuple[str, ...],
+def create(env: Env, url: str, workspace: str | None, description: str, filters: tuple[str, ...],
            as_json: bool) -> None:
     """Create a subscription posting to URL (Toggl pings URL first; it must answer 2xx)."""
     try:
@@ -244,7 +245,7 @@ def create(env: Env, url: str, workspace: int | None, description: str, filters:
 @click.argument("subscription_id", type=int)
 @_workspace_option
 @pass_env
-def delete(env: Env, subscription_id: int, workspace: int | None) -> None:
+def delete(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Delete a subscription."""
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
@@ -257,7 +258,7 @@ def delete(env: Env, subscription_id: int, workspace: int | None) -> None:
 @click.argument("subscription_id", type=int)
 @_workspace_option
 @pass_env
-def ping(env: Env, subscription_id: int, workspace: int | None) -> None:
+def ping(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Make Toggl ping a subscription's URL."""
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
