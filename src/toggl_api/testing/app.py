@@ -260,7 +260,7 @@ class Emulator:
             )
         if fault.kind == "http_error":
             record.status = fault.status
-            return _response(request, fault.status, _json_string(fault.body), {})
+            return _response(request, fault.status, _json_string(fault.body), dict(fault.headers))
         if fault.kind == "answer":
             return self._answer_fault(request, record, fault)
         lost = fault.kind == "lost_answer"
