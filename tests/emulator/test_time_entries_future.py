@@ -53,3 +53,9 @@ def test_a_finished_entry_in_the_future_is_still_accepted(client: httpx.Client, 
     # Planned or mistyped completed entries are Toggl's business, not a clock mix-up: only running ones are refused.
     response = new_entry(client, wid, start=FUTURE, duration=600)
     assert response.status_code == 200
+
+
+def test_a_start_a_few_seconds_ahead_is_taken_as_clock_skew(client: httpx.Client, wid: int) -> None:
+    # A served emulator's clock and its client's may disagree by a second or so; that is not a mix-up of clocks.
+    response = new_entry(client, wid, start="2026-11-20T12:00:05Z", duration=-1)
+    assert response.status_code == 200

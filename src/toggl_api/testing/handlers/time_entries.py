@@ -33,6 +33,9 @@ MSG_STOP_BEFORE_START = "Stop time must be after start time"
 # test whose code reads the real clock while the emulator runs on a fake one fails loudly instead of
 # stopping the entry at a silent zero duration.
 MSG_RUNNING_IN_FUTURE = "Start time of a running time entry can not be in the future (server time is {now})"
+# Clock skew allowed between a client and a served emulator (a ticking clock started at a whole second, another
+# machine): a start this close to the server's now is a "now", not a mix-up of clocks.
+FUTURE_START_TOLERANCE = timedelta(seconds=60)
 MSG_NOT_FOUND = "Time entry not found"
 MSG_ALREADY_STOPPED = "Time entry already stopped"
 MSG_GET_NOT_FOUND = "Resource can not be found"
@@ -177,7 +180,7 @@ def _running_duration(sent: int, start: datetime) -> int:
 
 def _refuse_future_running(backend: Backend, start: datetime) -> None:
     now = backend.now()
-    if start > now:
+    if start > now + FUTURE_START_TOLERANCE:
         raise bad_request(MSG_RUNNING_IN_FUTURE.format(now=fmt_z(now)))
 
 
