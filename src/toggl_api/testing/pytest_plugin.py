@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import socket
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +28,7 @@ from .server import EmulatorServer
 
 __all__ = [
     "MARKER",
+    "TogglClockWarning",
     "TogglNetworkBlockedError",
     "fake_clock",
     "is_toggl_host",
@@ -38,10 +40,21 @@ __all__ = [
     "toggl_server",
     "toggl_transport",
     "toggl_workspace_id",
+    "warn_clock_mixups",
 ]
 
 #: Name of the marker that sets the ``toggl_emulator`` fixture's keyword arguments.
 MARKER = "toggl_emulator"
+
+
+class TogglClockWarning(UserWarning):
+    """The code under test started a running entry in the emulator's future (a mix-up of clocks)."""
+
+
+def warn_clock_mixups(emulator: Emulator) -> None:
+    """Warn once per running entry ``emulator`` saw started after its clock's now."""
+    for message in emulator.clock_warnings:
+        warnings.warn(f"toggl_emulator: {message}", TogglClockWarning, stacklevel=2)
 
 
 class TogglNetworkBlockedError(RuntimeError):
@@ -148,6 +161,7 @@ def toggl_emulator(
     _guard_toggl_hosts(monkeypatch, emulator)
     yield emulator
     emulator.webhooks.close()  # stops the thread that runs in-process webhook receivers, if one started
+    warn_clock_mixups(emulator)  # last: under -W error it raises
 
 
 @pytest.fixture
