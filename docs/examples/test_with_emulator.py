@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from toggl_api import TrackerEndpoint
+from toggl_api.config import generate_authentication, retrieve_workspace_id
 from toggl_api.testing import Emulator, FakeClock, Fault
 
 
@@ -74,3 +75,20 @@ def test_sdk_code_on_the_in_process_transport(
 def test_over_http(toggl_server, toggl_auth: httpx.BasicAuth) -> None:
     response = httpx.get(f"{toggl_server.url}/api/v9/me", auth=toggl_auth)
     assert response.json()["email"] == "demo@example.com"
+
+
+def test_code_that_reads_the_environment(toggl_env: dict[str, str], toggl_emulator: Emulator) -> None:
+    # toggl_env points TOGGL_API_BASE_URL, TOGGL_API_TOKEN and TOGGL_WORKSPACE_ID at the emulator,
+    # so code configured from the environment never uses your real token, even if it is exported.
+    trackers = TrackerEndpoint(retrieve_workspace_id(), generate_authentication())
+    assert trackers.current() is not None
+    assert toggl_emulator.request_count("GET", "/time_entries/current") == 1
+
+
+@pytest.mark.toggl_emulator(plan="starter")  # per-test settings of the toggl_emulator fixture
+def test_a_spent_quota_surfaces(toggl_emulator: Emulator) -> None:
+    toggl_emulator.faults.add(Fault.quota_exceeded(resets_in=1200))  # Toggl's 402, without spending 240 requests
+    with toggl_emulator.client() as client:
+        response = client.get("/api/v9/me/time_entries/current")
+    assert response.status_code == 402
+    assert response.headers["X-Toggl-Quota-Resets-In"] == "1200"

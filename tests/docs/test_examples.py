@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -90,17 +91,21 @@ def test_emulator_quickstart_reaches_the_demo_account_in_process_and_over_http(
 def test_example_test_module_passes_with_the_installed_pytest_plugin(tmp_path: Path) -> None:
     # Copied into a bare folder and run by a fresh pytest, as in a user's project: the fixtures must come
     # from the plugin registered at install time, not from this repository's conftest files.
+    # With a token in the environment, as in a user's shell: toggl_env must hide it (the test reading the
+    # environment passes only if the emulator answered with the demo account).
     shutil.copy(EXAMPLES / "test_with_emulator.py", tmp_path)
+    env = {**os.environ, "TOGGL_API_TOKEN": "0123456789abcdef0123456789abcdef", "TOGGL_WORKSPACE_ID": "424242"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_with_emulator.py"],
         cwd=tmp_path,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 passed" in result.stdout
+    assert "8 passed" in result.stdout
 
 
 def test_detailed_report_example_pages_through_every_row_and_exports_csv(

@@ -164,6 +164,15 @@ class Emulator:
             self.tracker = LimitTracker(self.clock, self.limits)
             self.webhooks.reset()
 
+    @property
+    def clock_warnings(self) -> list[str]:
+        """Running entries started after the emulator's now (by more than a minute), one message each.
+
+        Such an entry comes from code that reads the system clock while the emulator runs on a fake one;
+        stopping it gives a zero duration. The pytest fixture turns each into a :class:`UserWarning`.
+        """
+        return list(self.state.clock_warnings)
+
     def request_count(self, method: str | None = None, path_contains: str | None = None) -> int:
         """Count recorded requests, optionally by method and/or a substring of the path."""
         return sum(
@@ -260,7 +269,7 @@ class Emulator:
             )
         if fault.kind == "http_error":
             record.status = fault.status
-            return _response(request, fault.status, _json_string(fault.body), {})
+            return _response(request, fault.status, _json_string(fault.body), dict(fault.headers))
         if fault.kind == "answer":
             return self._answer_fault(request, record, fault)
         lost = fault.kind == "lost_answer"

@@ -11,7 +11,9 @@ Fault                     Transport raises / returns             State touched?
 ``timeout()``             ``httpx.ReadTimeout``                  no
 ``connection_reset()``    ``httpx.RemoteProtocolError``          no
 ``lost_answer()``         ``httpx.ReadTimeout`` (or reset)       **yes** - write applied
-``server_error(503)``     that status, body ``"..."``            no
+``server_error(503)``     that status, body its reason phrase    no
+``quota_exceeded()``      402, Toggl's quota text and            no
+                          ``X-Toggl-Quota-*`` headers
 ``malformed_json()``      real status, truncated JSON body       yes
 ``answer(body, ...)``     real status (or ``status``), this      yes (unless
                           body, content type and headers         ``apply=False``)
@@ -25,8 +27,11 @@ from __future__ import annotations
 
 import re
 import threading
+from http import HTTPStatus
 
 from attrs import define, field
+
+from .limits import QUOTA_MESSAGE
 
 __all__ = ["Fault", "FaultRule", "Faults"]
 
@@ -69,8 +74,37 @@ class Fault:
 
     @classmethod
     def server_error(cls, status: int = 500, body: str | None = None) -> Fault:
-        """Answer ``status`` (default 500) with a JSON-string body, without touching state."""
-        return cls("http_error", status=status, body=body if body is not None else "Internal Server Error")
+        """Answer ``status`` (default 500) with a JSON-string body, without touching state.
+
+        The default body is the status's reason phrase (``"Service Unavailable"`` for 503): Toggl
+        publishes no text of its own for 5xx answers.
+        """
+        if body is None:
+            try:
+                body = HTTPStatus(status).phrase
+            except ValueError:
+                body = "Internal Server Error"
+        return cls("http_error", status=status, body=body)
+
+    @classmethod
+    def quota_exceeded(cls, resets_in: int = 1838) -> Fault:
+        """Answer 402 as Toggl does when the hourly quota is used up, without touching state.
+
+        The body is Toggl's text and the headers say ``X-Toggl-Quota-Remaining: 0`` and
+        ``X-Toggl-Quota-Resets-In: resets_in``, as the emulator's own limits answer after a plan's
+        requests are spent, so quota handling is testable without spending them.
+
+        Args:
+            resets_in: Seconds until the quota window resets (also in the text).
+        """
+        if isinstance(resets_in, bool) or not isinstance(resets_in, int) or resets_in < 0:
+            raise ValueError(f"resets_in must be a non-negative number of seconds (int), got {resets_in!r}")
+        return cls(
+            "http_error",
+            status=402,
+            body=QUOTA_MESSAGE.format(seconds=resets_in),
+            headers=(("X-Toggl-Quota-Remaining", "0"), ("X-Toggl-Quota-Resets-In", str(resets_in))),
+        )
 
     @classmethod
     def http_error(cls, status: int, body: str | None = None) -> Fault:

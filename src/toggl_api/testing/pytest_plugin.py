@@ -1,30 +1,118 @@
 """pytest fixtures for testing against the emulator (registered through the ``pytest11`` entry point).
 
-Fixtures: ``fake_clock``, ``toggl_emulator`` (demo seed, limits off), ``toggl_account``,
-``toggl_auth``, ``toggl_workspace_id``, ``toggl_transport``, ``toggl_server``. None touch ``$HOME``.
+Fixtures: ``fake_clock`` (alias ``toggl_fake_clock``), ``toggl_emulator`` (demo seed, limits off; the
+``toggl_emulator`` marker changes its settings per test), ``toggl_account``, ``toggl_auth``,
+``toggl_workspace_id``, ``toggl_transport``, ``toggl_server``, ``toggl_env``. None touch ``$HOME``.
+
+While ``toggl_emulator`` (or any fixture built on it) is active, nothing reaches Toggl: requests to
+Toggl's hosts through httpx's default transports are answered by the emulator, and any other attempt
+to resolve a Toggl host fails at once with :class:`TogglNetworkBlockedError`.
 """
 
 from __future__ import annotations
 
+import copy
+import socket
+import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 from .app import Emulator
 from .clock import FakeClock
+from .limits import Limits
 from .seed import DemoAccount
 from .server import EmulatorServer
 
 __all__ = [
+    "MARKER",
+    "TogglClockWarning",
+    "TogglNetworkBlockedError",
     "fake_clock",
+    "is_toggl_host",
     "toggl_account",
     "toggl_auth",
     "toggl_emulator",
+    "toggl_env",
+    "toggl_fake_clock",
     "toggl_server",
     "toggl_transport",
     "toggl_workspace_id",
+    "warn_clock_mixups",
 ]
+
+#: Name of the marker that sets the ``toggl_emulator`` fixture's keyword arguments.
+MARKER = "toggl_emulator"
+
+
+class TogglClockWarning(UserWarning):
+    """The code under test started a running entry in the emulator's future (a mix-up of clocks)."""
+
+
+def warn_clock_mixups(emulator: Emulator) -> None:
+    """Warn once per running entry ``emulator`` saw started after its clock's now."""
+    for message in emulator.clock_warnings:
+        warnings.warn(f"toggl_emulator: {message}", TogglClockWarning, stacklevel=2)
+
+
+class TogglNetworkBlockedError(RuntimeError):
+    """A test tried to reach one of Toggl's hosts outside httpx while an emulator fixture was active."""
+
+
+def is_toggl_host(host: str | bytes | None) -> bool:
+    """True for ``toggl.com`` and every host under it (``api.track.toggl.com``, ``track.toggl.com``, ...)."""
+    if host is None:
+        return False
+    name = (host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)).lower().rstrip(".")
+    return name == "toggl.com" or name.endswith(".toggl.com")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``toggl_emulator`` marker."""
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(**kwargs): keyword arguments of the toggl_emulator fixture's Emulator "
+        "(seed, plan, limits, random_seed, id_starts, log_file), e.g. plan='starter', limits=True",
+    )
+
+
+def _guard_toggl_hosts(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> None:
+    """Route httpx's default transports to ``emulator`` for Toggl's hosts; refuse any other way there.
+
+    Patching the two transport classes (not the client) covers every httpx client a test or the code
+    under test builds itself, while explicit transports (mocks, the emulator's own) stay untouched.
+    The resolver guard catches everything else (``requests``, ``urllib``, raw sockets) before a packet leaves.
+    """
+    sync_handle = httpx.HTTPTransport.handle_request
+    async_handle = httpx.AsyncHTTPTransport.handle_async_request
+
+    def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        if is_toggl_host(request.url.host):
+            return emulator.handle(request)
+        return sync_handle(self, request)
+
+    async def handle_async_request(self: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
+        if is_toggl_host(request.url.host):
+            return emulator.handle(request)
+        return await async_handle(self, request)
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, (str, bytes)) and is_toggl_host(host):
+            shown = host.decode("ascii", "replace") if isinstance(host, bytes) else host
+            raise TogglNetworkBlockedError(
+                f"refused to resolve {shown}: the toggl_emulator fixture is active, so nothing may reach Toggl. "
+                "Use an httpx client (answered by the emulator), the toggl_transport fixture, or toggl_env / "
+                "toggl_server.url as the base URL."
+            )
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle_request)
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture
@@ -34,17 +122,53 @@ def fake_clock() -> FakeClock:
 
 
 @pytest.fixture
-def toggl_emulator(fake_clock: FakeClock) -> Iterator[Emulator]:
-    """An :class:`Emulator` with the demo account on ``fake_clock``; limits are off."""
-    emulator = Emulator("demo", clock=fake_clock, limits=False)
+def toggl_fake_clock(fake_clock: FakeClock) -> FakeClock:
+    """The same clock as ``fake_clock`` (the name with this plugin's prefix)."""
+    return fake_clock
+
+
+def _marker_kwargs(request: pytest.FixtureRequest) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    # Closest last: a function's marker overrides its class's and module's.
+    for marker in reversed(list(request.node.iter_markers(MARKER))):
+        if marker.args:
+            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only, got {marker.args!r}")
+        kwargs.update(marker.kwargs)
+    allowed = {"seed", "plan", "limits", "random_seed", "id_starts", "log_file"}
+    unknown = sorted(set(kwargs) - allowed)
+    if unknown:
+        raise pytest.UsageError(
+            f"@pytest.mark.{MARKER} got unknown settings {unknown}; use {sorted(allowed)} (the clock is fake_clock)"
+        )
+    return kwargs
+
+
+@pytest.fixture
+def toggl_emulator(
+    request: pytest.FixtureRequest, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Emulator]:
+    """An :class:`Emulator` with the demo account on ``fake_clock``; limits are off.
+
+    ``@pytest.mark.toggl_emulator(plan="starter", limits=True, seed="empty")`` changes its settings.
+    While it is active, requests to Toggl's hosts never leave the machine (see the module docstring).
+    """
+    kwargs = _marker_kwargs(request)
+    kwargs.setdefault("limits", False)
+    if isinstance(kwargs["limits"], Limits):
+        # The marker's object lives as long as the module: each test gets its own copy to mutate.
+        kwargs["limits"] = copy.deepcopy(kwargs["limits"])
+    emulator = Emulator(clock=fake_clock, **kwargs)
+    _guard_toggl_hosts(monkeypatch, emulator)
     yield emulator
     emulator.webhooks.close()  # stops the thread that runs in-process webhook receivers, if one started
+    warn_clock_mixups(emulator)  # last: under -W error it raises
 
 
 @pytest.fixture
 def toggl_account(toggl_emulator: Emulator) -> DemoAccount:
     """Credentials and ids of the seeded demo account."""
-    assert toggl_emulator.account is not None
+    if toggl_emulator.account is None:
+        raise pytest.UsageError("toggl_account needs a seeded emulator; the toggl_emulator marker set seed=None")
     return toggl_emulator.account
 
 
@@ -74,3 +198,27 @@ def toggl_server(toggl_emulator: Emulator) -> Iterator[EmulatorServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def toggl_env(
+    toggl_server: EmulatorServer, toggl_account: DemoAccount, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """Point ``TOGGL_API_BASE_URL``, ``TOGGL_API_TOKEN`` and ``TOGGL_WORKSPACE_ID`` at ``toggl_server``.
+
+    Code that reads the environment (``generate_authentication()``, ``retrieve_workspace_id()``, the CLI,
+    a subprocess) then talks to the emulator with the demo account. ``TOGGL_PASSWORD`` is removed, so a
+    real password cannot turn the demo token into an email login. Everything is restored after the test.
+
+    Returns:
+        The variables as set.
+    """
+    values = {
+        "TOGGL_API_BASE_URL": toggl_server.url,
+        "TOGGL_API_TOKEN": toggl_account.api_token,
+        "TOGGL_WORKSPACE_ID": str(toggl_account.workspace_id),
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TOGGL_PASSWORD", raising=False)
+    return values

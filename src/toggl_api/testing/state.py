@@ -328,6 +328,8 @@ class Backend:
     def __init__(self, clock: FakeClock, id_starts: Mapping[str, int] | None = None) -> None:
         self.clock = clock
         self._next_ids = dict(DEFAULT_ID_STARTS)
+        #: Running entries started after the clock's now (see :attr:`Emulator.clock_warnings`).
+        self.clock_warnings: list[str] = []
         self._next_ids.update(id_starts or {})
         self.users: dict[int, User] = {}
         self.organizations: dict[int, Organization] = {}

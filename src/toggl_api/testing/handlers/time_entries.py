@@ -29,6 +29,9 @@ MSG_WORKSPACE = "Missing or invalid workspace_id"
 MSG_PROJECT = "User cannot access the selected project"
 MSG_TASK = "User cannot access the selected task"
 MSG_STOP_BEFORE_START = "Stop time must be after start time"
+# A start this far ahead of the emulator's now is a mix-up of clocks (code reading the system clock while the
+# emulator runs on a fake one), not the skew between a client and a served emulator.
+FUTURE_START_TOLERANCE = timedelta(seconds=60)
 MSG_NOT_FOUND = "Time entry not found"
 MSG_ALREADY_STOPPED = "Time entry already stopped"
 MSG_GET_NOT_FOUND = "Resource can not be found"
@@ -171,6 +174,20 @@ def _running_duration(sent: int, start: datetime) -> int:
     return -1 if sent == -1 else -int(start.timestamp())
 
 
+def _note_future_running(backend: Backend, start: datetime) -> None:
+    """Record a running entry started in the emulator's future: stopping it would give a zero duration.
+
+    Toggl's documents are silent on such a start, so it is accepted as before, but flagged.
+    """
+    now = backend.now()
+    if start > now + FUTURE_START_TOLERANCE:
+        backend.clock_warnings.append(
+            f"a running time entry was started at {fmt_z(start)}, {start - now} after the emulator's clock "
+            f"({fmt_z(now)}); stopping it gives a zero duration. Take the time from the emulator's clock "
+            "(fake_clock.now(), or clock=fake_clock for the SDK's endpoints) or set the clock to yours."
+        )
+
+
 def _pick(data: dict[str, Any], *names: str) -> tuple[bool, Any]:
     for name in names:
         if name in data:
@@ -249,6 +266,7 @@ def create_time_entry(ctx: Ctx) -> Any:
         stop, duration, start_only = start, 0, True
 
     if stop is None:
+        _note_future_running(backend, start)
         backend.stop_running(me.id)
     tag_ids += [i for i in backend.resolve_tag_names(ws, me, _list_of(data.get("tags"), "tags")) if i not in tag_ids]
     te = backend.add_time_entry(
@@ -285,6 +303,7 @@ def _apply_times(backend: Backend, te: TimeEntry, data: dict[str, Any]) -> None:
         te.start, te.stop, te.duration = start, stop, int((stop - start).total_seconds())
     elif raw_duration is not None:
         if raw_duration < 0:
+            _note_future_running(backend, start)
             if not te.running:
                 backend.stop_running(te.user_id, except_id=te.id)
             te.start, te.stop, te.duration = start, None, _running_duration(raw_duration, start)
@@ -292,6 +311,7 @@ def _apply_times(backend: Backend, te: TimeEntry, data: dict[str, Any]) -> None:
             te.start, te.stop, te.duration = start, start + timedelta(seconds=raw_duration), raw_duration
     elif has_start:
         if te.running:
+            _note_future_running(backend, start)
             te.start, te.duration = start, _running_duration(te.duration, start)
         else:
             assert te.stop is not None
