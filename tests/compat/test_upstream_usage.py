@@ -69,9 +69,14 @@ def client(toggl_transport: httpx.MockTransport) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def trackers(
-    toggl_workspace_id: int, toggl_auth: httpx.BasicAuth, tmp_path: Path, client: httpx.Client
+    toggl_workspace_id: int, toggl_auth: httpx.BasicAuth, tmp_path: Path, client: httpx.Client, fake_clock: FakeClock
 ) -> TrackerEndpoint:
-    return TrackerEndpoint(toggl_workspace_id, toggl_auth, JSONCache(tmp_path / "cache"), client=client)
+    # The emulator's clock is the test's (``clock=`` is ours; 2.2.0 code reads the system clock): entries that start
+    # "now" start at the emulator's now, not days in its future.
+    return TrackerEndpoint(
+        toggl_workspace_id, toggl_auth, JSONCache(tmp_path / "cache", clock=fake_clock), client=client,
+        clock=fake_clock,
+    )
 
 
 @pytest.fixture
