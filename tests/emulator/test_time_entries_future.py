@@ -21,6 +21,7 @@ def test_starting_an_entry_in_the_emulators_future_is_flagged_with_both_times(
     assert "2026-11-23T09:00:00Z" in message
     assert "2026-11-20T12:00:00Z" in message
     assert "zero duration" in message
+    toggl_emulator.take_clock_warnings()  # expected here: no warning at teardown
 
 
 def test_moving_a_running_entry_into_the_future_is_flagged(
@@ -29,6 +30,7 @@ def test_moving_a_running_entry_into_the_future_is_flagged(
     running = client.get("/me/time_entries/current").json()
     client.put(f"/workspaces/{wid}/time_entries/{running['id']}", json={"start": FUTURE}).raise_for_status()
     assert len(toggl_emulator.clock_warnings) == 1
+    toggl_emulator.take_clock_warnings()  # expected here: no warning at teardown
 
 
 def test_restarting_an_entry_in_the_future_is_flagged(client: httpx.Client, wid: int, toggl_emulator: Emulator) -> None:
@@ -36,6 +38,7 @@ def test_restarting_an_entry_in_the_future_is_flagged(client: httpx.Client, wid:
     body = {"start": FUTURE, "duration": -1}
     client.put(f"/workspaces/{wid}/time_entries/{done['id']}", json=body).raise_for_status()
     assert len(toggl_emulator.clock_warnings) == 1
+    toggl_emulator.take_clock_warnings()  # expected here: no warning at teardown
 
 
 def test_an_entry_started_at_the_emulators_now_is_not_flagged(
@@ -64,3 +67,4 @@ def test_the_fixture_turns_each_flag_into_a_warning(client: httpx.Client, wid: i
     new_entry(client, wid, start=FUTURE, duration=-1).raise_for_status()
     with pytest.warns(TogglClockWarning, match="toggl_emulator: a running time entry was started at 2026-11-23"):
         warn_clock_mixups(toggl_emulator)
+    assert toggl_emulator.clock_warnings == []  # each flag warns once

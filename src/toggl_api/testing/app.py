@@ -169,9 +169,14 @@ class Emulator:
         """Running entries started after the emulator's now (by more than a minute), one message each.
 
         Such an entry comes from code that reads the system clock while the emulator runs on a fake one;
-        stopping it gives a zero duration. The pytest fixture turns each into a :class:`UserWarning`.
+        stopping it gives a zero duration. The pytest fixture turns each into a ``TogglClockWarning``.
         """
         return list(self.state.clock_warnings)
+
+    def take_clock_warnings(self) -> list[str]:
+        """The ``clock_warnings`` so far, forgotten once taken (a test that expected them takes them)."""
+        taken, self.state.clock_warnings[:] = list(self.state.clock_warnings), []
+        return taken
 
     def request_count(self, method: str | None = None, path_contains: str | None = None) -> int:
         """Count recorded requests, optionally by method and/or a substring of the path."""

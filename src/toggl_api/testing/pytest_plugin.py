@@ -52,8 +52,8 @@ class TogglClockWarning(UserWarning):
 
 
 def warn_clock_mixups(emulator: Emulator) -> None:
-    """Warn once per running entry ``emulator`` saw started after its clock's now."""
-    for message in emulator.clock_warnings:
+    """Warn once per running entry ``emulator`` saw started after its clock's now (the flags are used up)."""
+    for message in emulator.take_clock_warnings():
         warnings.warn(f"toggl_emulator: {message}", TogglClockWarning, stacklevel=2)
 
 
