@@ -3,66 +3,163 @@
 The public sync surface keeps ``toggl-api-wrapper``'s names; async twins live in ``toggl_api.asyncio``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .__about__ import __version__
-from ._core.api.client import ArchivedClients, ClientBody
-from ._core.api.project import ProjectBody
-from ._core.api.project_user import ProjectUserBody
-from ._core.api.task import TaskBody
-from ._core.api.tracker import BulkEditParameter, Edits, TrackerBody
-from ._core.api.user import PreferencesBody
-from ._core.api.users import WorkspaceUserBody
-from ._core.api.workspace import User, WorkspaceBody, WorkspaceStatistics
-from ._core.errors import (
-    AuthenticationError,
-    BudgetExhaustedError,
-    CorruptCacheError,
-    DateTimeError,
-    MissingParentError,
-    NamingError,
-    NoCacheAssignedError,
-    NotFoundError,
-    PagingLimitError,
-    PremiumFeatureError,
-    QuotaExceededError,
-    RateLimitError,
-    ServerError,
-    TogglAPIError,
-    TogglError,
-    UnexpectedResponseError,
-    WorkspaceMissingError,
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is imported on first use (below)
+    from ._core.api.client import ArchivedClients, ClientBody
+    from ._core.api.project import ProjectBody
+    from ._core.api.project_user import ProjectUserBody
+    from ._core.api.task import TaskBody
+    from ._core.api.tracker import BulkEditParameter, Edits, TrackerBody
+    from ._core.api.user import PreferencesBody
+    from ._core.api.users import WorkspaceUserBody
+    from ._core.api.workspace import User, WorkspaceBody, WorkspaceStatistics
+    from ._core.errors import (
+        AuthenticationError,
+        BudgetExhaustedError,
+        CorruptCacheError,
+        DateTimeError,
+        MissingParentError,
+        NamingError,
+        NoCacheAssignedError,
+        NotFoundError,
+        PagingLimitError,
+        PremiumFeatureError,
+        QuotaExceededError,
+        RateLimitError,
+        ServerError,
+        TogglAPIError,
+        TogglError,
+        UnexpectedResponseError,
+        WorkspaceMissingError,
+    )
+    from ._core.limits import RequestBudget, Throttle
+    from ._core.models import (
+        TogglClient,
+        TogglGroup,
+        TogglOrganization,
+        TogglOrganizationUser,
+        TogglPreferences,
+        TogglProject,
+        TogglProjectUser,
+        TogglTag,
+        TogglTask,
+        TogglTracker,
+        TogglWorkspace,
+        TogglWorkspaceUser,
+    )
+    from ._core.policy import RetryPolicy
+    from ._core.quota import Bucket, QuotaInfo
+    from ._core.session import TogglSession
+    from ._sync.endpoints import (
+        ClientEndpoint,
+        GroupEndpoint,
+        OrganizationEndpoint,
+        OrganizationUserEndpoint,
+        ProjectEndpoint,
+        ProjectUserEndpoint,
+        TagEndpoint,
+        TaskEndpoint,
+        TrackerEndpoint,
+        UserEndpoint,
+        WorkspaceEndpoint,
+        WorkspaceUserEndpoint,
+    )
+
+#: Where each public name lives. ``import toggl_api`` imports none of them: HTTP (httpx), attrs and the endpoints
+#: load when a name is first used, so a script that only needs one part (or the CLI) starts quickly.
+_LAZY: dict[str, str] = {
+    "ArchivedClients": "._core.api.client",
+    "AuthenticationError": "._core.errors",
+    "Bucket": "._core.quota",
+    "BudgetExhaustedError": "._core.errors",
+    "BulkEditParameter": "._core.api.tracker",
+    "ClientBody": "._core.api.client",
+    "ClientEndpoint": "._sync.endpoints",
+    "CorruptCacheError": "._core.errors",
+    "DateTimeError": "._core.errors",
+    "Edits": "._core.api.tracker",
+    "GroupEndpoint": "._sync.endpoints",
+    "MissingParentError": "._core.errors",
+    "NamingError": "._core.errors",
+    "NoCacheAssignedError": "._core.errors",
+    "NotFoundError": "._core.errors",
+    "OrganizationEndpoint": "._sync.endpoints",
+    "OrganizationUserEndpoint": "._sync.endpoints",
+    "PagingLimitError": "._core.errors",
+    "PreferencesBody": "._core.api.user",
+    "PremiumFeatureError": "._core.errors",
+    "ProjectBody": "._core.api.project",
+    "ProjectEndpoint": "._sync.endpoints",
+    "ProjectUserBody": "._core.api.project_user",
+    "ProjectUserEndpoint": "._sync.endpoints",
+    "QuotaExceededError": "._core.errors",
+    "QuotaInfo": "._core.quota",
+    "RateLimitError": "._core.errors",
+    "RequestBudget": "._core.limits",
+    "RetryPolicy": "._core.policy",
+    "ServerError": "._core.errors",
+    "TagEndpoint": "._sync.endpoints",
+    "TaskBody": "._core.api.task",
+    "TaskEndpoint": "._sync.endpoints",
+    "Throttle": "._core.limits",
+    "TogglAPIError": "._core.errors",
+    "TogglClient": "._core.models",
+    "TogglError": "._core.errors",
+    "TogglGroup": "._core.models",
+    "TogglOrganization": "._core.models",
+    "TogglOrganizationUser": "._core.models",
+    "TogglPreferences": "._core.models",
+    "TogglProject": "._core.models",
+    "TogglProjectUser": "._core.models",
+    "TogglSession": "._core.session",
+    "TogglTag": "._core.models",
+    "TogglTask": "._core.models",
+    "TogglTracker": "._core.models",
+    "TogglWorkspace": "._core.models",
+    "TogglWorkspaceUser": "._core.models",
+    "TrackerBody": "._core.api.tracker",
+    "TrackerEndpoint": "._sync.endpoints",
+    "UnexpectedResponseError": "._core.errors",
+    "User": "._core.api.workspace",
+    "UserEndpoint": "._sync.endpoints",
+    "WorkspaceBody": "._core.api.workspace",
+    "WorkspaceEndpoint": "._sync.endpoints",
+    "WorkspaceMissingError": "._core.errors",
+    "WorkspaceStatistics": "._core.api.workspace",
+    "WorkspaceUserBody": "._core.api.users",
+    "WorkspaceUserEndpoint": "._sync.endpoints",
+}
+
+
+#: Public subpackages, reachable as attributes after a bare ``import toggl_api`` (as when the package imported
+#: them eagerly).
+_SUBMODULES = frozenset(
+    {"asyncio", "cli", "config", "errors", "meta", "models", "reports", "testing", "utility", "webhooks"}
 )
-from ._core.limits import RequestBudget, Throttle
-from ._core.models import (
-    TogglClient,
-    TogglGroup,
-    TogglOrganization,
-    TogglOrganizationUser,
-    TogglPreferences,
-    TogglProject,
-    TogglProjectUser,
-    TogglTag,
-    TogglTask,
-    TogglTracker,
-    TogglWorkspace,
-    TogglWorkspaceUser,
-)
-from ._core.policy import RetryPolicy
-from ._core.quota import Bucket, QuotaInfo
-from ._core.session import TogglSession
-from ._sync.endpoints import (
-    ClientEndpoint,
-    GroupEndpoint,
-    OrganizationEndpoint,
-    OrganizationUserEndpoint,
-    ProjectEndpoint,
-    ProjectUserEndpoint,
-    TagEndpoint,
-    TaskEndpoint,
-    TrackerEndpoint,
-    UserEndpoint,
-    WorkspaceEndpoint,
-    WorkspaceUserEndpoint,
-)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None and name in _SUBMODULES:
+        from importlib import import_module
+
+        return import_module(f".{name}", __name__)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ArchivedClients",
