@@ -310,7 +310,7 @@ def test_quota_exhausted_on_a_single_call_is_one_line(
 def test_corrupt_cache_is_one_line_and_debug_shows_the_exception(
     runner: CliRunner, emulators: Emulators, fake_cache: Path
 ) -> None:
-    run(runner, *fake(fake_cache, "sync"))
+    run(runner, "--cache-type", "json", *fake(fake_cache, "sync"))  # a JSON cache (new caches are SQLite)
     (fake_cache / "cache_tracker.json").write_text("{not json")
 
     result = run(runner, *fake(fake_cache, "entries"))
@@ -373,7 +373,7 @@ def test_fake_default_cache_folder_comes_from_the_environment(
     result = run(runner, "--fake", "sync", env={"TOGGL_API_FAKE_CACHE_DIR": str(folder)})
 
     assert result.exit_code == 0, result.output
-    assert (folder / "cache_tracker.json").exists()
+    assert (folder / "cache.sqlite").exists()
 
 
 def test_real_default_cache_folder_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -469,7 +469,7 @@ def test_fake_cache_is_a_private_folder_of_the_users_cache_directory_and_sync_sa
 
     assert result.exit_code == 0, result.output
     assert fake_default.parent == tmp_path / "xdg" / "toggl-api"
-    assert (fake_default / "cache_tracker.json").exists()
+    assert (fake_default / "cache.sqlite").exists()
     assert fake_default.stat().st_mode & 0o777 == 0o700
     assert f"→ {fake_default}" in result.stdout
 

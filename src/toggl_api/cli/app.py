@@ -14,13 +14,14 @@ import hashlib
 import io
 import logging
 import os
+import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 import httpx
@@ -49,14 +50,16 @@ from .._core.models import (
     TogglWorkspace,
     to_record,
 )
-from .._core.session import TogglSession
-from .._core.sync_plan import StopReason, SyncState
 from .._io.paths import make_private_dirs
-from .._io.sqlite_file import HEADER, create_database
-from .._sync.cache.base import TogglCache
-from .._sync.endpoint import TogglEndpoint
-from .._sync.sync import SyncProgress, TogglSync
 from . import filters, render
+from .offline import EntryFilter, OfflineReader
+
+if TYPE_CHECKING:
+    from .._sync.cache.base import TogglCache
+    from .._sync.sync import SyncProgress
+
+# Sessions, endpoints, the sync engine and the caches are imported by the commands that use them: the offline
+# commands (``entries``, ``report``) start without them (see docs/cli.md, "Speed").
 
 __all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
 
@@ -99,6 +102,25 @@ def default_cache_dir(*, fake: bool) -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     root = Path(xdg) if xdg else Path.home() / ".cache"
     return root / "toggl-api"
+
+
+def default_kind(folder: Path) -> str:
+    """The cache kind of a folder given without ``--cache-type``: ``json`` for a folder holding a JSON cache
+    (``cache_*.json``) or for a path that is a file (refused later with a hint), else ``sqlite``.
+
+    New caches are SQLite because the offline commands then read only what they show (SQL filters, sorts and
+    limits; see ``cli.offline``) instead of loading every entry; JSON caches made by earlier versions keep
+    working. Without SQLAlchemy (the ``sqlite`` extra) a new cache is JSON.
+    """
+    if folder.is_file():
+        return "json"
+    if folder.is_dir() and (folder / "cache.sqlite").is_file():
+        return "sqlite"
+    if folder.is_dir() and any(folder.glob("cache_*.json")):
+        return "json"
+    from importlib.util import find_spec
+
+    return "sqlite" if find_spec("sqlalchemy") is not None else "json"
 
 
 def _current_uid() -> int | None:
@@ -157,7 +179,7 @@ class Env:
         self.cache_url = cache if cache is not None and "://" in cache else None
         path = Path(cache) if cache is not None and self.cache_url is None else default_cache_dir(fake=fake)
         if cache_type is None:
-            cache_type = "sqlite" if self.cache_url or path.suffix in SQLITE_SUFFIXES else "json"
+            cache_type = "sqlite" if self.cache_url or path.suffix in SQLITE_SUFFIXES else default_kind(path)
         self.cache_type = cache_type
         self.cache_path = path
         # The --fake default folder is shared by nobody: checked (owner, no symlink) before use.
@@ -210,6 +232,8 @@ class Env:
     @contextmanager
     def http(self) -> Iterator[dict[str, Any]]:
         """Keyword arguments for an endpoint or the sync engine: auth, client, clock, session."""
+        from .._core.session import TogglSession
+
         auth = self.auth()
         transport = self.emulator.transport() if self.fake else None
         client = httpx.Client(transport=transport) if transport is not None else httpx.Client()
@@ -258,6 +282,8 @@ class Env:
                         f"{path} is not an SQLite database: pass a folder (JSON cache), an SQLite database file, "
                         f"or a new file name ending in {', '.join(SQLITE_SUFFIXES)}"
                     )
+                from .._io.sqlite_file import create_database
+
                 make_private_dirs(path.parent)
                 create_database(path)  # user data: owner-only from the start (SQLite would create it 0644)
                 engine = create_engine(f"sqlite:///{path}")
@@ -308,6 +334,21 @@ class Env:
     def load(self, model: type[TogglClass]) -> list[Any]:
         return self.cache().load(model)
 
+    def offline(self) -> OfflineReader | None:
+        """A plain ``sqlite3`` reader of the cache file for read-only commands, or ``None`` (not an SQLite cache
+        file, no such file yet, or the cache already opened): those commands then read through the cache."""
+        if self.cache_type != "sqlite" or self.cache_url is not None or self._cache is not None:
+            return None
+        path = self.cache_path
+        if self.private_folder:
+            ensure_private_folder(path)
+        if not (path.suffix in SQLITE_SUFFIXES or path.is_file()):
+            path = path / "cache.sqlite"
+        try:
+            return OfflineReader(path)
+        except sqlite3.Error:
+            return None
+
     def now(self) -> datetime:
         return self.clock.now()
 
@@ -350,6 +391,8 @@ def _error_line(exc: BaseException, env: Env | None) -> str | None:
 
 def _is_sqlite_file(path: Path) -> bool:
     """True when ``path`` starts with SQLite's header (a readable database file)."""
+    from .._io.sqlite_file import HEADER
+
     try:
         with path.open("rb") as handle:
             return handle.read(len(HEADER)) == HEADER
@@ -468,6 +511,9 @@ def _emit_json(value: Any) -> None:
 @pass_env
 def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: bool) -> None:
     """Mirror organizations, workspaces, clients, projects, tags and time entries into the cache."""
+    from .._core.sync_plan import StopReason
+    from .._sync.sync import TogglSync
+
     cache = env.cache()
     err = _console(err=True)
     with (
@@ -535,6 +581,35 @@ def _match(models: list[Any], wanted: str, kind: str, workspace: int | None = No
         raise CliError(str(exc)) from None
 
 
+def _entry_filter(
+    env: Env,
+    load: Callable[[type[Any]], list[Any]],
+    since: str | None,
+    until: str | None,
+    project: str | None,
+    client: str | None,
+    tag: str | None,
+    workspace: str | None,
+) -> tuple[EntryFilter, dict[int, TogglProject]]:
+    """The filter the options ask for, names resolved to ids against the cached lists; and the projects by id."""
+    first, last = _parse_range(since, until)
+    projects = {p.id: p for p in load(TogglProject)}
+    names_given = any(v is not None for v in (project, client, tag, workspace))
+    workspaces = load(TogglWorkspace) if names_given else []
+    if names_given and not workspaces:  # nothing to match names against yet
+        _fail("the cache is empty: run `toggl-api sync` first, then filter by name.")
+    wid = _match(workspaces, workspace, "workspace") if workspace is not None else None
+    wanted = EntryFilter(
+        first=first,
+        last=last,
+        workspace=wid,
+        project=_match(list(projects.values()), project, "project", wid) if project is not None else None,
+        client=_match(load(TogglClient), client, "client", wid) if client is not None else None,
+        tag=_match(load(TogglTag), tag, "tag", wid) if tag is not None else None,
+    )
+    return wanted, projects
+
+
 def _filtered_entries(
     env: Env,
     since: str | None,
@@ -544,40 +619,84 @@ def _filtered_entries(
     tag: str | None,
     workspace: str | None = None,
 ) -> tuple[list[TogglTracker], dict[int, TogglProject]]:
-    first, last = _parse_range(since, until)
+    wanted, projects = _entry_filter(env, env.load, since, until, project, client, tag, workspace)
     entries: list[TogglTracker] = env.load(TogglTracker)
-    projects = {p.id: p for p in env.load(TogglProject)}
-    names_given = any(v is not None for v in (project, client, tag, workspace))
-    if names_given and not env.load(TogglWorkspace):  # nothing to match names against yet
-        _fail("the cache is empty: run `toggl-api sync` first, then filter by name.")
-    wid = _match(env.load(TogglWorkspace), workspace, "workspace") if workspace is not None else None
-    if wid is not None:
-        entries = [e for e in entries if e.workspace == wid]
-    if first is not None:
-        entries = [e for e in entries if e.start.date() >= first]
-    if last is not None:
-        entries = [e for e in entries if e.start.date() <= last]
-    if project is not None:
-        project_id = _match(list(projects.values()), project, "project", wid)
-        entries = [e for e in entries if e.project == project_id]
-    if client is not None:
-        client_id = _match(env.load(TogglClient), client, "client", wid)
+    if wanted.workspace is not None:
+        entries = [e for e in entries if e.workspace == wanted.workspace]
+    if wanted.first is not None:
+        entries = [e for e in entries if e.start.date() >= wanted.first]
+    if wanted.last is not None:
+        entries = [e for e in entries if e.start.date() <= wanted.last]
+    if wanted.project is not None:
+        entries = [e for e in entries if e.project == wanted.project]
+    if wanted.client is not None:
         entries = [
             e
             for e in entries
-            if e.project is not None and projects.get(e.project) and projects[e.project].client == client_id
+            if e.project is not None and projects.get(e.project) and projects[e.project].client == wanted.client
         ]
-    if tag is not None:
-        tag_id = _match(env.load(TogglTag), tag, "tag", wid)
-        entries = [e for e in entries if any(t.id == tag_id for t in e.tags)]
+    if wanted.tag is not None:
+        entries = [e for e in entries if any(t.id == wanted.tag for t in e.tags)]
     entries.sort(key=lambda e: (e.start, e.id), reverse=True)
     return entries, projects
+
+
+NEVER_SYNCED = "The cache is empty: run `toggl-api sync` first."
 
 
 def _hint_if_never_synced(env: Env, found: list[Any]) -> None:
     """An empty answer from a cache that holds no workspace at all means it was never synced: say so."""
     if not found and not env.load(TogglWorkspace):
-        click.echo("The cache is empty: run `toggl-api sync` first.", err=True)
+        click.echo(NEVER_SYNCED, err=True)
+
+
+def _offline_entries(
+    env: Env,
+    since: str | None,
+    until: str | None,
+    project: str | None,
+    client: str | None,
+    tag: str | None,
+    workspace: str | None,
+    limit: int,
+) -> tuple[list[TogglTracker], dict[int, TogglProject], bool] | None:
+    """``entries`` answered by SQL on the cache file: (entries, projects by id, whether the cache was ever
+    synced), or ``None`` when the regular path must answer (no SQLite file, or one ``sqlite3`` cannot read)."""
+    reader = env.offline()
+    if reader is None:
+        return None
+    try:
+        with reader:
+            wanted, projects = _entry_filter(env, reader.load, since, until, project, client, tag, workspace)
+            found = reader.entries(wanted, limit)
+            return found, projects, bool(found) or bool(reader.load(TogglWorkspace))
+    except sqlite3.Error:  # damaged, locked or foreign: the cache itself reports (or repairs) it
+        return None
+
+
+def _offline_facts(
+    env: Env,
+    by: str,
+    since: str | None,
+    until: str | None,
+    project: str | None,
+    client: str | None,
+    tag: str | None,
+    workspace: str | None,
+) -> tuple[list[Fact], list[TogglProject], list[TogglClient], bool] | None:
+    """A report's facts read by SQL on the cache file, the projects, the clients, and whether the cache was ever
+    synced; ``None`` when the regular path must answer."""
+    reader = env.offline()
+    if reader is None:
+        return None
+    try:
+        with reader:
+            wanted, _ = _entry_filter(env, reader.load, since, until, project, client, tag, workspace)
+            facts = reader.facts(wanted, with_tags=by == "tag")
+            synced = bool(facts) or bool(reader.load(TogglWorkspace))
+            return facts, reader.load(TogglProject), reader.load(TogglClient), synced
+    except sqlite3.Error:
+        return None
 
 
 def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -612,8 +731,14 @@ def entries(
     as_json: bool,
 ) -> None:
     """Time entries from the cache, newest first (no request)."""
-    found, projects = _filtered_entries(env, since, until, project, client, tag, workspace)
-    _hint_if_never_synced(env, found)
+    fast = _offline_entries(env, since, until, project, client, tag, workspace, limit)
+    if fast is not None:
+        found, projects, synced = fast
+        if not synced:
+            click.echo(NEVER_SYNCED, err=True)
+    else:
+        found, projects = _filtered_entries(env, since, until, project, client, tag, workspace)
+        _hint_if_never_synced(env, found)
     if limit:
         found = found[:limit]
     if as_json:
@@ -646,11 +771,32 @@ _list_command("organizations", TogglOrganization, "Organizations from the cache 
 # -- report --------------------------------------------------------------------------------------------
 
 
+#: What a local report needs of one time entry: start, stop (``None`` while running), project id, tag names.
+Fact = tuple[datetime, "datetime | None", "int | None", list[str]]
+
+
+def _facts(entries: list[TogglTracker]) -> list[Fact]:
+    return [(e.start, e.stop, e.project, e.tag_names()) for e in entries]
+
+
+def _elapsed(fact: Fact, now: datetime) -> float:
+    """Seconds of an entry, as ``TogglTracker.elapsed``: stop - start, or now - start (never negative) running."""
+    start, stop = fact[0], fact[1]
+    if stop is not None:
+        return (stop - start).total_seconds()
+    return max(now - start, timedelta(0)).total_seconds()
+
+
 def local_report(entries: list[TogglTracker], by: str, env: Env) -> list[dict[str, Any]]:
     """Totals per project, client, tag or day computed from cached entries."""
-    now = env.now()
-    projects = {p.id: p for p in env.load(TogglProject)}
-    clients = {c.id: c for c in env.load(TogglClient)}
+    return _report_rows(_facts(entries), by, env.now(), env.load(TogglProject), env.load(TogglClient))
+
+
+def _report_rows(
+    facts: list[Fact], by: str, now: datetime, project_list: list[TogglProject], client_list: list[TogglClient]
+) -> list[dict[str, Any]]:
+    projects = {p.id: p for p in project_list}
+    clients = {c.id: c for c in client_list}
     totals: dict[str, list[float]] = {}
 
     def add(key: str, seconds: float) -> None:
@@ -658,19 +804,19 @@ def local_report(entries: list[TogglTracker], by: str, env: Env) -> list[dict[st
         slot[0] += seconds
         slot[1] += 1
 
-    for entry in entries:
-        seconds = entry.elapsed(now).total_seconds()
-        project = projects.get(entry.project) if entry.project is not None else None
+    for fact in facts:
+        seconds = _elapsed(fact, now)
+        project = projects.get(fact[2]) if fact[2] is not None else None
         if by == "project":
             add(project.name if project else "(no project)", seconds)
         elif by == "client":
             client = clients.get(project.client) if project is not None and project.client is not None else None
             add(client.name if client else "(no client)", seconds)
         elif by == "tag":
-            for name in entry.tag_names() or ["(no tag)"]:
+            for name in fact[3] or ["(no tag)"]:
                 add(name, seconds)
         else:
-            add(entry.start.date().isoformat(), seconds)
+            add(fact[0].date().isoformat(), seconds)
     ordered = sorted(totals.items()) if by == "day" else sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
     return [{"name": k, "seconds": round(v[0]), "entries": int(v[1])} for k, v in ordered]
 
@@ -751,14 +897,22 @@ def report(
         title = f"Time per {by}, {first} → {last} (Reports API)"
         totals = None
     else:
-        found, _ = _filtered_entries(env, since, until, project, client, tag, workspace)
-        rows = local_report(found, by, env)
-        _hint_if_never_synced(env, found)
+        now = env.now()
+        fast = _offline_facts(env, by, since, until, project, client, tag, workspace)
+        if fast is not None:
+            facts, project_list, client_list, synced = fast
+            if not synced:
+                click.echo(NEVER_SYNCED, err=True)
+        else:
+            found, _ = _filtered_entries(env, since, until, project, client, tag, workspace)
+            facts = _facts(found)
+            project_list, client_list = env.load(TogglProject), env.load(TogglClient)
+            _hint_if_never_synced(env, found)
+        rows = _report_rows(facts, by, now, project_list, client_list)
         span = f"{since or 'first'} → {until or 'last'}"
         title = f"Time per {by}, {span} (cache)"
         # An entry with two tags is in two tag groups: the total counts each entry once.
-        now = env.now()
-        totals = (len(found), round(sum(e.elapsed(now).total_seconds() for e in found)))
+        totals = (len(facts), round(sum(_elapsed(fact, now) for fact in facts)))
     if as_json:
         _emit_json(rows)
         return
@@ -773,6 +927,8 @@ def report(
 @pass_env
 def quota(env: Env, as_json: bool) -> None:
     """Toggl's hourly request quota per bucket (GET /me/quota, which does not count against it)."""
+    from .._sync.endpoint import TogglEndpoint
+
     with env.http() as http:
         endpoint: TogglEndpoint[Any] = TogglEndpoint(
             http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
@@ -820,6 +976,8 @@ def _files(env: Env) -> list[Path]:
 @pass_env
 def stats(env: Env, as_json: bool) -> None:
     """Entities per model, files, and the sync state."""
+    from .._core.sync_plan import SyncState
+
     cache = env.cache()
     counts = {m.__tablename__: len(cache.load(m)) for m in MODELS}
     state = SyncState.from_scopes({s: cache.completed_at(s) for s in SyncState.scope_names()})

@@ -8,13 +8,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from .._core.models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, to_record
-from .._core.quota import QuotaInfo
-from .._core.sync_plan import SyncReport
+
+if TYPE_CHECKING:
+    from .._core.quota import QuotaInfo
+    from .._core.sync_plan import SyncReport
 
 __all__ = [
     "duration_text",

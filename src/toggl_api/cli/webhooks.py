@@ -15,14 +15,18 @@ import secrets
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .._core.webhooks import WebhookSubscription, accepted_deliveries, health_check_due, validate_filters
-from .._sync.sync import TogglSync
-from .._sync.webhooks import WebhookReceiver, WebhooksEndpoint
 from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
+
+if TYPE_CHECKING:
+    from .._core.webhooks import WebhookSubscription
+    from .._sync.webhooks import WebhookReceiver
+
+# The webhook machinery is imported by the commands that use it: every other command (``entries``, ``report``...)
+# starts without it.
 
 __all__ = ["listen", "webhooks_group"]
 
@@ -90,6 +94,7 @@ def _serving(receiver: WebhookReceiver, host: str, port: int) -> Iterator[_Recei
 
 def _catch_up(env: Env, http: dict[str, Any]) -> int:
     """One sync (incremental when the cache was synced before); the requests it cost."""
+    from .._sync.sync import TogglSync
     with TogglSync(http["auth"], env.cache(), client=http["client"], clock=http["clock"],
                    session=http["session"]) as syncer:
         return syncer.sync().requests
@@ -112,6 +117,8 @@ def _healthy(sub: WebhookSubscription | None) -> bool:
 def listen(env: Env, port: int, host: str, public_url: str | None, workspace: str | None, cleanup: bool,
            check_every: float) -> None:
     """Keep the cache live from Toggl's webhooks until Ctrl-C (one line when ready)."""
+    from .._core.webhooks import accepted_deliveries, health_check_due
+    from .._sync.webhooks import WebhookReceiver, WebhooksEndpoint
     cache = env.cache()
     new_secret = secrets.token_urlsafe(24)
     known: dict[int, str] = {}
@@ -201,6 +208,7 @@ def _row(sub: WebhookSubscription) -> dict[str, Any]:
 @pass_env
 def list_(env: Env, workspace: str | None, as_json: bool) -> None:
     """List the workspace's subscriptions (secrets are never shown)."""
+    from .._sync.webhooks import WebhooksEndpoint
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
                                  clock=http["clock"])
@@ -227,6 +235,8 @@ def list_(env: Env, workspace: str | None, as_json: bool) -> None:
 def create(env: Env, url: str, workspace: str | None, description: str, filters: tuple[str, ...],
            as_json: bool) -> None:
     """Create a subscription posting to URL (Toggl pings URL first; it must answer 2xx)."""
+    from .._core.webhooks import validate_filters
+    from .._sync.webhooks import WebhooksEndpoint
     try:
         chosen = validate_filters(filters)
     except ValueError as exc:
@@ -247,6 +257,7 @@ def create(env: Env, url: str, workspace: str | None, description: str, filters:
 @pass_env
 def delete(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Delete a subscription."""
+    from .._sync.webhooks import WebhooksEndpoint
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
                                  clock=http["clock"])
@@ -260,6 +271,7 @@ def delete(env: Env, subscription_id: int, workspace: str | None) -> None:
 @pass_env
 def ping(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Make Toggl ping a subscription's URL."""
+    from .._sync.webhooks import WebhooksEndpoint
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
                                  clock=http["clock"])

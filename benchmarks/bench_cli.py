@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Time the offline CLI and ``import toggl_api`` at scale, each in a fresh subprocess (wall time + peak RSS).
+
+Builds a cache of N time entries (1 workspace, 5 clients, 40 projects, 12 tags, entries 10 minutes apart, a third
+of them tagged) once per size and kind (``sqlite``: a ``cache.sqlite`` file, ``json``: a folder), then runs:
+
+  import          python -c "import toggl_api"
+  entries --since toggl-api --cache C entries --since <the last 7 days' first day>
+  entries         toggl-api --cache C entries            (newest 50 of all)
+  report          toggl-api --cache C report --by project (every entry)
+  current         toggl-api --cache C current             (skipped when this CLI has no such command)
+
+Baselines in the same run: ``python -c pass`` (interpreter start) and ``python -c "import click, rich.console"``
+(what any click + rich CLI pays). Every command runs ``--repeat`` times; the best wall time and its peak RSS are
+reported (the machine is shared: the best run is the one least disturbed by other work).
+
+Usage: python benchmarks/bench_cli.py [--sizes 25000,100000] [--kinds sqlite,json] [--repeat 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+STEP = timedelta(minutes=10)
+PROJECTS, CLIENTS, TAGS = 40, 5, 12
+BUILD = r"""
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from toggl_api._core.models import TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
+kind, folder, size = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+base, step, stamp = datetime(2026, 1, 1, tzinfo=timezone.utc), timedelta(minutes=10), datetime.now(timezone.utc)
+if kind == "sqlite":
+    from toggl_api.meta.cache import SqliteCache
+    cache = SqliteCache(folder, expire_after=None)
+else:
+    from toggl_api.meta.cache import JSONCache
+    cache = JSONCache(folder, expire_after=None, max_length=10_000_000)
+ws = 1
+tags = [TogglTag(100 + n, f"tag {n}", stamp, workspace=ws) for n in range(%(tags)d)]
+cache.add(TogglWorkspace(ws, "Bench workspace", stamp))
+cache.add(*[TogglClient(200 + n, f"client {n}", stamp, workspace=ws) for n in range(%(clients)d)])
+cache.add(*[TogglProject(300 + n, f"project {n}", stamp, workspace=ws, client=200 + n %% %(clients)d)
+            for n in range(%(projects)d)])
+cache.add(*tags)
+batch = []
+for i in range(1, size + 1):
+    start = base + step * i
+    batch.append(TogglTracker(i, f"entry {i}", stamp, workspace=ws, start=start, stop=start + timedelta(minutes=8),
+                              duration=480, project=300 + i %% %(projects)d if i %% 7 else None,
+                              tags=[tags[i %% %(tags)d]] if i %% 3 == 0 else []))
+    if len(batch) == 5000:
+        cache.add(*batch)
+        batch = []
+cache.add(*batch)
+cache.commit()
+""" % {"tags": TAGS, "clients": CLIENTS, "projects": PROJECTS}
+
+
+def build_cache(kind: str, folder: Path, size: int) -> Path:
+    """Build the cache and return what ``--cache`` takes (the database file, or the JSON folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "cache.sqlite" if kind == "sqlite" else folder
+    marker = folder / f".built-{kind}-{size}"
+    if not marker.exists():
+        subprocess.run([sys.executable, "-c", BUILD, kind, str(folder), str(size)], check=True)
+        marker.touch()
+    return target
+
+
+RSS_WRAPPER = r"""
+import os, resource, subprocess, sys, time, json
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+print(json.dumps({"wall": wall, "rss_kb": usage.ru_maxrss, "status": os.waitstatus_to_exitcode(status)}),
+      file=sys.stderr)
+"""
+
+
+def measure(argv: list[str], repeat: int) -> tuple[float, float]:
+    """Best wall time (s) of ``repeat`` runs and that run's peak RSS (MB), both taken from ``os.wait4``."""
+    best: tuple[float, float] | None = None
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", RSS_WRAPPER, *argv], capture_output=True, text=True,
+                              env={**os.environ, "COLUMNS": "120"})
+        info = json.loads(done.stderr.strip().splitlines()[-1])
+        if info["status"] != 0:
+            raise SystemExit(f"{' '.join(argv)} failed ({info['status']}): {done.stderr.strip()[-600:]}")
+        result = (float(info["wall"]), info["rss_kb"] / 1024)
+        if best is None or result[0] < best[0]:
+            best = result
+    assert best is not None
+    return best
+
+
+def has_command(cli: str, name: str) -> bool:
+    done = subprocess.run([cli, name, "--help"], capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="25000,100000")
+    parser.add_argument("--kinds", default="sqlite,json")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", default=None, help="folder to build the caches in and keep (reused when run again)")
+    args = parser.parse_args(argv)
+    python = sys.executable
+    cli = str(Path(python).with_name("toggl-api"))
+    rows: list[tuple[str, str, str, float, float]] = []
+    for label, command in (("python -c pass", [python, "-c", "pass"]),
+                           ("import click, rich.console", [python, "-c", "import click, rich.console"]),
+                           ("import toggl_api", [python, "-c", "import toggl_api"])):
+        wall, rss = measure(command, args.repeat)
+        rows.append(("-", "-", label, wall, rss))
+    current = has_command(cli, "current")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(args.keep) if args.keep else Path(tmp)
+        for size in (int(s) for s in args.sizes.split(",")):
+            since = (BASE + STEP * size - timedelta(days=6)).date().isoformat()
+            for kind in args.kinds.split(","):
+                print(f"building {kind} cache of {size} entries...", file=sys.stderr)
+                target = build_cache(kind, root / f"{kind}-{size}", size)
+                commands = [("entries --since", ["entries", "--since", since]), ("entries", ["entries"]),
+                            ("report --by project", ["report", "--by", "project"])]
+                if current:
+                    commands.append(("current", ["current"]))
+                for label, extra in commands:
+                    wall, rss = measure([cli, "--cache", str(target), *extra], args.repeat)
+                    rows.append((f"{size:,}", kind, label, wall, rss))
+                    print(f"  {kind} {size} {label}: {wall:.3f} s {rss:.0f} MB", file=sys.stderr)
+    print(f"Best of {args.repeat} runs each (wall time and that run's peak RSS).\n")
+    print("| entries | cache | command | wall | peak RSS |")
+    print("|---|---|---|---|---|")
+    for size_text, kind, label, wall, rss in rows:
+        print(f"| {size_text} | {kind} | `{label}` | {wall:.3f} s | {rss:.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
