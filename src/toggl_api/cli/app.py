@@ -692,7 +692,7 @@ def _offline_facts(
     try:
         with reader:
             wanted, _ = _entry_filter(env, reader.load, since, until, project, client, tag, workspace)
-            facts = reader.facts(wanted, with_tags=by == "tag")
+            facts = reader.facts(wanted, env.now(), with_tags=by == "tag")
             synced = bool(facts) or bool(reader.load(TogglWorkspace))
             return facts, reader.load(TogglProject), reader.load(TogglClient), synced
     except sqlite3.Error:
@@ -771,30 +771,19 @@ _list_command("organizations", TogglOrganization, "Organizations from the cache 
 # -- report --------------------------------------------------------------------------------------------
 
 
-#: What a local report needs of one time entry: start, stop (``None`` while running), project id, tag names.
-Fact = tuple[datetime, "datetime | None", "int | None", list[str]]
+#: What a local report needs of one time entry: its elapsed seconds at the report's "now", project id, UTC day
+#: (``YYYY-MM-DD``) and tag names.
+Fact = tuple[float, "int | None", str, list[str]]
 
 
-def _facts(entries: list[TogglTracker]) -> list[Fact]:
-    return [(e.start, e.stop, e.project, e.tag_names()) for e in entries]
-
-
-def _elapsed(fact: Fact, now: datetime) -> float:
-    """Seconds of an entry, as ``TogglTracker.elapsed``: stop - start, or now - start (never negative) running."""
-    start, stop = fact[0], fact[1]
-    if stop is not None:
-        return (stop - start).total_seconds()
-    return max(now - start, timedelta(0)).total_seconds()
-
-
-def local_report(entries: list[TogglTracker], by: str, env: Env) -> list[dict[str, Any]]:
-    """Totals per project, client, tag or day computed from cached entries."""
-    return _report_rows(_facts(entries), by, env.now(), env.load(TogglProject), env.load(TogglClient))
+def _facts(entries: list[TogglTracker], now: datetime) -> list[Fact]:
+    return [(e.elapsed(now).total_seconds(), e.project, e.start.date().isoformat(), e.tag_names()) for e in entries]
 
 
 def _report_rows(
-    facts: list[Fact], by: str, now: datetime, project_list: list[TogglProject], client_list: list[TogglClient]
+    facts: list[Fact], by: str, project_list: list[TogglProject], client_list: list[TogglClient]
 ) -> list[dict[str, Any]]:
+    """Totals per project, client, tag or day computed from cached entries' facts."""
     projects = {p.id: p for p in project_list}
     clients = {c.id: c for c in client_list}
     totals: dict[str, list[float]] = {}
@@ -804,19 +793,18 @@ def _report_rows(
         slot[0] += seconds
         slot[1] += 1
 
-    for fact in facts:
-        seconds = _elapsed(fact, now)
-        project = projects.get(fact[2]) if fact[2] is not None else None
+    for seconds, project_id, day, tag_names in facts:
+        project = projects.get(project_id) if project_id is not None else None
         if by == "project":
             add(project.name if project else "(no project)", seconds)
         elif by == "client":
             client = clients.get(project.client) if project is not None and project.client is not None else None
             add(client.name if client else "(no client)", seconds)
         elif by == "tag":
-            for name in fact[3] or ["(no tag)"]:
+            for name in tag_names or ["(no tag)"]:
                 add(name, seconds)
         else:
-            add(fact[0].date().isoformat(), seconds)
+            add(day, seconds)
     ordered = sorted(totals.items()) if by == "day" else sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
     return [{"name": k, "seconds": round(v[0]), "entries": int(v[1])} for k, v in ordered]
 
@@ -905,14 +893,14 @@ def report(
                 click.echo(NEVER_SYNCED, err=True)
         else:
             found, _ = _filtered_entries(env, since, until, project, client, tag, workspace)
-            facts = _facts(found)
+            facts = _facts(found, now)
             project_list, client_list = env.load(TogglProject), env.load(TogglClient)
             _hint_if_never_synced(env, found)
-        rows = _report_rows(facts, by, now, project_list, client_list)
+        rows = _report_rows(facts, by, project_list, client_list)
         span = f"{since or 'first'} → {until or 'last'}"
         title = f"Time per {by}, {span} (cache)"
         # An entry with two tags is in two tag groups: the total counts each entry once.
-        totals = (len(facts), round(sum(_elapsed(fact, now) for fact in facts)))
+        totals = (len(facts), round(sum(fact[0] for fact in facts)))
     if as_json:
         _emit_json(rows)
         return

@@ -86,10 +86,22 @@ def entries_sql(columns: Sequence[str], wanted: EntryFilter, limit: int) -> tupl
     return sql, params
 
 
+#: Microseconds from a stored start to a stored stop, exactly (integer arithmetic on the stored UTC text).
+_MICROS = (
+    "(CAST(strftime('%s', t.stop) AS INTEGER) - CAST(strftime('%s', t.start) AS INTEGER)) * 1000000"
+    " + CAST(substr(t.stop, 21, 6) AS INTEGER) - CAST(substr(t.start, 21, 6) AS INTEGER)"
+)
+
+
 def facts_sql(wanted: EntryFilter) -> tuple[str, list[Any]]:
-    """SELECT of what a report needs per wanted entry: id, start, stop, project (raw stored values)."""
+    """SELECT of what a report needs per wanted entry, newest first like ``entries``: id, microseconds from start
+    to stop (``NULL`` while running), the stored start, project."""
     where, params = _where(wanted)
-    return f"SELECT t.id, t.start, t.stop, t.project FROM tracker AS t{where}", params
+    sql = (
+        f"SELECT t.id, CASE WHEN t.stop IS NULL THEN NULL ELSE {_MICROS} END, t.start, t.project "
+        f"FROM tracker AS t{where} ORDER BY t.start DESC, t.id DESC"
+    )
+    return sql, params
 
 
 def tags_sql(wanted: EntryFilter) -> tuple[str, list[Any]]:
@@ -198,9 +210,14 @@ class OfflineReader:
                 entry.tags.append(TogglTag(tag, name, entry.timestamp, workspace=workspace))
         return found
 
-    def facts(self, wanted: EntryFilter, with_tags: bool) -> list[tuple[datetime, datetime | None, int | None,
-                                                                          list[str]]]:
-        """(start, stop, project, tag names) of every wanted entry, for reports; no model is built."""
+    def facts(self, wanted: EntryFilter, now: datetime, with_tags: bool) -> list[tuple[float, int | None, str,
+                                                                                       list[str]]]:
+        """(seconds, project, UTC day, tag names) of every wanted entry, newest first, for reports.
+
+        No model and no datetime is built for a stopped entry: SQL computes its exact microseconds, and
+        ``micros / 1e6`` is the float ``timedelta.total_seconds()`` gives. A running entry counts until ``now``
+        (never negative), as ``TogglTracker.elapsed``.
+        """
         sql, params = facts_sql(wanted)
         rows = self._db.execute(sql, params).fetchall()
         names: dict[int, list[str]] = {}
@@ -208,9 +225,12 @@ class OfflineReader:
             sql, params = tags_sql(wanted)
             for tracker, name in self._db.execute(sql, params):
                 names.setdefault(tracker, []).append(name)
-        parse, utc = datetime.fromisoformat, timezone.utc
-        return [
-            (parse(start).replace(tzinfo=utc), None if stop is None else parse(stop).replace(tzinfo=utc), project,
-             names.get(ident, []))
-            for ident, start, stop, project in rows
-        ]
+        found: list[tuple[float, int | None, str, list[str]]] = []
+        for ident, micros, start, project in rows:
+            if micros is None:
+                began = datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
+                seconds = max(now - began, timedelta(0)).total_seconds()
+            else:
+                seconds = micros / 1e6
+            found.append((seconds, project, start[:10], names.get(ident, [])))
+        return found
