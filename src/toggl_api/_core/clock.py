@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import datetime, timezone
 from typing import Protocol, runtime_checkable
@@ -50,6 +49,8 @@ class SystemClock:
     async def asleep(self, seconds: float) -> None:
         """``asyncio.sleep`` (never called with a negative value)."""
         if seconds > 0:
+            import asyncio  # here, not at the top: sync users and the CLI never pay for importing asyncio
+
             await asyncio.sleep(seconds)
 
     def __repr__(self) -> str:

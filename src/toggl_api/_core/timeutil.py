@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from .errors import DateTimeError
+from .plain_errors import DateTimeError
 
 __all__ = [
     "UTC",

@@ -24,21 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-import httpx
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from ..__about__ import __title__, __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
-from .._core.errors import (
-    AuthenticationError,
-    AuthenticationFailedError,
-    BudgetExhaustedError,
-    CorruptCacheError,
-    QuotaExceededError,
-    TogglAPIError,
-    TogglError,
-)
 from .._core.models import (
     MODELS,
     TogglClass,
@@ -50,11 +39,14 @@ from .._core.models import (
     TogglWorkspace,
     to_record,
 )
+from .._core.plain_errors import AuthenticationError, BudgetExhaustedError, CorruptCacheError, TogglError
 from .._io.paths import make_private_dirs
 from . import filters, render
 from .offline import EntryFilter, OfflineReader
 
 if TYPE_CHECKING:
+    import httpx
+
     from .._sync.cache.base import TogglCache
     from .._sync.sync import SyncProgress
 
@@ -232,6 +224,8 @@ class Env:
     @contextmanager
     def http(self) -> Iterator[dict[str, Any]]:
         """Keyword arguments for an endpoint or the sync engine: auth, client, clock, session."""
+        import httpx
+
         from .._core.session import TogglSession
 
         auth = self.auth()
@@ -362,6 +356,27 @@ def _fail(message: str) -> NoReturn:
 
 def _error_line(exc: BaseException, env: Env | None) -> str | None:
     """The one-line message for an error a person can act on, or ``None`` for a bug."""
+    # Without httpx imported no exception can be an HTTP one (the offline commands never import it).
+    line = _http_error_line(exc) if "httpx" in sys.modules else None
+    if line is not None:
+        return line
+    if isinstance(exc, CorruptCacheError):
+        return f"Corrupt cache: {exc}. Run `toggl-api sync --full` to refill it."
+    if isinstance(exc, BudgetExhaustedError):
+        return str(exc)
+    if isinstance(exc, TogglError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return _os_error_line(exc, env)
+    return _database_error_line(exc, env)
+
+
+def _http_error_line(exc: BaseException) -> str | None:
+    """The line for Toggl's error answers and network trouble, ``None`` for other errors."""
+    import httpx
+
+    from .._core.errors import AuthenticationFailedError, QuotaExceededError, TogglAPIError
+
     if isinstance(exc, QuotaExceededError):
         when = f"; it resets at {exc.resets_at:%Y-%m-%d %H:%M:%S} UTC" if exc.resets_at else ""
         wait = f" (in {exc.resets_in}s)" if exc.resets_in is not None else ""
@@ -378,15 +393,7 @@ def _error_line(exc: BaseException, env: Env | None) -> str | None:
     if isinstance(exc, httpx.TransportError):
         host = exc.request.url.host if _has_request(exc) else "Toggl"
         return f"Cannot reach {host}: {exc}. Check your network connection."
-    if isinstance(exc, CorruptCacheError):
-        return f"Corrupt cache: {exc}. Run `toggl-api sync --full` to refill it."
-    if isinstance(exc, BudgetExhaustedError):
-        return str(exc)
-    if isinstance(exc, TogglError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return _os_error_line(exc, env)
-    return _database_error_line(exc, env)
+    return None
 
 
 def _is_sqlite_file(path: Path) -> bool:
@@ -511,6 +518,8 @@ def _emit_json(value: Any) -> None:
 @pass_env
 def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: bool) -> None:
     """Mirror organizations, workspaces, clients, projects, tags and time entries into the cache."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
     from .._core.sync_plan import StopReason
     from .._sync.sync import TogglSync
 

@@ -14,7 +14,6 @@ import contextlib
 import secrets
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -24,61 +23,19 @@ from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
 if TYPE_CHECKING:
     from .._core.webhooks import WebhookSubscription
     from .._sync.webhooks import WebhookReceiver
+    from ._receiver import ReceiverServer
 
 # The webhook machinery is imported by the commands that use it: every other command (``entries``, ``report``...)
 # starts without it.
 
 __all__ = ["listen", "webhooks_group"]
 
-MAX_BODY = 1 << 20
-
-
-class _ReceiverServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], receiver: WebhookReceiver) -> None:
-        self.receiver = receiver
-        self.lock = threading.Lock()  # one delivery at a time: the cache object is not shared between threads
-        super().__init__(address, _ReceiverHandler)
-
-
-class _ReceiverHandler(BaseHTTPRequestHandler):
-    server: _ReceiverServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet (deliveries are counted, not logged)."""
-
-    def _reply(self, status: int, content: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
-
-    def do_GET(self) -> None:
-        self._reply(200, b'{"status":"OK"}')
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._reply(413, b'{"error":"body too large"}')
-            return
-        body = self.rfile.read(length) if length else b""
-        headers = dict(self.headers.items())
-        with self.server.lock:
-            reply = self.server.receiver.handle(body, headers)
-        self._reply(reply.status, reply.content)
-        self.wfile.flush()
-        with self.server.lock:
-            self.server.receiver.after_response()
-
-
 @contextlib.contextmanager
-def _serving(receiver: WebhookReceiver, host: str, port: int) -> Iterator[_ReceiverServer]:
+def _serving(receiver: WebhookReceiver, host: str, port: int) -> Iterator[ReceiverServer]:
+    from ._receiver import ReceiverServer
+
     try:
-        server = _ReceiverServer((host, port), receiver)
+        server = ReceiverServer((host, port), receiver)
     except OSError as exc:
         raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True,

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 from attrs import Attribute, define, field, fields
 
-from ..errors import DateTimeError, MissingFieldError
+from ..plain_errors import DateTimeError, MissingFieldError
 from ..timeutil import ensure_aware, parse_date, parse_datetime
 
 __all__ = [

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from attrs import define, field
 
-from ..errors import NamingError
+from ..plain_errors import NamingError
 from ._base import TogglClass, id_or_zero
 
 __all__ = ["TogglOrganization", "TogglWorkspace", "validate_entity_name"]
