@@ -67,6 +67,11 @@ def find_target(entry: Any, aliases: dict[str, Any]) -> Any:
     Raises:
         TypeError: an unknown keyword, or the entry given twice or not at all.
     """
+    if not aliases:  # the common call, find(entry[, model]): nothing else to reconcile
+        if entry is None:
+            msg = "find() takes one entry: a model, an id or {'id': ...} (positionally, or as pk= / query=)"
+            raise TypeError(msg)
+        return entry
     unknown = sorted(set(aliases) - _FIND_ALIASES)
     if unknown:
         msg = f"find() got an unexpected keyword argument {unknown[0]!r}"
@@ -80,6 +85,11 @@ def find_target(entry: Any, aliases: dict[str, Any]) -> Any:
 
 def check_find(entry: Any = None, model: Any = None, *, include_expired: bool = False, **aliases: Any) -> None:
     """``find(entry, model)``: a model, an int id or ``{"id": int}`` (also as ``pk=``/``query=``)."""
+    # The hot call, find(<int id>, <model class>), checked without a function call per rule.
+    if type(entry) is int and not aliases and -MAX_ID <= entry <= MAX_ID and (
+        model is None or (type(model) is type and issubclass(model, TogglClass))
+    ):
+        return
     _model(model)
     entry = find_target(entry, aliases)
     if isinstance(entry, TogglClass):
