@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Benchmark the caches against raw baselines and (with ``--wrapper``) toggl-api-wrapper 2.2.0.
+"""The performance targets of issue 14, each as a ratio to a floor measured in the same run.
 
-Workloads, each at every size of cached time entries:
-  get     get-by-id of an existing entry, steady state after one load() (µs per call)
-  query   start in a ~1% window AND project IN (3 of 50 projects) (µs per call, after one warm-up call)
-  add     upsert 100 existing entries and commit (µs per batch)
+Workloads at every size of cached time entries (a third tagged, 50 projects), each timed as a block of operations;
+a block runs ``--repeat`` times and the best (least disturbed) one is kept, because other programs share the CPU:
 
-Raw baselines measured in the same run: dict lookup, sqlite3 primary-key SELECT, sqlite3 indexed range + IN query,
-plain ``json.dump`` of all records (what one JSON commit must write), sqlite3 ``executemany`` upsert + commit.
-toggl-api-wrapper runs in its own venv (``benchmarks/.venv-wrapper``, created on first use) in a subprocess,
-through its public API; its JSON cache is quadratic, so it is populated by writing its file once and each
-operation is repeated only while the time budget allows (the iteration counts are printed).
+  json get     JSONCache.find(id, TogglTracker) x1000          floor: dict.get(id) x1000 over plain dicts
+  json query   JSONCache.query(start >= a, start < b, project IN 3 of 50) (~1% of the entries, then 6% of those)
+                                                                floor: a list comprehension over plain dicts
+  sql get      SqliteCache.find x1000                           floor: sqlite3 "SELECT * WHERE id = ?" x1000
+  sql query    SqliteCache.query (same query)                   floor: sqlite3 indexed SELECT returning tuples
+  json add     JSONCache.add(100 entries) + commit              floor: json.dump of every record (what a commit
+                                                                writes), same file system
+  sql add      SqliteCache.add(100 entries) + commit            floor: sqlite3 executemany of the same 100 rows
+                                                                (same columns, their tags, WAL) + commit
+  http get     TrackerEndpoint.get(id, refresh=True) x200       floor: httpx.Client.get(url).json() x200, both on
+                                                                one MockTransport answering the same payload
 
-Usage: python benchmarks/bench_cache.py [--sizes 1000,10000,100000] [--wrapper] [--budget 1.0]
+``--wrapper`` also runs toggl-api-wrapper 2.2.0 (in its own venv, ``benchmarks/.venv-wrapper``, created on
+first use, run in a subprocess): its JSONCache get/query and its SqliteCache query (``.all()`` of its Query).
+Its caches are filled by writing once (its ``add`` is quadratic). ``--json FILE`` writes every figure.
+
+Usage: python benchmarks/bench_cache.py [--sizes 1000,10000,100000] [--repeat 5] [--wrapper] [--json FILE]
 """
 
 from __future__ import annotations
@@ -29,139 +37,238 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 WRAPPER_VENV = HERE / ".venv-wrapper"
 BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 PROJECTS = 50
 BATCH = 100
+GETS = 1000
+HTTP_GETS = 200
+WANTED_PROJECTS = [3, 17, 42]
+
+#: Target per ratio (ours / floor at most this); the flatness target compares the largest size with the smallest.
+TARGETS = {
+    "json get": 8.0,
+    "json query": 4.0,
+    "sql get": 3.0,
+    "sql query": 3.0,
+    "json add": 3.0,
+    "sql add": 3.0,
+    "http get": 1.3,
+}
+FLAT = 2.0
+#: toggl-api-wrapper's SqliteCache query must take at least this many times ours.
+WRAPPER_SQL_QUERY = 2.0
 
 
-def measure(func: Callable[[], object], budget: float, max_iter: int = 100_000) -> tuple[float, int]:
-    """Mean seconds per call, repeating until ``budget`` seconds pass (at least once)."""
-    n = 0
-    start = time.perf_counter()
-    while True:
-        func()
-        n += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= budget or n >= max_iter:
-            return elapsed / n, n
+def best(block: Callable[[], object], ops: int, repeat: int) -> float:
+    """Seconds per operation of the fastest of ``repeat`` runs of ``block`` (which performs ``ops`` operations)."""
+    block()  # warm-up: caches, compiled statements, imports
+    fastest = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        block()
+        fastest = min(fastest, time.perf_counter() - start)
+    return fastest / ops
 
 
 def window(size: int) -> tuple[datetime, datetime]:
-    # Entries start one minute apart; the window covers ~1% of them.
+    """Entries start one minute apart; the window covers ~1% of them."""
     span = max(size // 100, 1)
     low = BASE + timedelta(minutes=size // 2)
     return low, low + timedelta(minutes=span)
 
 
-WANTED_PROJECTS = [3, 17, 42]
-
-
-# -- ours ------------------------------------------------------------------------------------------------------
-
-
-def bench_ours(kind: str, size: int, budget: float) -> dict[str, tuple[float, int]]:
+def make_entries(size: int) -> list[Any]:
     from toggl_api._core.models import TogglTag, TogglTracker
-    from toggl_api.meta.cache import Comparison, JSONCache, SqliteCache, TogglQuery
 
     now = datetime.now(timezone.utc)
     tag = TogglTag(1, "work", now, workspace=1)
-    entries = [
+    return [
         TogglTracker(i, f"entry {i}", now, workspace=1, start=BASE + timedelta(minutes=i),
                      stop=BASE + timedelta(minutes=i, seconds=30), duration=30, project=i % PROJECTS,
                      tags=[tag] if i % 3 == 0 else [])
         for i in range(1, size + 1)
     ]
-    results: dict[str, tuple[float, int]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        cache = (JSONCache if kind == "json" else SqliteCache)(Path(tmp), max_length=size + BATCH) \
-            if kind == "json" else SqliteCache(Path(tmp))
-        cache.add(*entries)
-        cache.commit()
-        reader = JSONCache(Path(tmp), max_length=size + BATCH) if kind == "json" else SqliteCache(Path(tmp))
-        ids = [random.randint(1, size) for _ in range(4096)]
-        counter = iter(range(10**9))
 
-        def get() -> None:
-            assert reader.find(ids[next(counter) % 4096], TogglTracker) is not None
 
-        reader.load(TogglTracker)  # steady state: every entry decoded once (the JSON cache decodes lazily)
-        results["get"] = measure(get, budget)
-        low, high = window(size)
-        queries = (
-            TogglQuery("start", low, Comparison.GREATER_THEN_OR_EQUAL),
-            TogglQuery("start", high, Comparison.LESS_THEN),
-            TogglQuery("project", WANTED_PROJECTS),
-        )
+def batch_of(first: int) -> list[Any]:
+    from toggl_api._core.models import TogglTag, TogglTracker
 
-        def query() -> None:
-            reader.query(*queries, model=TogglTracker)
+    stamp = datetime.now(timezone.utc)
+    tag = TogglTag(1, "work", stamp, workspace=1)
+    return [TogglTracker(i, f"edited {i}", stamp, workspace=1, start=BASE + timedelta(minutes=i),
+                         stop=BASE + timedelta(minutes=i, seconds=40), duration=40, project=i % PROJECTS,
+                         tags=[tag] if i % 3 == 0 else []) for i in range(first, first + BATCH)]
 
-        query()
-        results["query"] = measure(query, budget)
-        batch_no = iter(range(10**9))
 
-        def add() -> None:
-            first = (next(batch_no) * BATCH) % max(size - BATCH, 1) + 1
-            stamp = datetime.now(timezone.utc)
-            batch = [TogglTracker(i, f"edited {i}", stamp, workspace=1, start=BASE + timedelta(minutes=i),
-                                  project=i % PROJECTS) for i in range(first, first + BATCH)]
-            reader.add(*batch)
-            reader.commit()
+# -- ours ------------------------------------------------------------------------------------------------------
 
-        results["add"] = measure(add, budget, max_iter=200)
-        if kind == "sqlite":
-            cache.close()
-            reader.close()
+
+def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]:
+    from toggl_api._core.models import TogglTracker
+    from toggl_api.meta.cache import Comparison, JSONCache, SqliteCache, TogglQuery
+
+    results: dict[str, float] = {}
+    ids = [random.randint(1, size) for _ in range(GETS)]
+    low, high = window(size)
+    queries = (
+        TogglQuery("start", low, Comparison.GREATER_THEN_OR_EQUAL),
+        TogglQuery("start", high, Comparison.LESS_THEN),
+        TogglQuery("project", WANTED_PROJECTS),
+    )
+    for kind in ("json", "sql"):
+        with tempfile.TemporaryDirectory() as tmp:
+            def open_cache() -> Any:
+                if kind == "json":
+                    return JSONCache(Path(tmp), max_length=size + BATCH)
+                return SqliteCache(Path(tmp))
+
+            writer = open_cache()
+            writer.add(*entries)
+            writer.commit()
+            cache = open_cache()  # a second process's view: reads what the first wrote
+            cache.load(TogglTracker)  # steady state (the JSON cache decodes lazily)
+            find = cache.find
+
+            def get() -> None:
+                for ident in ids:
+                    find(ident, TogglTracker)
+
+            results[f"{kind} get"] = best(get, GETS, repeat)
+            assert len(cache.query(*queries, model=TogglTracker)) > 0
+            results[f"{kind} query"] = best(lambda: cache.query(*queries, model=TogglTracker), 1, repeat)
+            batches = iter(range(10**9))
+
+            def add() -> None:
+                first = (next(batches) * BATCH) % max(size - BATCH, 1) + 1
+                cache.add(*batch_of(first))
+                cache.commit()
+
+            results[f"{kind} add"] = best(add, 1, repeat)
+            if kind == "sql":
+                writer.close()
+                cache.close()
     return results
 
 
-# -- raw baselines ---------------------------------------------------------------------------------------------
+def bench_http(repeat: int) -> dict[str, float]:
+    """One time entry by id through the sync endpoint (no cache) and through raw httpx, on one mock transport."""
+    import httpx
+
+    from toggl_api import TrackerEndpoint
+
+    payload = json.dumps({
+        "id": 42, "workspace_id": 1, "description": "benchmark", "start": "2026-01-01T09:00:00+00:00",
+        "stop": "2026-01-01T10:00:00+00:00", "duration": 3600, "project_id": 3, "tags": ["a"], "tag_ids": [7],
+        "billable": False, "user_id": 5, "task_id": None, "at": "2026-01-01T10:00:00+00:00",
+        "server_deleted_at": None,
+    }).encode()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=payload, headers={"Content-Type": "application/json"})
+
+    auth = httpx.BasicAuth("token", "api_token")
+    results: dict[str, float] = {}
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        endpoint = TrackerEndpoint(1, auth, client=client)
+
+        def ours() -> None:
+            for _ in range(HTTP_GETS):
+                endpoint.get(42, refresh=True)
+
+        results["http get"] = best(ours, HTTP_GETS, repeat)
+    with httpx.Client(transport=httpx.MockTransport(handler), auth=auth,
+                      base_url="https://api.track.toggl.com/api/v9/") as client:
+        def raw() -> None:
+            for _ in range(HTTP_GETS):
+                response = client.get("me/time_entries/42")
+                response.raise_for_status()
+                response.json()
+
+        results["http get floor"] = best(raw, HTTP_GETS, repeat)
+    return results
 
 
-def bench_raw(size: int, budget: float) -> dict[str, tuple[float, int]]:
+# -- floors ----------------------------------------------------------------------------------------------------
+
+_COLUMNS = ("id", "name", "timestamp", "at", "server_deleted_at", "extra", "workspace", "start", "duration", "stop",
+            "project", "billable", "user", "task")
+
+
+def _row(i: int, name: str, seconds: int) -> tuple[Any, ...]:
+    start = BASE + timedelta(minutes=i)
+    text = "%Y-%m-%d %H:%M:%S.%f"
+    return (i, name, datetime.now(timezone.utc).strftime(text), None, None, "{}", 1, start.strftime(text),
+            f"1970-01-01 00:00:{seconds:02d}.000000", (start + timedelta(seconds=seconds)).strftime(text),
+            i % PROJECTS, 0, None, None)
+
+
+def bench_floors(size: int, repeat: int) -> dict[str, float]:
     records = {
-        i: {"id": i, "name": f"entry {i}", "workspace": 1, "start": (BASE + timedelta(minutes=i)).isoformat(),
-            "project": i % PROJECTS}
+        i: {"id": i, "name": f"entry {i}", "workspace": 1, "start": BASE + timedelta(minutes=i),
+            "stop": BASE + timedelta(minutes=i, seconds=30), "project": i % PROJECTS}
         for i in range(1, size + 1)
     }
-    ids = [random.randint(1, size) for _ in range(4096)]
-    counter = iter(range(10**9))
-    results: dict[str, tuple[float, int]] = {}
-    results["dict get"] = measure(lambda: records[ids[next(counter) % 4096]], budget)
+    rows = list(records.values())
+    ids = [random.randint(1, size) for _ in range(GETS)]
+    results: dict[str, float] = {}
+    get = records.get
+
+    def dict_get() -> None:
+        for ident in ids:
+            get(ident)
+
+    results["json get floor"] = best(dict_get, GETS, repeat)
+    low, high = window(size)
+    wanted = set(WANTED_PROJECTS)
+    results["json query floor"] = best(
+        lambda: [r for r in rows if low <= r["start"] < high and r["project"] in wanted], 1, repeat
+    )
+    plain = [{**r, "start": r["start"].isoformat(), "stop": r["stop"].isoformat()} for r in rows]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dump.json"
 
         def dump() -> None:
             with path.open("w") as handle:
-                json.dump(list(records.values()), handle)
+                json.dump(plain, handle)
 
-        results["json.dump"] = measure(dump, budget, max_iter=200)
+        results["json add floor"] = best(dump, 1, repeat)
         db = sqlite3.connect(Path(tmp) / "raw.sqlite")
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, workspace INT, start TEXT, project INT)")
-        db.execute("CREATE INDEX t_start ON t(start)")
-        db.execute("CREATE INDEX t_project ON t(project)")
-        db.executemany("INSERT INTO t VALUES (:id, :name, :workspace, :start, :project)", records.values())
+        names = ", ".join(f'"{c}"' for c in _COLUMNS)
+        db.execute(f"CREATE TABLE t ({names}, PRIMARY KEY (id))")
+        for column in ("start", "stop", "project", "workspace", "timestamp"):
+            db.execute(f'CREATE INDEX t_{column} ON t("{column}")')
+        db.execute("CREATE TABLE tt (tracker INTEGER, position INTEGER, tag INTEGER, name TEXT, workspace INTEGER, "
+                   "PRIMARY KEY (tracker, position))")
+        marks = ", ".join("?" * len(_COLUMNS))
+        db.executemany(f"INSERT INTO t VALUES ({marks})", (_row(i, f"entry {i}", 30) for i in range(1, size + 1)))
+        db.executemany("INSERT INTO tt VALUES (?, 0, 1, 'work', 1)", ((i,) for i in range(3, size + 1, 3)))
         db.commit()
-        results["sqlite3 get"] = measure(
-            lambda: db.execute("SELECT * FROM t WHERE id = ?", (ids[next(counter) % 4096],)).fetchone(), budget
-        )
-        low, high = window(size)
+
+        def sql_get() -> None:
+            for ident in ids:
+                db.execute("SELECT * FROM t WHERE id = ?", (ident,)).fetchone()
+
+        results["sql get floor"] = best(sql_get, GETS, repeat)
+        text = "%Y-%m-%d %H:%M:%S.%f"
+        args = (low.strftime(text), high.strftime(text), *WANTED_PROJECTS)
         sql = "SELECT * FROM t WHERE start >= ? AND start < ? AND project IN (?, ?, ?)"
-        args = (low.isoformat(), high.isoformat(), *WANTED_PROJECTS)
-        results["sqlite3 query"] = measure(lambda: db.execute(sql, args).fetchall(), budget)
-        batch_no = iter(range(10**9))
+        results["sql query floor"] = best(lambda: db.execute(sql, args).fetchall(), 1, repeat)
+        batches = iter(range(10**9))
 
         def upsert() -> None:
-            first = (next(batch_no) * BATCH) % max(size - BATCH, 1) + 1
-            rows = [records[i] for i in range(first, first + BATCH)]
-            db.executemany("INSERT OR REPLACE INTO t VALUES (:id, :name, :workspace, :start, :project)", rows)
+            first = (next(batches) * BATCH) % max(size - BATCH, 1) + 1
+            chosen = range(first, first + BATCH)
+            db.executemany(f"INSERT OR REPLACE INTO t VALUES ({marks})", [_row(i, f"edited {i}", 40) for i in chosen])
+            db.executemany("DELETE FROM tt WHERE tracker = ?", [(i,) for i in chosen])
+            db.executemany("INSERT INTO tt VALUES (?, 0, 1, 'work', 1)", [(i,) for i in chosen if i % 3 == 0])
             db.commit()
 
-        results["sqlite3 add"] = measure(upsert, budget, max_iter=2000)
+        results["sql add floor"] = best(upsert, 1, repeat)
         db.close()
     return results
 
@@ -174,48 +281,53 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 import httpx
 from toggl_api import TrackerEndpoint, TogglTracker
-from toggl_api.meta.cache import JSONCache, TogglQuery, Comparison
+from toggl_api.meta.cache import JSONCache, SqliteCache, TogglQuery, Comparison
 
-size, budget, batch, projects = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+size, repeat, projects, gets = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 wanted = json.loads(sys.argv[5])
 base = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
-def measure(func, max_iter):
-    n, start = 0, time.perf_counter()
-    while True:
-        func(); n += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= budget or n >= max_iter:
-            return [elapsed / n, n]
+def best(block, ops, repeat):
+    block()
+    fastest = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter(); block(); fastest = min(fastest, time.perf_counter() - start)
+    return fastest / ops
 
+def entries():
+    return [TogglTracker(id=i, name=f"entry {i}", workspace=1, start=base + timedelta(minutes=i),
+                         stop=base + timedelta(minutes=i, seconds=30), duration=timedelta(seconds=30),
+                         project=i % projects) for i in range(1, size + 1)]
+
+span = max(size // 100, 1)
+low = base + timedelta(minutes=size // 2)
+queries = (TogglQuery("start", low, Comparison.GREATER_THEN_OR_EQUAL),
+           TogglQuery("start", low + timedelta(minutes=span), Comparison.LESS_THEN),
+           TogglQuery("project", wanted))
+out = {}
+auth = httpx.BasicAuth("x", "api_token")
 with tempfile.TemporaryDirectory() as tmp:
-    cache = JSONCache(Path(tmp), max_length=size + batch)
-    endpoint = TrackerEndpoint(1, httpx.BasicAuth("x", "api_token"), cache)
-    entries = [TogglTracker(id=i, name=f"entry {i}", workspace=1, start=base + timedelta(minutes=i),
-                            stop=base + timedelta(minutes=i, seconds=30), duration=timedelta(seconds=30),
-                            project=i % projects) for i in range(1, size + 1)]
-    cache.session.data = entries          # populate by writing the file once (its add() is quadratic)
+    cache = JSONCache(Path(tmp), max_length=size + 100)
+    TrackerEndpoint(1, auth, cache)
+    cache.session.data = entries()          # filled by writing the file once (its add() is quadratic)
     cache.commit()
     cache.session.load(cache.cache_path)
-    ids = [random.randint(1, size) for _ in range(4096)]
-    counter = iter(range(10**9))
-    out = {}
-    out["get"] = measure(lambda: cache.find({"id": ids[next(counter) % 4096]}), 100000)
-    span = max(size // 100, 1)
-    low = base + timedelta(minutes=size // 2)
-    queries = (TogglQuery("start", low, Comparison.GREATER_THEN_OR_EQUAL),
-               TogglQuery("start", low + timedelta(minutes=span), Comparison.LESS_THEN),
-               TogglQuery("project", wanted))
-    cache.query(*queries)
-    out["query"] = measure(lambda: cache.query(*queries), 1000)
-    batch_no = iter(range(10**9))
-    def add():
-        first = (next(batch_no) * batch) % max(size - batch, 1) + 1
-        items = [TogglTracker(id=i, name=f"edited {i}", workspace=1, start=base + timedelta(minutes=i),
-                              project=i % projects) for i in range(first, first + batch)]
-        cache.add(*items); cache.commit()
-    out["add"] = measure(add, 200)
-    print(json.dumps(out))
+    ids = [random.randint(1, size) for _ in range(gets)]
+    # Its JSON find is a linear scan: time fewer calls at large sizes.
+    few = ids[: max(10, gets * 1000 // size)]
+    def get():
+        for i in few:
+            cache.find({"id": i})
+    out["json get"] = best(get, len(few), 1)
+    out["json query"] = best(lambda: cache.query(*queries), 1, 1)
+with tempfile.TemporaryDirectory() as tmp:
+    cache = SqliteCache(Path(tmp))
+    TrackerEndpoint(1, auth, cache)
+    cache.session.add_all(entries())        # its add() looks each entry up first
+    cache.session.commit()
+    out["sql query"] = best(lambda: cache.query(*queries).all(), 1, repeat)
+    cache.session.close()
+print(json.dumps(out))
 """
 
 
@@ -223,84 +335,107 @@ def ensure_wrapper_venv() -> Path:
     python = WRAPPER_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(WRAPPER_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "toggl-api-wrapper==2.2.0"], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "toggl-api-wrapper==2.2.0", "sqlalchemy>=2.0.30"],
+                       check=True)
     return python
 
 
-def bench_wrapper(size: int, budget: float) -> dict[str, tuple[float, int]]:
+def bench_wrapper(size: int, repeat: int) -> dict[str, float]:
     python = ensure_wrapper_venv()
     done = subprocess.run(
-        [str(python), "-c", WRAPPER_SCRIPT, str(size), str(budget), str(BATCH), str(PROJECTS),
+        [str(python), "-c", WRAPPER_SCRIPT, str(size), str(repeat), str(PROJECTS), str(GETS),
          json.dumps(WANTED_PROJECTS)],
-        check=True, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        check=True, capture_output=True, text=True, cwd=tempfile.gettempdir(),
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONWARNINGS": "ignore"},
     )
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    return {k: (v[0], v[1]) for k, v in data.items()}
+    data: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return data
 
 
 # -- report ----------------------------------------------------------------------------------------------------
 
 
-def fmt(value: tuple[float, int] | None) -> str:
-    if value is None:
-        return "-"
-    seconds, n = value
+def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True) -> dict[str, Any]:
+    """Every figure, per size: ours, floors, ratios (and the wrapper's)."""
+    random.seed(1)
+    figures: dict[str, Any] = {"sizes": {}, "http": {}}
+    if http:
+        print("http...", file=sys.stderr)
+        figures["http"] = bench_http(repeat)
+    for size in sizes:
+        print(f"size {size}: building entries...", file=sys.stderr)
+        entries = make_entries(size)
+        print(f"size {size}: caches...", file=sys.stderr)
+        ours = bench_caches(size, repeat, entries)
+        del entries
+        print(f"size {size}: floors...", file=sys.stderr)
+        floors = bench_floors(size, repeat)
+        data: dict[str, Any] = {"ours": ours, "floors": floors,
+                                "ratios": {k: ours[k] / floors[f"{k} floor"] for k in ours}}
+        if wrapper:
+            print(f"size {size}: toggl-api-wrapper 2.2.0...", file=sys.stderr)
+            data["wrapper"] = bench_wrapper(size, repeat)
+        figures["sizes"][size] = data
+    return figures
+
+
+def _us(seconds: float) -> str:
     micro = seconds * 1e6
-    text = f"{micro:,.1f}" if micro < 100 else f"{micro:,.0f}"
-    return f"{text} µs (n={n})"
+    return f"{micro:,.2f} µs" if micro < 10 else f"{micro:,.1f} µs" if micro < 1000 else f"{micro:,.0f} µs"
+
+
+def report(figures: dict[str, Any]) -> str:
+    lines = ["| entries | workload | ours | floor | ours / floor | target | met |", "|---|---|---|---|---|---|---|"]
+    sizes = sorted(figures["sizes"])
+    for size in sizes:
+        data = figures["sizes"][size]
+        for key, target in TARGETS.items():
+            if key == "http get":
+                continue
+            ratio = data["ratios"][key]
+            lines.append(f"| {size:,} | {key} | {_us(data['ours'][key])} | {_us(data['floors'][key + ' floor'])} | "
+                         f"{ratio:.2f}x | ≤ {target:g}x | {'yes' if ratio <= target else '**no**'} |")
+    if figures["http"]:
+        http = figures["http"]
+        ratio = http["http get"] / http["http get floor"]
+        lines.append(f"| - | http get | {_us(http['http get'])} | {_us(http['http get floor'])} | {ratio:.2f}x | "
+                     f"≤ {TARGETS['http get']:g}x | {'yes' if ratio <= TARGETS['http get'] else '**no**'} |")
+    if len(sizes) > 1:
+        lines += ["", f"Per-operation time at {sizes[-1]:,} entries / at {sizes[0]:,} (target ≤ {FLAT:g}x):", "",
+                  "| workload | " + " | ".join(f"{s:,}" for s in sizes[1:]) + " | met |",
+                  "|---|" + "---|" * len(sizes)]
+        for key in ("json get", "sql get", "json add", "sql add"):
+            growth = [figures["sizes"][s]["ours"][key] / figures["sizes"][sizes[0]]["ours"][key] for s in sizes[1:]]
+            lines.append(f"| {key} | " + " | ".join(f"{g:.2f}x" for g in growth) +
+                         f" | {'yes' if growth[-1] <= FLAT else '**no**'} |")
+    if any("wrapper" in figures["sizes"][s] for s in sizes):
+        lines += ["", "Against toggl-api-wrapper 2.2.0 (its time / ours; the SQLite query must be ≥ "
+                  f"{WRAPPER_SQL_QUERY:g}x):", "",
+                  "| entries | json get | json query | sql query | sql query met |", "|---|---|---|---|---|"]
+        for size in sizes:
+            data = figures["sizes"][size]
+            wrapper = data.get("wrapper")
+            if not wrapper:
+                continue
+            ratio = {k: wrapper[k] / data["ours"][k] for k in ("json get", "json query", "sql query")}
+            lines.append(f"| {size:,} | {ratio['json get']:,.0f}x | {ratio['json query']:,.0f}x | "
+                         f"{ratio['sql query']:.1f}x ({_us(wrapper['sql query'])} / {_us(data['ours']['sql query'])})"
+                         f" | {'yes' if ratio['sql query'] >= WRAPPER_SQL_QUERY else '**no**'} |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each block; the best is kept")
     parser.add_argument("--wrapper", action="store_true", help="also run toggl-api-wrapper 2.2.0")
-    parser.add_argument("--budget", type=float, default=1.0, help="seconds per measurement")
+    parser.add_argument("--json", default=None, help="write every figure to this file")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    random.seed(1)
-    rows: list[tuple[int, str, str, str, str, str, str]] = []
-    summary: dict[int, dict[str, dict[str, tuple[float, int]]]] = {}
-    for size in sizes:
-        print(f"size {size}: ours (json)...", file=sys.stderr)
-        ours_json = bench_ours("json", size, args.budget)
-        print(f"size {size}: ours (sqlite)...", file=sys.stderr)
-        ours_sql = bench_ours("sqlite", size, args.budget)
-        print(f"size {size}: raw baselines...", file=sys.stderr)
-        raw = bench_raw(size, args.budget)
-        wrapper: dict[str, tuple[float, int]] = {}
-        if args.wrapper:
-            print(f"size {size}: toggl-api-wrapper...", file=sys.stderr)
-            wrapper = bench_wrapper(size, args.budget)
-        summary[size] = {"json": ours_json, "sql": ours_sql, "raw": raw, "wrapper": wrapper}
-        rows.append((size, "get-by-id", fmt(ours_json["get"]), fmt(ours_sql["get"]),
-                     f"dict {fmt(raw['dict get'])}", f"sqlite3 {fmt(raw['sqlite3 get'])}", fmt(wrapper.get("get"))))
-        rows.append((size, "query", fmt(ours_json["query"]), fmt(ours_sql["query"]), "-",
-                     f"sqlite3 {fmt(raw['sqlite3 query'])}", fmt(wrapper.get("query"))))
-        rows.append((size, f"add {BATCH}+commit", fmt(ours_json["add"]), fmt(ours_sql["add"]),
-                     f"json.dump {fmt(raw['json.dump'])}", f"sqlite3 {fmt(raw['sqlite3 add'])}",
-                     fmt(wrapper.get("add"))))
-    header = ("entries", "operation", "JSONCache", "SqliteCache", "raw (JSON side)", "raw (SQL side)",
-              "toggl-api-wrapper JSONCache")
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for row in rows:
-        print("| " + " | ".join(str(c) for c in row) + " |")
-    print()
-    print("Ratios (ours / baseline; for the wrapper: wrapper / ours):")
-    first = summary[sizes[0]]
-    for size, data in summary.items():
-        j, s, r, w = data["json"], data["sql"], data["raw"], data["wrapper"]
-        line = (f"  {size:>7}: json get/dict {j['get'][0] / r['dict get'][0]:.1f}x, "
-                f"sql get/sqlite3 {s['get'][0] / r['sqlite3 get'][0]:.1f}x, "
-                f"sql query/sqlite3 {s['query'][0] / r['sqlite3 query'][0]:.1f}x, "
-                f"json add/json.dump {j['add'][0] / r['json.dump'][0]:.1f}x, "
-                f"sql add/sqlite3 {s['add'][0] / r['sqlite3 add'][0]:.1f}x, "
-                f"json get vs {sizes[0]}: {j['get'][0] / first['json']['get'][0]:.2f}x, "
-                f"sql get vs {sizes[0]}: {s['get'][0] / first['sql']['get'][0]:.2f}x")
-        if w:
-            line += (f", wrapper/ours json get {w['get'][0] / j['get'][0]:,.0f}x, "
-                     f"query {w['query'][0] / j['query'][0]:,.0f}x, add {w['add'][0] / j['add'][0]:,.1f}x")
-        print(line)
+    figures = run([int(s) for s in args.sizes.split(",")], args.repeat, args.wrapper)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1))
+    print(f"Best of {args.repeat} runs per block.\n")
+    print(report(figures))
     return 0
 
 

@@ -54,6 +54,37 @@ def to_utc(value: datetime, name: str = "datetime") -> datetime:
         raise DateTimeError(msg) from None
 
 
+_DIGITS = frozenset("0123456789")
+
+
+def _canonical(text: str) -> datetime | None:
+    """The shape Toggl writes on every answer (``2026-01-01T09:00:00+00:00``, ``Z``, optional ``.ffffff``) parsed
+    without the general expression; ``None`` for any other spelling or an impossible value (the general path then
+    answers, with its own message)."""
+    size = len(text)
+    if size not in (20, 25, 27, 32) or text[10] != "T" or text[4] != "-" or text[7] != "-" or text[13] != ":" \
+            or text[16] != ":":
+        return None
+    if size in (27, 32) and text[19] != ".":
+        return None
+    tail = text[size - 6 :] if size in (25, 32) else text[-1]
+    if tail == "Z" or tail == "z":
+        pass
+    elif len(tail) != 6 or tail[0] not in "+-" or tail[3] != ":":
+        return None
+    digits = text[0:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]
+    if size in (27, 32):
+        digits += text[20:26]
+    if len(tail) == 6:
+        digits += tail[1:3] + tail[4:6]
+    if not _DIGITS.issuperset(digits):
+        return None
+    try:
+        return datetime.fromisoformat(text[:-1] + "+00:00" if tail in ("Z", "z") else text).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 def parse_iso(date_obj: str | datetime | date, name: str = "value") -> datetime | date:
     """Parse an RFC 3339 / ISO 8601 string into an aware UTC datetime.
 
@@ -68,6 +99,9 @@ def parse_iso(date_obj: str | datetime | date, name: str = "value") -> datetime 
     if not isinstance(date_obj, str):
         msg = f"{name} must be an ISO 8601 string, a date or a datetime, not {type(date_obj).__name__}"
         raise TypeError(msg)
+    fast = _canonical(date_obj)
+    if fast is not None:
+        return fast
     match = _RFC3339.match(date_obj.strip())
     if match is None:
         msg = f"{name} is not an ISO 8601 date or datetime: {date_obj!r}"
