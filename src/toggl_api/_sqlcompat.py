@@ -12,7 +12,11 @@ it when called and raises an ``ImportError`` naming the extra to install when it
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import threading
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -220,8 +224,75 @@ async def async_run_read(engine: AsyncEngine, func: Callable[..., R], *args: Any
         return await conn.run_sync(func, *args)
 
 
+class _Readers(threading.local):
+    """This thread's read connection to one engine's database (``None`` until the first read)."""
+
+    connection: Any = None
+    pid: int = 0
+
+
+#: Per SQLite file engine: a DBAPI connection per thread kept for reads, and every one made (closed on dispose).
+_READERS: weakref.WeakKeyDictionary[Any, tuple[_Readers, list[Any], threading.Lock]] = weakref.WeakKeyDictionary()
+_READERS_LOCK = threading.Lock()
+
+
+def _held_reader(engine: Engine) -> Any:
+    """This thread's DBAPI connection for reads on an SQLite *file* engine with a queue pool, else ``None``.
+
+    A pool checkout and check-in (with its reset) costs more than a lookup by primary key, so reads keep one
+    connection per thread, detached from the pool (the pool never hands it to a writer). This is safe on SQLite:
+    a SELECT outside a transaction holds no lock once its rows are fetched, and in WAL mode it sees every commit
+    made before it. Not for in-memory databases (each connection is a different database), other pools (the
+    user chose how connections are shared) or another process (a connection never crosses ``fork``).
+    """
+    from sqlalchemy.pool import QueuePool
+
+    database = engine.url.database
+    if (
+        engine.dialect.name != "sqlite"
+        or not database
+        or database == ":memory:"
+        or database.startswith("file:")
+        or not isinstance(engine.pool, QueuePool)
+    ):
+        return None
+    entry = _READERS.get(engine)
+    if entry is None:
+        with _READERS_LOCK:
+            entry = _READERS.get(engine)
+            if entry is None:
+                entry = _READERS[engine] = (_Readers(), [], threading.Lock())
+    local, made, lock = entry
+    if local.connection is None or local.pid != os.getpid():
+        raw = engine.raw_connection()  # runs the engine's connect events (WAL, busy timeout, foreign keys)
+        raw.detach()
+        local.connection, local.pid = raw.dbapi_connection, os.getpid()
+        with lock:
+            made.append(local.connection)
+    return local.connection
+
+
+def _release_readers(engine: Any) -> None:
+    """Close the read connections kept for ``engine`` (on dispose)."""
+    entry = _READERS.pop(engine, None)
+    if entry is None:
+        return
+    local, made, lock = entry
+    with lock:
+        for connection in made:
+            # A connection of another thread may refuse to be closed here: it is dropped with its thread.
+            with contextlib.suppress(Exception):
+                connection.close()
+        made.clear()
+    local.connection = None
+
+
 def run_dbapi(engine: Engine, func: Callable[..., R], *args: Any) -> R:
-    """``func(dbapi_connection, *args)`` on one pooled DBAPI connection (the cheapest checkout)."""
+    """``func(dbapi_connection, *args)`` on this thread's read connection of an SQLite file (see
+    ``_held_reader``), else on one pooled DBAPI connection (the cheapest checkout)."""
+    held = _held_reader(engine)
+    if held is not None:
+        return func(held, *args)
     raw = engine.raw_connection()
     try:
         return func(raw.dbapi_connection, *args)
@@ -259,7 +330,8 @@ async def async_run_write(engine: AsyncEngine, func: Callable[..., R], *args: An
 
 
 def dispose(engine: Engine) -> None:
-    """Close the engine's pooled connections."""
+    """Close the engine's pooled connections (and the read connections kept for it)."""
+    _release_readers(engine)
     engine.dispose()
 
 

@@ -365,9 +365,27 @@ def _in_lock_order(by_model: dict[type[TogglClass], Any]) -> list[tuple[type[Tog
     return sorted(by_model.items(), key=lambda item: table_for(item[0]).name)
 
 
+#: Rows of one model in one write from which SQLite's planner statistics of its table are refreshed.
+_ANALYZE_FROM = 1000
+
+
 def _upsert_all(conn: Connection, by_model: dict[type[TogglClass], list[TogglClass]], native: bool) -> None:
     for model, items in _in_lock_order(by_model):
         _upsert(conn, model, items, native)
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy import text
+
+        from ..._core.models.tables import TRACKER_TAGS, table_for
+
+        for model, items in by_model.items():
+            if len(items) >= _ANALYZE_FROM:
+                # A large write (a sync) changes what the indexes select: without statistics SQLite guesses, and
+                # picks e.g. the project index over a narrow start range (several times slower). ANALYZE costs
+                # about as much as writing the rows once more, so only large writes pay it. (PostgreSQL's
+                # autovacuum keeps its own statistics.)
+                conn.execute(text(f'ANALYZE "{table_for(model).name}"'))
+                if issubclass(model, TogglTracker):
+                    conn.execute(text(f'ANALYZE "{TRACKER_TAGS.name}"'))
 
 
 def _delete_all(conn: Connection, by_model: dict[type[TogglClass], list[int]]) -> None:

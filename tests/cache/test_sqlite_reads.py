@@ -1,0 +1,105 @@
+"""The SQLite cache's read connections and planner statistics (speed measures that must not change answers)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from toggl_api._core.models import TogglTracker
+from toggl_api._sqlcompat import _READERS
+from toggl_api.meta.cache import Comparison, SqliteCache, TogglQuery
+
+BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def entry(ident: int, name: str = "entry") -> TogglTracker:
+    return TogglTracker(ident, f"{name} {ident}", BASE, workspace=1, start=BASE + timedelta(minutes=ident),
+                        project=ident % 50)
+
+
+def test_a_reader_sees_every_commit_of_another_cache_on_the_same_file(tmp_path: Path) -> None:
+    reader, writer = SqliteCache(tmp_path, expire_after=None), SqliteCache(tmp_path, expire_after=None)
+    try:
+        writer.add(entry(1), entry(2))
+        assert reader.find(2, TogglTracker) is not None  # the reader's connection is now kept
+        writer.add(entry(2, "renamed"))
+        writer.delete(entry(1))
+
+        assert reader.find(1, TogglTracker) is None
+        found = reader.find(2, TogglTracker)
+        assert found is not None and found.name == "renamed 2"
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_a_kept_read_connection_never_blocks_a_writer(tmp_path: Path) -> None:
+    reader = SqliteCache(tmp_path, expire_after=None)
+    try:
+        reader.add(*(entry(i) for i in range(1, 20)))
+        assert len(reader.load(TogglTracker)) == 19
+        other = sqlite3.connect(tmp_path / "cache.sqlite", timeout=0.5)  # fails fast if a lock were held
+        try:
+            other.execute("DELETE FROM tracker WHERE id = 1")
+            other.commit()
+        finally:
+            other.close()
+
+        assert reader.find(1, TogglTracker) is None
+    finally:
+        reader.close()
+
+
+def test_each_thread_reads_on_its_own_connection_and_close_releases_them(tmp_path: Path) -> None:
+    cache = SqliteCache(tmp_path, expire_after=None)
+    cache.add(*(entry(i) for i in range(1, 11)))
+    answers: list[int] = []
+
+    def read() -> None:
+        answers.append(len(cache.load(TogglTracker)))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cache.find(1, TogglTracker)
+    kept = list(_READERS[cache.database][1])
+
+    cache.close()
+
+    assert answers == [10] * 4
+    assert len(kept) == 5  # this thread and the four others
+    for connection in kept:
+        try:
+            connection.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            continue  # closed, as it should be
+        raise AssertionError("a read connection stayed open after close()")
+
+
+def test_a_large_write_leaves_statistics_so_a_narrow_time_window_uses_the_start_index(tmp_path: Path) -> None:
+    cache = SqliteCache(tmp_path, expire_after=None)
+    try:
+        cache.add(*(entry(i) for i in range(1, 3001)))
+        low = BASE + timedelta(minutes=1500)
+        found = cache.query(TogglQuery("start", low, Comparison.GREATER_THEN_OR_EQUAL),
+                            TogglQuery("start", low + timedelta(minutes=30), Comparison.LESS_THEN),
+                            TogglQuery("project", [3, 17, 42]), model=TogglTracker)
+        plan_sql = next(plan.sql for key, (plan, _) in cache._plans.items() if key[0] == "query")
+    finally:
+        cache.close()
+    db = sqlite3.connect(tmp_path / "cache.sqlite")
+    try:
+        stats = {row[0] for row in db.execute("SELECT tbl FROM sqlite_stat1")}
+        text = "%Y-%m-%d %H:%M:%S.%f"
+        plan = db.execute("EXPLAIN QUERY PLAN " + plan_sql,
+                          (low.strftime(text), (low + timedelta(minutes=30)).strftime(text), 3, 17, 42)).fetchall()
+    finally:
+        db.close()
+
+    assert [e.id for e in found] == [i for i in range(1500, 1530) if i % 50 in (3, 17, 42)]
+    assert "tracker" in stats
+    assert "ix_tracker_start" in str(plan)
