@@ -29,6 +29,7 @@ cache without it raises an ``ImportError`` naming the extra.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -144,7 +145,7 @@ async def async_register_tables(engine: AsyncEngine) -> MetaData:
 class _Plan:
     """A SELECT compiled once for one dialect, with what converts its parameters and its rows."""
 
-    __slots__ = ("binds", "direct", "results", "sql", "statement")
+    __slots__ = ("binds", "convert", "direct", "results", "sql", "statement")
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         self.statement = statement
@@ -161,6 +162,21 @@ class _Plan:
             for index, column in enumerate(statement.selected_columns)
             if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
         ]
+        self.convert = _row_converter(len(statement.selected_columns), self.results)
+
+
+def _row_converter(width: int, results: Sequence[tuple[int, Callable[[Any], Any]]]
+                   ) -> Callable[[list[Any]], list[Any]] | None:
+    """One function converting the raw rows of a plan: a tuple per row with each column's processor applied,
+    written out once per plan (no per-column loop per row); ``None`` when no column needs one."""
+    if not results:
+        return None
+    processors = dict(results)
+    cells = ", ".join(f"p{i}(r[{i}])" if i in processors else f"r[{i}]" for i in range(width))
+    namespace: dict[str, Any] = {f"p{i}": processor for i, processor in processors.items()}
+    exec(f"def convert(rows):\n    return [({cells},) for r in rows]\n", namespace)  # our text: indexes only
+    converter: Callable[[list[Any]], list[Any]] = namespace["convert"]
+    return converter
 
 
 def _observed(engine: Any) -> bool:
@@ -192,14 +208,44 @@ def _fetch_direct(dbapi: Any, plan: _Plan, params: dict[str, Any]) -> Sequence[S
         rows: list[Any] = cursor.fetchall()
     finally:
         cursor.close()
-    if plan.results:
-        converters = plan.results
-        for n, raw in enumerate(rows):
-            row = list(raw)
-            for index, convert in converters:
-                row[index] = convert(row[index])
-            rows[n] = row
-    return rows
+    if plan.convert is None:
+        return rows
+    if len(rows) < _GC_PAUSE_FROM or not gc.isenabled():
+        return plan.convert(rows)
+    gc.disable()  # see _Builder.models
+    try:
+        return plan.convert(rows)
+    finally:
+        gc.enable()
+
+
+#: Rows from which building models pauses the cyclic garbage collector.
+_GC_PAUSE_FROM = 1000
+
+
+def _instance_maker(model: type[TogglClass]) -> Callable[[], Any]:
+    """A function making a new, empty mapped instance of ``model``, as the ORM's ``new_instance`` does.
+
+    The instance state goes straight into ``__dict__``: through ``setattr`` it would pass the attrs
+    ``__setattr__`` hook, which looks the name up among the converted fields and raises and catches a
+    ``KeyError`` for it (most of the cost of a new instance).
+    """
+    from sqlalchemy.orm.base import manager_of_class
+
+    manager = manager_of_class(model)
+    make_state = getattr(manager, "_state_constructor", None)
+    key = getattr(manager, "STATE_ATTR", None)
+    if make_state is None or key is None:  # another SQLAlchemy than the one this was written for: its own way
+        maker: Callable[[], Any] = manager.new_instance
+        return maker
+    new = model.__new__
+
+    def make() -> Any:
+        instance = new(model)
+        instance.__dict__[key] = make_state(instance, manager)
+        return instance
+
+    return make
 
 
 class _Builder:
@@ -207,15 +253,24 @@ class _Builder:
     are set from the already typed column values (the models' converters would only repeat that work)."""
 
     def __init__(self, model: type[TogglClass], table: Table) -> None:
-        from sqlalchemy.orm.base import manager_of_class
-
-        self.new: Callable[[], Any] = manager_of_class(model).new_instance
-        self.new_tag: Callable[[], Any] = manager_of_class(TogglTag).new_instance
+        self.new: Callable[[], Any] = _instance_maker(model)
+        self.new_tag: Callable[[], Any] = _instance_maker(TogglTag)
         self.names = [column.name for column in table.columns]
         self.tracker = issubclass(model, TogglTracker)
 
     def models(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
         """Models of ``rows`` (ordered by id; a time entry's rows are one per tag, in tag order)."""
+        if len(rows) < _GC_PAUSE_FROM or not gc.isenabled():
+            return self._models(rows)
+        # Thousands of new objects would run the cyclic garbage collector over every live object several times
+        # (it triggers on allocations) though none of them can be garbage yet: pause it while they are built.
+        gc.disable()
+        try:
+            return self._models(rows)
+        finally:
+            gc.enable()
+
+    def _models(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
         names, new, found = self.names, self.new, []
         if not self.tracker:
             for row in rows:
