@@ -103,3 +103,20 @@ def test_a_large_write_leaves_statistics_so_a_narrow_time_window_uses_the_start_
     assert [e.id for e in found] == [i for i in range(1500, 1530) if i % 50 in (3, 17, 42)]
     assert "tracker" in stats
     assert "ix_tracker_start" in str(plan)
+
+
+def test_large_reads_build_equal_models_and_leave_the_garbage_collector_on(tmp_path: Path) -> None:
+    import gc
+
+    stored = [entry(i) for i in range(1, 1501)]
+    cache = SqliteCache(tmp_path, expire_after=None)
+    try:
+        cache.add(*stored)
+        loaded = cache.load(TogglTracker)
+    finally:
+        cache.close()
+
+    assert gc.isenabled()
+    assert loaded == stored
+    assert [e.start for e in loaded] == [e.start for e in stored]
+    assert all(type(e) is TogglTracker and e.tags == [] for e in loaded)
