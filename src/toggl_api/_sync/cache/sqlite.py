@@ -161,9 +161,44 @@ class _Plan:
         self.results = [
             (index, processor)
             for index, column in enumerate(statement.selected_columns)
-            if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+            if (processor := _result_processor(column.type, dialect)) is not None
         ]
         self.convert = _row_converter(len(statement.selected_columns), self.results)
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _result_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column type's result processor; on SQLite, for JSON and Interval columns, one that answers the common
+    stored values directly and hands anything else to the type's own processor (same results)."""
+    generic: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).result_processor(dialect, None)
+    if generic is None or dialect.name != "sqlite":
+        return generic
+    from sqlalchemy import JSON, Interval
+
+    if isinstance(column_type, JSON):
+        slow_json = generic
+
+        def json_value(value: Any) -> Any:
+            # Most records have no extra keys: "{}" is a new empty dict, as json.loads would make.
+            return {} if value == "{}" else slow_json(value)
+
+        return json_value
+    if isinstance(column_type, Interval) and not column_type.native:
+        slow_interval, parse, epoch = generic, datetime.fromisoformat, _EPOCH
+
+        def interval_value(value: Any) -> Any:
+            # SQLAlchemy stores an interval on SQLite as the datetime ``epoch + interval``.
+            if type(value) is str:
+                try:
+                    return parse(value) - epoch
+                except ValueError:
+                    pass
+            return slow_interval(value)
+
+        return interval_value
+    return generic
 
 
 def _row_converter(width: int, results: Sequence[tuple[int, Callable[[Any], Any]]]
