@@ -120,3 +120,19 @@ def test_large_reads_build_equal_models_and_leave_the_garbage_collector_on(tmp_p
     assert loaded == stored
     assert [e.start for e in loaded] == [e.start for e in stored]
     assert all(type(e) is TogglTracker and e.tags == [] for e in loaded)
+
+
+def test_durations_and_extra_keys_read_back_exactly(tmp_path: Path) -> None:
+    durations = [timedelta(0), timedelta(seconds=30), timedelta(days=1, microseconds=123456), timedelta(seconds=-90)]
+    stored = [TogglTracker(i, "d", BASE, workspace=1, start=BASE, duration=d, extra={"k": [i]} if i % 2 else {})
+              for i, d in enumerate(durations, start=1)]
+    cache = SqliteCache(tmp_path, expire_after=None)
+    try:
+        cache.add(*stored)
+        loaded = cache.load(TogglTracker)
+    finally:
+        cache.close()
+
+    assert [e.duration for e in loaded] == durations
+    assert [e.extra for e in loaded] == [{"k": [1]}, {}, {"k": [3]}, {}]
+    assert loaded[1].extra is not loaded[3].extra  # each entry has its own dict
