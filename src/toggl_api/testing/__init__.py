@@ -10,7 +10,7 @@ Quick start::
 
 Or serve it: ``with serve(emulator) as server: httpx.get(server.url + "/api/v9/status")``.
 
-``emulator.webhooks`` (a :class:`WebhookHub`) is Toggl's webhook side: the Webhooks API routes, and signed
+``emulator.webhooks`` (a ``WebhookHub``) is Toggl's webhook side: the Webhooks API routes, and signed
 deliveries of every change to in-process ASGI apps (``emulator.webhooks.mount(url, app)``) or over HTTP.
 """
 
