@@ -4,11 +4,13 @@
 The decisions (what to fetch, where to resume, when to stop, what changed) are pure functions in
 ``toggl_api._core.sync_plan``; this module only sends the requests and applies the answers to the cache.
 
-Example::
+For example:
 
-    with TogglSync(auth, SqliteCache("toggl.sqlite")) as syncer:
-        report = syncer.sync()
-        print(report.requests, report.added)
+```python
+with TogglSync(auth, SqliteCache("toggl-cache")) as syncer:
+    report = syncer.sync()
+    print(report.requests, report.added)
+```
 """
 
 from __future__ import annotations
@@ -146,6 +148,12 @@ class TogglSync:
     are answered from the cache afterwards. Each time-entry window fetched is recorded as coverage (the cache's
     value store), so ``TrackerEndpoint.collect(start_date=..., end_date=...)`` inside the mirrored span is
     answered from the cache too; a new full fetch starts that coverage afresh.
+
+    ```python
+    with TogglSync(auth, SqliteCache("toggl-cache", expire_after=None)) as syncer:
+        report = syncer.sync()  # run it again later: only what changed is fetched
+    print(report.requests, report.total_added, report.complete)
+    ```
 
     Args:
         auth: Credentials (``httpx.BasicAuth``).

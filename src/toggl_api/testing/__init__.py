@@ -1,12 +1,14 @@
 """Offline, stateful emulator of the Toggl Track v9 API (``toggl_api.testing``).
 
-Quick start::
+Quick start:
 
-    from toggl_api.testing import Emulator
+```python
+from toggl_api.testing import Emulator
 
-    emulator = Emulator("demo", limits=False)
-    with emulator.client() as client:          # httpx.Client on the in-process transport
-        me = client.get("/api/v9/me").json()
+emulator = Emulator("demo", limits=False)
+with emulator.client() as client:          # httpx.Client on the in-process transport
+    me = client.get("/api/v9/me").json()
+```
 
 Or serve it: ``with serve(emulator) as server: httpx.get(server.url + "/api/v9/status")``.
 
