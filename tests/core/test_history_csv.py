@@ -299,3 +299,9 @@ def test_twelve_hour_times_are_read() -> None:
 def test_an_impossible_date_names_line_and_column() -> None:
     with pytest.raises(CsvImportError, match=r"line 2, column 'Start date'"):
         parse_csv(_file(_row(Start_date="2025-02-30")), tz=UTC, date_format="YYYY-MM-DD")
+
+
+def test_one_bad_date_among_good_ones_is_named_by_line() -> None:
+    text = _file(_row(), _row(Start_date="2025-13-03"), _row())
+    with pytest.raises(CsvImportError, match=r"line 3, column 'Start date'"):
+        parse_csv(text, tz=UTC)

@@ -230,15 +230,18 @@ def _columns(header: Sequence[str]) -> dict[str, int]:
 
 
 def _detect_date_format(cells: Iterable[str]) -> str:
+    """The format most start dates are in (a bad date then fails on its own line); asks when several fit."""
     values = [c.strip() for c in cells if c.strip()]
-    fits = [f for f in DATE_FORMATS if all(_parses(v, f) for v in values)]
-    if len(fits) == 1:
-        return fits[0]
-    if not fits:
-        msg = f"dates are in none of the formats {', '.join(DATE_FORMATS)}; pass date_format"
+    fits = {f: sum(1 for v in values if _parses(v, f)) for f in DATE_FORMATS}
+    best = max(fits.values(), default=0)
+    if best == 0:
+        msg = f"the start dates are in none of the formats {', '.join(DATE_FORMATS)}; pass date_format"
+        raise CsvImportError(msg, line=2, column="Start date")
+    winners = [f for f, n in fits.items() if n == best]
+    if len(winners) > 1:
+        msg = f"the dates fit several formats ({', '.join(winners)}); pass date_format= one of them"
         raise CsvImportError(msg, column="Start date")
-    msg = f"the dates fit several formats ({', '.join(fits)}); pass date_format= one of them"
-    raise CsvImportError(msg, column="Start date")
+    return winners[0]
 
 
 def _parses(value: str, fmt: str) -> bool:
