@@ -301,7 +301,9 @@ class Env:
         except ImportError as exc:  # the database driver of the URL is missing
             driver = exc.name or str(exc)
             if scheme.startswith("postgresql") and driver != "psycopg":
-                hint = f"use postgresql+psycopg://... (the driver of '{__title__}[postgres]') or install {driver}"
+                hint = (
+                    f"use postgresql+psycopg://... (the driver of '{__title__}[postgres]') or install {driver}"
+                )
             elif scheme.startswith("postgresql"):
                 hint = f"pip install '{__title__}[postgres]'"
             else:  # this package ships no driver for other databases

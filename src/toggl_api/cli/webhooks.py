@@ -77,9 +77,8 @@ def _serving(receiver: WebhookReceiver, host: str, port: int) -> Iterator[_Recei
         server = _ReceiverServer((host, port), receiver)
     except OSError as exc:
         raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True, name="toggl-api-listen"
-    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True,
+                              name="toggl-api-listen")
     thread.start()
     try:
         yield server
@@ -91,9 +90,8 @@ def _serving(receiver: WebhookReceiver, host: str, port: int) -> Iterator[_Recei
 
 def _catch_up(env: Env, http: dict[str, Any]) -> int:
     """One sync (incremental when the cache was synced before); the requests it cost."""
-    with TogglSync(
-        http["auth"], env.cache(), client=http["client"], clock=http["clock"], session=http["session"]
-    ) as syncer:
+    with TogglSync(http["auth"], env.cache(), client=http["client"], clock=http["clock"],
+                   session=http["session"]) as syncer:
         return syncer.sync().requests
 
 
@@ -104,29 +102,21 @@ def _healthy(sub: WebhookSubscription | None) -> bool:
 @cli.command()
 @click.option("--port", type=click.IntRange(0, 65535), required=True, help="Port the receiver listens on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the receiver binds.")
-@click.option(
-    "--public-url", default=None, help="URL Toggl posts to (your reverse proxy or tunnel). Default: http://HOST:PORT/."
-)
+@click.option("--public-url", default=None,
+              help="URL Toggl posts to (your reverse proxy or tunnel). Default: http://HOST:PORT/.")
 @click.option("--workspace", default=None, help="Workspace to subscribe to, name or id (default: the only one).")
 @click.option("--cleanup", is_flag=True, help="Delete the subscription on exit (default: keep it for next time).")
-@click.option(
-    "--check-every",
-    type=click.FloatRange(min=1),
-    default=3600.0,
-    show_default=True,
-    help="Seconds between subscription health checks (1 request each).",
-)
+@click.option("--check-every", type=click.FloatRange(min=1), default=3600.0, show_default=True,
+              help="Seconds between subscription health checks (1 request each).")
 @pass_env
-def listen(
-    env: Env, port: int, host: str, public_url: str | None, workspace: str | None, cleanup: bool, check_every: float
-) -> None:
+def listen(env: Env, port: int, host: str, public_url: str | None, workspace: str | None, cleanup: bool,
+           check_every: float) -> None:
     """Keep the cache live from Toggl's webhooks until Ctrl-C (one line when ready)."""
     cache = env.cache()
     new_secret = secrets.token_urlsafe(24)
     known: dict[int, str] = {}
-    receiver = WebhookReceiver(
-        lambda sid: known.get(sid, new_secret) if sid is not None else None, cache, clock=env.clock
-    )
+    receiver = WebhookReceiver(lambda sid: known.get(sid, new_secret) if sid is not None else None, cache,
+                               clock=env.clock)
     with env.http() as http, _serving(receiver, host, port) as server:
         url = public_url or f"http://{host}:{server.server_address[1]}/"
         startup_requests = 0
@@ -179,9 +169,8 @@ def listen(
                 with contextlib.suppress(Exception):
                     hooks.delete(sub.subscription_id)
                 click.echo(f"deleted subscription {sub.subscription_id}", err=True)
-            click.echo(
-                f"stopped: {receiver.stats.applied} changes applied, {receiver.stats.rejected} refused", err=True
-            )
+            click.echo(f"stopped: {receiver.stats.applied} changes applied, {receiver.stats.rejected} refused",
+                       err=True)
 
 
 @cli.group(name="webhooks")
@@ -190,10 +179,8 @@ def webhooks_group() -> None:
 
 
 _workspace_option = click.option(
-    "--workspace",
-    default=None,
-    help="Workspace, name or id (default: the only one in the cache, or TOGGL_WORKSPACE_ID).",
-)
+    "--workspace", default=None,
+    help="Workspace, name or id (default: the only one in the cache, or TOGGL_WORKSPACE_ID).")
 
 
 def _row(sub: WebhookSubscription) -> dict[str, Any]:
@@ -215,9 +202,8 @@ def _row(sub: WebhookSubscription) -> dict[str, Any]:
 def list_(env: Env, workspace: str | None, as_json: bool) -> None:
     """List the workspace's subscriptions (secrets are never shown)."""
     with env.http() as http:
-        hooks = WebhooksEndpoint(
-            _workspace_id(env, workspace), http["auth"], client=http["client"], clock=http["clock"]
-        )
+        hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
+                                 clock=http["clock"])
         rows = [_row(s) for s in hooks.subscriptions()]
     if as_json:
         _emit_json(rows)
@@ -234,28 +220,20 @@ def list_(env: Env, workspace: str | None, as_json: bool) -> None:
 @click.argument("url")
 @_workspace_option
 @click.option("--description", default="toggl_api", show_default=True, help="Unique per workspace.")
-@click.option(
-    "--filter",
-    "filters",
-    multiple=True,
-    default=("time_entry",),
-    show_default=True,
-    help="ENTITY or ENTITY:ACTION (repeatable); '*' matches all.",
-)
+@click.option("--filter", "filters", multiple=True, default=("time_entry",), show_default=True,
+              help="ENTITY or ENTITY:ACTION (repeatable); '*' matches all.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_env
-def create(
-    env: Env, url: str, workspace: str | None, description: str, filters: tuple[str, ...], as_json: bool
-) -> None:
+def create(env: Env, url: str, workspace: str | None, description: str, filters: tuple[str, ...],
+           as_json: bool) -> None:
     """Create a subscription posting to URL (Toggl pings URL first; it must answer 2xx)."""
     try:
         chosen = validate_filters(filters)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--filter") from None
     with env.http() as http:
-        hooks = WebhooksEndpoint(
-            _workspace_id(env, workspace), http["auth"], client=http["client"], clock=http["clock"]
-        )
+        hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
+                                 clock=http["clock"])
         sub = hooks.create(url, chosen, description)
     if as_json:
         _emit_json(_row(sub))
@@ -270,9 +248,8 @@ def create(
 def delete(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Delete a subscription."""
     with env.http() as http:
-        hooks = WebhooksEndpoint(
-            _workspace_id(env, workspace), http["auth"], client=http["client"], clock=http["clock"]
-        )
+        hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
+                                 clock=http["clock"])
         hooks.delete(subscription_id)
     click.echo(f"deleted subscription {subscription_id}")
 
@@ -284,8 +261,8 @@ def delete(env: Env, subscription_id: int, workspace: str | None) -> None:
 def ping(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Make Toggl ping a subscription's URL."""
     with env.http() as http:
-        hooks = WebhooksEndpoint(
-            _workspace_id(env, workspace), http["auth"], client=http["client"], clock=http["clock"]
-        )
+        hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
+                                 clock=http["clock"])
         status = hooks.ping(subscription_id)
     click.echo(f"ping: {status}")
+
