@@ -646,9 +646,9 @@ def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--client", default=None, help="Only entries of this client's projects (exact name, any case, or id)."
     )(func)
-    func = click.option("--project", default=None, help="Only entries of this project (exact name, any case, or id).")(
-        func
-    )
+    func = click.option(
+        "--project", default=None, help="Only entries of this project (exact name, any case, or id)."
+    )(func)
     func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, in the --tz zone), inclusive.")(func)
     return click.option("--since", default=None, help="First day (YYYY-MM-DD, in the --tz zone).")(func)
 
