@@ -38,8 +38,8 @@ class ZoneSource(Enum):
 
     OPTION = "--tz"
     TOGGL = "your Toggl time zone"
-    LOCAL = "this computer's time zone: no Toggl time zone cached yet (run sync)"
-    FALLBACK = "UTC: no Toggl or local time zone known (pass --tz)"
+    LOCAL = "this computer's time zone; run sync to use your Toggl one"
+    FALLBACK = "no Toggl or local time zone known; pass --tz"
 
 
 @frozen
