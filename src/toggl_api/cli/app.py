@@ -917,7 +917,7 @@ def quota(env: Env, as_json: bool) -> None:
     if as_json:
         buckets = [
             {
-                "bucket": "user" if i.organization_id is None else "organization",
+                "bucket": i.bucket.value,
                 "organization_id": i.organization_id,
                 "organization": None if i.organization_id is None else orgs.get(i.organization_id),
                 "limit": i.total,

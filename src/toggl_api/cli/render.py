@@ -13,7 +13,7 @@ from typing import Any
 from rich.table import Table
 
 from .._core.models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, to_record
-from .._core.quota import QuotaInfo
+from .._core.quota import Bucket, QuotaInfo
 from .._core.sync_plan import SyncReport
 from .shape import Names
 from .tally import Row, share
@@ -182,8 +182,8 @@ def quota_lines(infos: Sequence[QuotaInfo], org_names: Mapping[int, str], zone: 
     """One sentence per hourly quota bucket: what is left, which bucket, when it resets (in ``zone``)."""
     lines = []
     for info in infos:
-        if info.organization_id is None:
-            bucket = "user bucket: requests under /me"
+        if info.bucket is Bucket.USER or info.organization_id is None:
+            bucket = f"{info.bucket.value} bucket" + (": requests under /me" if info.bucket is Bucket.USER else "")
         else:
             org = org_names.get(info.organization_id, f"#{info.organization_id}")
             bucket = f"organization bucket: {org}"
