@@ -40,7 +40,7 @@ def test_a_remote_report_takes_the_default_workspace_and_explains_the_difference
     chosen = report_workspaces(given=None, remote=True, cached=NAMES, default=2)
 
     assert (chosen.ids, chosen.label) == ((2,), "workspace Side")
-    assert chosen.note is not None and "the local report covers all 2" in chosen.note
+    assert "the local report covers all 2" in (chosen.note or "")
 
 
 def test_a_given_workspace_is_the_same_for_local_and_remote() -> None:
