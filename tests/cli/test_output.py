@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from toggl_api.cli import app
 from toggl_api.testing import Emulator
 
 from .test_cli import Emulators, emulators, fake, fake_cache, run, runner  # noqa: F401 - fixtures
@@ -277,3 +278,9 @@ def test_report_text_shows_durations_in_hours_and_minutes_and_shares_with_one_de
     line = next(line for line in text.splitlines() if f" {top['name']} " in line)
     assert f"{hours}h {rest // 60:02d}m" in line
     assert f"{top['share']:.1f}%" in line
+
+
+def test_a_tz_variable_naming_no_zone_is_passed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "CET-1CEST")
+
+    assert app.local_zone_name() != "CET-1CEST"

@@ -343,10 +343,18 @@ class Env:
 
 
 def local_zone_name() -> str | None:
-    """This computer's IANA zone name: ``$TZ``, else where ``/etc/localtime`` points; ``None`` when unknown."""
+    """This computer's IANA zone name: ``$TZ``, else where ``/etc/localtime`` points; ``None`` when unknown.
+
+    A ``$TZ`` that names no zone (a POSIX rule such as ``CET-1CEST``, a typo) is passed over, not trusted.
+    """
     raw = os.environ.get("TZ", "").strip().lstrip(":")
     if raw:
-        return raw
+        try:
+            scope.parse_zone(raw)
+        except filters.FilterError:
+            pass
+        else:
+            return raw
     try:
         target = os.readlink("/etc/localtime")
     except OSError:  # not a symlink, or no such file (Windows): no name to give
