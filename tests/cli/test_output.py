@@ -284,3 +284,12 @@ def test_a_tz_variable_naming_no_zone_is_passed_over(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("TZ", "CET-1CEST")
 
     assert app.local_zone_name() != "CET-1CEST"
+
+
+def test_a_remote_report_before_any_sync_says_it_counts_every_members_time(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path  # noqa: F811
+) -> None:
+    result = run(runner, *fake(fake_cache, "report", "--remote"))
+
+    assert result.exit_code == 0, result.output
+    assert "Every member's time is counted: run sync once" in result.stdout

@@ -847,7 +847,10 @@ def report(
         entries_total: int | None = None
         source = "Toggl's Reports API"
         if facts.user_id is None:
-            notes.append("Every member's time is counted: run sync once so the report keeps to your own entries.")
+            notes.append(
+                "Every member's time is counted: run sync once so the report keeps to your own entries (and "
+                f"shows the days Toggl cuts in your Toggl time zone, which may not be {zone.name})."
+            )
         if facts.timezone is not None and zone.name != facts.timezone:
             notes.append(
                 f"Toggl cuts report days in your Toggl time zone ({facts.timezone}), not in {zone.name}: entries "
