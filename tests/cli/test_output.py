@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -36,6 +37,14 @@ def _late_entries(emulator: Emulator) -> None:
                 json={"created_with": "tests", "workspace_id": wid, "description": "late", "start": start,
                       "stop": stop, "tags": tags},
             ).raise_for_status()
+    # A colleague's hour in the same workspace: in Toggl's reports, not in the user's cache.
+    assert account.teammate_api_token is not None
+    with emulator.client(auth=httpx.BasicAuth(account.teammate_api_token, "api_token")) as client:
+        client.post(
+            f"{account.track_path}/workspaces/{wid}/time_entries",
+            json={"created_with": "tests", "workspace_id": wid, "description": "colleague",
+                  "start": "2026-11-12T09:00:00Z", "stop": "2026-11-12T10:00:00Z", "tags": ["bug"]},
+        ).raise_for_status()
 
 
 @pytest.fixture
