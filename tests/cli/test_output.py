@@ -302,3 +302,30 @@ def test_a_remote_report_before_any_sync_says_it_counts_every_members_time(
 
     assert result.exit_code == 0, result.output
     assert "Every member's time is counted: run sync once" in result.stdout
+
+
+def _second_blog_project(emulator: Emulator) -> None:
+    """A project named like the side workspace's "Blog" in the main workspace, with an hour on it."""
+    account = emulator.account
+    wid = account.workspace_id
+    with emulator.client(auth=account.auth()) as client:
+        project = client.post(f"{account.track_path}/workspaces/{wid}/projects", json={"name": "Blog"})
+        project.raise_for_status()
+        client.post(
+            f"{account.track_path}/workspaces/{wid}/time_entries",
+            json={"created_with": "tests", "workspace_id": wid, "project_id": project.json()["id"],
+                  "start": "2026-11-12T09:00:00Z", "stop": "2026-11-12T10:00:00Z"},
+        ).raise_for_status()
+
+
+def test_report_rows_of_projects_sharing_a_name_are_told_apart(
+    runner: CliRunner, emulators: Emulators, fake_cache: Path  # noqa: F811
+) -> None:
+    emulators.prepare.append(_second_blog_project)
+    run(runner, *fake(fake_cache, "sync"))
+
+    rows = _json(runner, fake_cache, "report", *RANGE)["report"]["rows"]
+
+    blogs = sorted(r["name"] for r in rows if r["name"].startswith("Blog"))
+    assert blogs == sorted(f"Blog (id {r['id']})" for r in rows if r["name"].startswith("Blog"))
+    assert len(blogs) == 2

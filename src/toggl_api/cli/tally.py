@@ -71,7 +71,22 @@ def _name(by: str, key: int | None, names: Names, fallback: str | None = None) -
     return table.get(key) or fallback or f"#{key}"
 
 
+def _distinct_names(rows: Iterable[Row]) -> list[Row]:
+    """Rows whose names are shared (a "Blog" project in two workspaces) get their id added to tell them apart."""
+    items = list(rows)
+    seen: dict[str, int] = {}
+    for row in items:
+        seen[row.name.casefold()] = seen.get(row.name.casefold(), 0) + 1
+    return [
+        Row(r.key, f"{r.name} (id {r.key})", r.seconds, r.entries)
+        if seen[r.name.casefold()] > 1 and isinstance(r.key, int)
+        else r
+        for r in items
+    ]
+
+
 def _ordered(by: str, rows: Iterable[Row]) -> tuple[Row, ...]:
+    rows = _distinct_names(rows)
     if by == "day":
         return tuple(sorted(rows, key=lambda r: str(r.key)))
     return tuple(sorted(rows, key=lambda r: (-r.seconds, r.name.casefold(), str(r.key))))
