@@ -76,6 +76,7 @@ from .._core.sync_plan import (
     window_covers,
     window_params,
 )
+from .._core.user_facts import USER_FACTS_KEY, UserFacts
 from .cache.base import TogglAsyncCache
 from .coverage import async_update_coverage
 from .endpoint import TogglAsyncEndpoint, decode_json
@@ -406,6 +407,8 @@ class AsyncTogglSync:
             for active in (True, False, "both"):
                 await self.cache.mark_complete(project_api.list_scope(wid, active), now)
             await self.cache.mark_complete(task_api.list_scope(wid, True), now)
+        # The user's time zone and default workspace, for offline readers (the CLI's --tz default, report scope).
+        await self.cache.set_value(USER_FACTS_KEY, UserFacts.from_me(data).to_json())
         await self._set_state(evolve(self._state, related_at=now))
 
     async def _sync_organizations(self, tally: _Tally) -> None:

@@ -77,6 +77,7 @@ from .._core.sync_plan import (
     window_covers,
     window_params,
 )
+from .._core.user_facts import USER_FACTS_KEY, UserFacts
 from .cache.base import TogglCache
 from .coverage import update_coverage
 from .endpoint import TogglEndpoint, decode_json
@@ -407,6 +408,8 @@ class TogglSync:
             for active in (True, False, "both"):
                 self.cache.mark_complete(project_api.list_scope(wid, active), now)
             self.cache.mark_complete(task_api.list_scope(wid, True), now)
+        # The user's time zone and default workspace, for offline readers (the CLI's --tz default, report scope).
+        self.cache.set_value(USER_FACTS_KEY, UserFacts.from_me(data).to_json())
         self._set_state(evolve(self._state, related_at=now))
 
     def _sync_organizations(self, tally: _Tally) -> None:

@@ -18,7 +18,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -45,18 +45,20 @@ from .._core.models import (
     TogglOrganization,
     TogglProject,
     TogglTag,
+    TogglTask,
     TogglTracker,
     TogglWorkspace,
     to_record,
 )
 from .._core.session import TogglSession
 from .._core.sync_plan import StopReason, SyncState
+from .._core.user_facts import USER_FACTS_KEY, UserFacts
 from .._io.paths import make_private_dirs
 from .._io.sqlite_file import HEADER, create_database
 from .._sync.cache.base import TogglCache
 from .._sync.endpoint import TogglEndpoint
 from .._sync.sync import SyncProgress, TogglSync
-from . import filters, render
+from . import filters, render, scope, shape, tally
 
 __all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
 
@@ -150,9 +152,13 @@ class CliError(click.ClickException):
 class Env:
     """What every command needs: where the cache is, how to reach Toggl (or the emulator), the clock."""
 
-    def __init__(self, cache: str | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+    def __init__(
+        self, cache: str | None, cache_type: str | None, fake: bool, debug: bool, tz: str | None = None
+    ) -> None:
         self.fake = fake
         self.debug = debug
+        self.tz_option = tz
+        self._zone: scope.Zone | None = None
         # An SQLAlchemy URL (e.g. postgresql+psycopg://...) selects an SQL cache on that database.
         self.cache_url = cache if cache is not None and "://" in cache else None
         path = Path(cache) if cache is not None and self.cache_url is None else default_cache_dir(fake=fake)
@@ -311,6 +317,51 @@ class Env:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def user_facts(self) -> UserFacts:
+        """The current user's id, Toggl time zone and default workspace as the last sync saw them."""
+        return UserFacts.from_json(self.cache().get_value(USER_FACTS_KEY))
+
+    def zone(self) -> scope.Zone:
+        """The zone of shown times and of ``--since``/``--until`` days: ``--tz``, Toggl's, this computer's, UTC."""
+        if self._zone is None:
+            toggl = None if self.tz_option is not None else self.user_facts().timezone
+            try:
+                self._zone = scope.choose_zone(self.tz_option, toggl, local_zone_name())
+            except filters.FilterError as exc:
+                raise CliError(str(exc)) from None
+        return self._zone
+
+    def names(self) -> shape.Names:
+        """Names of cached workspaces, projects, clients, tasks and tags by id."""
+        return shape.Names.from_models(
+            workspaces=self.load(TogglWorkspace),
+            projects=self.load(TogglProject),
+            clients=self.load(TogglClient),
+            tasks=self.load(TogglTask),
+            tags=self.load(TogglTag),
+        )
+
+
+def local_zone_name() -> str | None:
+    """This computer's IANA zone name: ``$TZ``, else where ``/etc/localtime`` points; ``None`` when unknown.
+
+    A ``$TZ`` that names no zone (a POSIX rule such as ``CET-1CEST``, a typo) is passed over, not trusted.
+    """
+    raw = os.environ.get("TZ", "").strip().lstrip(":")
+    if raw:
+        try:
+            scope.parse_zone(raw)
+        except filters.FilterError:
+            pass
+        else:
+            return raw
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:  # not a symlink, or no such file (Windows): no name to give
+        return None
+    marker = "zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else None
+
 
 pass_env = click.make_pass_decorator(Env)
 
@@ -438,13 +489,26 @@ class _Group(click.Group):
 )
 @click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
 @click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
+@click.option(
+    "--tz",
+    "tz",
+    default=None,
+    metavar="ZONE",
+    help="Time zone of shown times and of --since/--until days, e.g. Europe/Paris or UTC. Default: your Toggl "
+    "time zone (cached by sync), else this computer's, else UTC.",
+)
 @click.version_option(package_name=__title__, prog_name="toggl-api")
 @click.pass_context
-def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: bool, debug: bool, tz: str | None) -> None:
     """Mirror your Toggl Track account into a local cache and query it offline."""
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Env(cache, cache_type, fake, debug)
+    if tz is not None:
+        try:
+            scope.parse_zone(tz)  # an unknown zone fails before any work, whatever the command
+        except filters.FilterError as exc:
+            raise CliError(str(exc)) from None
+    ctx.obj = Env(cache, cache_type, fake, debug, tz)
 
 
 def _console(err: bool = False) -> Console:
@@ -543,7 +607,9 @@ def _filtered_entries(
     client: str | None,
     tag: str | None,
     workspace: str | None = None,
+    zone: tzinfo = timezone.utc,
 ) -> tuple[list[TogglTracker], dict[int, TogglProject]]:
+    """Cached entries matching the filters, newest first; ``--since``/``--until`` are days in ``zone``."""
     first, last = _parse_range(since, until)
     entries: list[TogglTracker] = env.load(TogglTracker)
     projects = {p.id: p for p in env.load(TogglProject)}
@@ -554,9 +620,9 @@ def _filtered_entries(
     if wid is not None:
         entries = [e for e in entries if e.workspace == wid]
     if first is not None:
-        entries = [e for e in entries if e.start.date() >= first]
+        entries = [e for e in entries if scope.local_day(e.start, zone) >= first]
     if last is not None:
-        entries = [e for e in entries if e.start.date() <= last]
+        entries = [e for e in entries if scope.local_day(e.start, zone) <= last]
     if project is not None:
         project_id = _match(list(projects.values()), project, "project", wid)
         entries = [e for e in entries if e.project == project_id]
@@ -591,8 +657,8 @@ def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--project", default=None, help="Only entries of this project (exact name, any case, or id)."
     )(func)
-    func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, UTC), inclusive.")(func)
-    return click.option("--since", default=None, help="First day (YYYY-MM-DD, UTC).")(func)
+    func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, in the --tz zone), inclusive.")(func)
+    return click.option("--since", default=None, help="First day (YYYY-MM-DD, in the --tz zone).")(func)
 
 
 @cli.command()
@@ -612,14 +678,17 @@ def entries(
     as_json: bool,
 ) -> None:
     """Time entries from the cache, newest first (no request)."""
-    found, projects = _filtered_entries(env, since, until, project, client, tag, workspace)
+    zone = env.zone()
+    found, _ = _filtered_entries(env, since, until, project, client, tag, workspace, zone.tz)
     _hint_if_never_synced(env, found)
     if limit:
         found = found[:limit]
+    names, now = env.names(), env.now()
     if as_json:
-        _emit_json([to_record(e) for e in found])
+        shaped = [shape.public_entry(e, names=names, tz=zone.tz, now=now) for e in found]
+        _emit_json(shape.document("entries", shaped, tz=zone.tz))
         return
-    _console().print(render.entries_table(found, projects, env.now()))
+    _console().print(render.entries_table(found, names, now, zone.tz, zone.describe()))
 
 
 def _list_command(name: str, model: type[TogglClass], help_text: str) -> None:
@@ -646,35 +715,6 @@ _list_command("organizations", TogglOrganization, "Organizations from the cache 
 # -- report --------------------------------------------------------------------------------------------
 
 
-def local_report(entries: list[TogglTracker], by: str, env: Env) -> list[dict[str, Any]]:
-    """Totals per project, client, tag or day computed from cached entries."""
-    now = env.now()
-    projects = {p.id: p for p in env.load(TogglProject)}
-    clients = {c.id: c for c in env.load(TogglClient)}
-    totals: dict[str, list[float]] = {}
-
-    def add(key: str, seconds: float) -> None:
-        slot = totals.setdefault(key, [0.0, 0])
-        slot[0] += seconds
-        slot[1] += 1
-
-    for entry in entries:
-        seconds = entry.elapsed(now).total_seconds()
-        project = projects.get(entry.project) if entry.project is not None else None
-        if by == "project":
-            add(project.name if project else "(no project)", seconds)
-        elif by == "client":
-            client = clients.get(project.client) if project is not None and project.client is not None else None
-            add(client.name if client else "(no client)", seconds)
-        elif by == "tag":
-            for name in entry.tag_names() or ["(no tag)"]:
-                add(name, seconds)
-        else:
-            add(entry.start.date().isoformat(), seconds)
-    ordered = sorted(totals.items()) if by == "day" else sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return [{"name": k, "seconds": round(v[0]), "entries": int(v[1])} for k, v in ordered]
-
-
 def _workspace_id(env: Env, workspace: str | int | None) -> int:
     if isinstance(workspace, int):
         return workspace
@@ -693,37 +733,85 @@ def _workspace_id(env: Env, workspace: str | int | None) -> int:
     _fail("which workspace? pass --workspace ID or set TOGGL_WORKSPACE_ID")
 
 
-def remote_report(env: Env, by: str, first: date, last: date, workspace: str | None) -> list[dict[str, Any]]:
-    """Totals from the Reports API summary endpoint (one request)."""
+def _default_workspace(env: Env) -> int | None:
+    """The workspace a remote report takes without --workspace: TOGGL_WORKSPACE_ID, else the user's default."""
+    raw = os.environ.get("TOGGL_WORKSPACE_ID")
+    if raw and raw.strip().isdigit():
+        return int(raw)
+    if env.fake:
+        return int(env.emulator.account.workspace_id)
+    return env.user_facts().default_workspace_id
+
+
+def _report_workspaces(env: Env, workspace: str | None, remote: bool) -> scope.ReportWorkspaces:
+    cached = {w.id: w.name for w in env.load(TogglWorkspace)}
+    given = _workspace_id(env, workspace) if workspace is not None else None
+    try:
+        return scope.report_workspaces(
+            given=given, remote=remote, cached=cached, default=None if given is not None else _default_workspace(env)
+        )
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
+
+
+def remote_report(
+    env: Env, by: str, first: date, last: date, wid: int, names: shape.Names, user_id: int | None
+) -> tuple[tuple[tally.Row, ...], int, int]:
+    """Rows, distinct total seconds and requests spent, from the Reports API summary endpoint.
+
+    One request by project or client. By tag, a second one (grouped by project) gives the distinct total: an
+    entry with several tags is in several tag groups, so their sum counts it more than once.
+    """
     from .._core.api.reports import ReportBody
+
+    grouping = tally.GROUPINGS[by]
+    if grouping is None:
+        _fail("--remote reports group by project, client or tag (Toggl's summary report has no days)")
+    users = [user_id] if user_id is not None else []
+
+    def body(group: str) -> ReportBody:
+        return ReportBody(
+            start_date=first,
+            end_date=last,
+            grouping=group,
+            sub_grouping="time_entries",
+            include_time_entry_ids=False,
+            user_ids=users,
+        )
+
     from .._sync.endpoints.reports import SummaryReportEndpoint
 
-    if by not in ("project", "client"):
-        _fail("--remote reports group by project or client only (Toggl's summary report)")
-    wid = _workspace_id(env, workspace)
-    names: dict[int, str] = {m.id: m.name for m in env.load(TogglProject if by == "project" else TogglClient)}
+    # One session for both requests of a tag report: its pacing spaces them as Toggl asks.
     with env.http() as http:
         endpoint = SummaryReportEndpoint(
             wid, http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
         )
-        data = endpoint.search_time_entries(
-            ReportBody(start_date=first, end_date=last, grouping=f"{by}s", sub_grouping="time_entries")
-        )
-    rows: list[dict[str, Any]] = []
-    for group in data.get("groups") or []:
-        group_id = group.get("id")
-        seconds = sum(int(s.get("seconds") or 0) for s in group.get("sub_groups") or [])
-        label = names.get(group_id, f"#{group_id}") if group_id else f"(no {by})"
-        rows.append({"name": label, "seconds": seconds, "entries": None})
-    rows.sort(key=lambda r: (-int(r["seconds"]), str(r["name"])))
-    return rows
+        answer = endpoint.search_time_entries(body(grouping))
+        rows = tally.remote_rows(answer, by, names)
+        if by != "tag":
+            return rows, tally.remote_total(answer), 1
+        return rows, tally.remote_total(endpoint.search_time_entries(body("projects"))), 2
+
+
+def _row_json(row: tally.Row, whole: int) -> dict[str, Any]:
+    return {
+        "id": row.key if isinstance(row.key, int) else None,
+        "name": row.name,
+        "seconds": row.seconds,
+        "entries": row.entries,
+        "share": tally.share(row.seconds, whole),
+    }
 
 
 @cli.command()
 @click.option("--by", type=click.Choice(["project", "client", "tag", "day"]), default="project", show_default=True)
 @_range_options
-@click.option("--remote", is_flag=True, help="Ask Toggl's Reports API (summary) instead of the cache (1 request).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON rows.")
+@click.option(
+    "--remote",
+    is_flag=True,
+    help="Ask Toggl's Reports API (summary) instead of the cache: 1 request (2 with --by tag).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_env
 def report(
     env: Env,
@@ -737,32 +825,89 @@ def report(
     remote: bool,
     as_json: bool,
 ) -> None:
-    """Tracked time per project, client, tag or day (from the cache: no request)."""
+    """Tracked time per project, client, tag or day (from the cache: no request).
+
+    Local and --remote reports cover the same days (default: the last 30, today included, cut in the --tz
+    zone) and, given --workspace, the same workspace; like Toggl's reports, running entries are not counted.
+    """
+    zone = env.zone()
+    given_first, given_last = _parse_range(since, until)
+    try:
+        first, last = scope.report_range(env.now().astimezone(zone.tz).date(), given_first, given_last)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
+    names = env.names()
+    notes: list[str] = []
+    facts = env.user_facts()
     if remote:
-        today = env.now().date()
-        given_first, given_last = _parse_range(since, until)
-        first = given_first or today - timedelta(days=30)
-        last = given_last or today
-        if first > last:
-            _fail(f"the range {first} → {last} is reversed: pass --since on or before --until")
         if project or client or tag:
             _fail("--project/--client/--tag filters apply to cached reports only")
-        rows = remote_report(env, by, first, last, workspace)
-        title = f"Time per {by}, {first} → {last} (Reports API)"
-        totals = None
+        covered = _report_workspaces(env, workspace, remote=True)
+        rows, total, requests = remote_report(env, by, first, last, covered.ids[0], names, facts.user_id)
+        entries_total: int | None = None
+        source = "Toggl's Reports API"
+        if facts.user_id is None:
+            notes.append(
+                "Every member's time is counted: run sync once so the report keeps to your own entries (and "
+                f"shows the days Toggl cuts in your Toggl time zone, which may not be {zone.name})."
+            )
+        if facts.timezone is not None and zone.name != facts.timezone:
+            notes.append(
+                f"Toggl cuts report days in your Toggl time zone ({facts.timezone}), not in {zone.name}: entries "
+                "near midnight may fall on other days than in the local report."
+            )
+        running = None
     else:
-        found, _ = _filtered_entries(env, since, until, project, client, tag, workspace)
-        rows = local_report(found, by, env)
+        covered = _report_workspaces(env, workspace, remote=False)
+        found, _ = _filtered_entries(env, first.isoformat(), last.isoformat(), project, client, tag, workspace, zone.tz)
         _hint_if_never_synced(env, found)
-        span = f"{since or 'first'} → {until or 'last'}"
-        title = f"Time per {by}, {span} (cache)"
-        # An entry with two tags is in two tag groups: the total counts each entry once.
-        now = env.now()
-        totals = (len(found), round(sum(e.elapsed(now).total_seconds() for e in found)))
+        counted = tally.local_tally(found, by, names=names, zone=zone.tz, now=env.now())
+        rows, total, entries_total = counted.rows, counted.total_seconds, counted.total_entries
+        source, requests = "the cache", 0
+        running = {"entries": counted.running_entries, "seconds": counted.running_seconds}
+        if counted.running_entries:
+            what = "the running entry" if counted.running_entries == 1 else f"{counted.running_entries} running entries"
+            notes.append(
+                f"Not counted: {what} ({render.duration_text(counted.running_seconds)} so far), as in Toggl's reports."
+            )
+    overlap = tally.shares_sum(rows, total)
+    if by == "tag":
+        notes.insert(
+            0,
+            f"An entry with several tags counts once per tag: shares add up to {render.percent_text(overlap)}; "
+            "the total counts each entry once.",
+        )
+    if covered.note:
+        notes.append(covered.note)
+    elif not remote and workspace is None and len(covered.ids) > 1:
+        notes.append(
+            f"This covers all {len(covered.ids)} cached workspaces; Toggl's reports (--remote) cover one at a time: "
+            "pass --workspace to compare the same one."
+        )
     if as_json:
-        _emit_json(rows)
+        body: dict[str, Any] = {
+            "by": by,
+            "source": "reports_api" if remote else "cache",
+            "since": first.isoformat(),
+            "until": last.isoformat(),
+            "workspaces": [{"id": i, "name": names.workspaces.get(i)} for i in covered.ids],
+            "rows": [_row_json(r, total) for r in rows],
+            "total": {"seconds": total, "entries": entries_total},
+            "shares_sum": overlap,
+            "requests": requests,
+            "notes": notes,
+        }
+        if running is not None:
+            body["running_not_counted"] = running
+        _emit_json(shape.document("report", body, tz=zone.tz))
         return
-    _console().print(render.report_table(by, rows, title, totals))
+    days = (last - first).days + 1
+    click.echo(f"Time per {by} from {source}")
+    click.echo(f"Days: {first} → {last}, {days} days in {zone.describe()}")
+    click.echo(f"Covers: {covered.label}")
+    _console().print(render.report_table(by, rows, total, entries_total))
+    for note in notes:
+        click.echo(note)
 
 
 # -- quota ---------------------------------------------------------------------------------------------
@@ -778,22 +923,25 @@ def quota(env: Env, as_json: bool) -> None:
             http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
         )
         infos = endpoint.get_quota()
-    if as_json:
-        _emit_json(
-            [
-                {
-                    "organization_id": i.organization_id,
-                    "remaining": i.remaining,
-                    "total": i.total,
-                    "resets_in": i.resets_in,
-                    "resets_at": i.resets_at,
-                }
-                for i in infos
-            ]
-        )
-        return
+    zone = env.zone()
     orgs = {o.id: o.name for o in env.load(TogglOrganization)}
-    _console().print(render.quota_table(infos, orgs))
+    if as_json:
+        buckets = [
+            {
+                "bucket": i.bucket.value,
+                "organization_id": i.organization_id,
+                "organization": None if i.organization_id is None else orgs.get(i.organization_id),
+                "limit": i.total,
+                "remaining": i.remaining,
+                "resets_in": i.resets_in,
+                "resets_at": shape.iso(i.resets_at, zone.tz),
+            }
+            for i in infos
+        ]
+        _emit_json(shape.document("quota", buckets, tz=zone.tz))
+        return
+    for line in render.quota_lines(infos, orgs, zone.tz, zone.name):
+        click.echo(line)
 
 
 # -- cache ---------------------------------------------------------------------------------------------
