@@ -1116,8 +1116,8 @@ def clear_directory(directory: Path, lock: FileLock) -> list[Path]:
             (store, _empty_content(store._require_path(None))) for store in stores
         ]
         if len(prepared) == 1:
-            store, data = prepared[0]
-            store._finish(atomic_write(store._require_path(None), data), data)
+            only, data = prepared[0]
+            only._finish(atomic_write(only._require_path(None), data), data)
         elif prepared:
             _commit_journaled(directory, prepared)
     return files
