@@ -990,4 +990,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # The webhook commands live in their own module; importing it registers them on ``cli``.
+from . import timer as _timer  # noqa: E402, F401
 from . import webhooks as _webhooks  # noqa: E402, F401
