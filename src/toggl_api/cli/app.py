@@ -990,5 +990,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # The webhook commands live in their own module; importing it registers them on ``cli``.
+from . import cache_clear as _cache_clear  # noqa: E402, F401
 from . import timer as _timer  # noqa: E402, F401
 from . import webhooks as _webhooks  # noqa: E402, F401
