@@ -404,6 +404,13 @@ def _has_request(exc: httpx.TransportError) -> bool:
     return True
 
 
+def interrupted_line(command: str | None) -> str:
+    """The one line shown on Ctrl-C: every cache write is all-or-nothing, so nothing is half-written."""
+    if command == "sync":
+        return "interrupted; the cache is consistent; run `toggl-api sync` again to resume"
+    return "interrupted; the cache is consistent"
+
+
 class _Group(click.Group):
     """Turns actionable errors into one line on stderr and exit code 1 (tracebacks only with ``--debug``)."""
 
@@ -412,6 +419,14 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            env = ctx.find_object(Env)
+            if env is not None and env.debug:
+                import traceback
+
+                traceback.print_exc()  # click would only say "Aborted!"
+            click.echo(interrupted_line(ctx.invoked_subcommand), err=True)
+            raise click.exceptions.Exit(130) from None
         except Exception as exc:
             env = ctx.find_object(Env)
             if env is not None and env.debug:
