@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 import click
 import httpx
+from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -411,8 +412,50 @@ def interrupted_line(command: str | None) -> str:
     return "interrupted; the cache is consistent"
 
 
+class _Context(click.Context):
+    """A context whose own options may also take defaults from the config file's global keys.
+
+    They are kept apart from ``default_map`` (which holds the commands' tables): the global option ``--cache`` and
+    the command group ``cache`` would otherwise share one key.
+    """
+
+    file_globals: dict[str, Any] | None = None
+
+    def lookup_default(self, name: str, call: bool = True) -> Any:
+        if self.file_globals is not None and name in self.file_globals:
+            return self.file_globals[name]
+        return super().lookup_default(name, call=call)  # type: ignore[call-overload]
+
+
 class _Group(click.Group):
     """Turns actionable errors into one line on stderr and exit code 1 (tracebacks only with ``--debug``)."""
+
+    context_class = _Context
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        # The top-level command reads the config file: its values become defaults (the command line wins).
+        problem: Exception | None = None
+        file_globals: dict[str, Any] | None = None
+        if parent is None and "default_map" not in extra:
+            from .config_file import ConfigFileError, read_defaults
+
+            try:
+                found = read_defaults(self)
+            except ConfigFileError as exc:
+                problem = exc  # raised once the command is known: `config path` must still work
+            else:
+                if found is not None:
+                    file_globals, extra["default_map"] = found
+        ctx = self.context_class(self, info_name=info_name, parent=parent, **extra)
+        if isinstance(ctx, _Context):
+            ctx.file_globals = file_globals
+        if problem is not None:
+            ctx.meta["toggl_api.config_error"] = problem
+        with ctx.scope(cleanup=False):
+            self.parse_args(ctx, args)
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -459,6 +502,18 @@ def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: boo
     """Mirror your Toggl Track account into a local cache and query it offline."""
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+    problem = ctx.meta.get("toggl_api.config_error")
+    if problem is not None and ctx.invoked_subcommand != "config":
+        raise CliError(str(problem))
+    if os.environ.get(DEFAULT_CACHE_ENV) and ctx.get_parameter_source("cache") is ParameterSource.DEFAULT_MAP:
+        cache = None  # the environment variable wins over the file, as an option given on the command line does
+    if fake:  # the demo account never uses the config file (its cache would land in the real one)
+        ctx.default_map = None
+        if isinstance(ctx, _Context):
+            ctx.file_globals = None
+        cache = None if ctx.get_parameter_source("cache") is ParameterSource.DEFAULT_MAP else cache
+        if ctx.get_parameter_source("cache_type") is ParameterSource.DEFAULT_MAP:
+            cache_type = None
     ctx.obj = Env(cache, cache_type, fake, debug)
 
 
@@ -1006,5 +1061,6 @@ def main(argv: list[str] | None = None) -> None:
 
 # The webhook commands live in their own module; importing it registers them on ``cli``.
 from . import cache_clear as _cache_clear  # noqa: E402, F401
+from . import config_file as _config_file  # noqa: E402, F401
 from . import timer as _timer  # noqa: E402, F401
 from . import webhooks as _webhooks  # noqa: E402, F401
