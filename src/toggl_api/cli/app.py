@@ -26,7 +26,7 @@ import click
 import httpx
 from click.core import ParameterSource
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 
 from ..__about__ import __title__, __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
@@ -58,6 +58,7 @@ from .._sync.cache.base import TogglCache
 from .._sync.endpoint import TogglEndpoint
 from .._sync.sync import SyncProgress, TogglSync
 from . import filters, render
+from .sync_progress import progress_counts
 
 __all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
 
@@ -543,13 +544,28 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
     with (
         env.http() as http,
         Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=as_json
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[counts]}"),
+            console=err,
+            transient=True,
+            # Only for a person watching: never in --json runs, pipes or logs.
+            disable=as_json or not err.is_terminal,
         ) as progress,
     ):
-        task = progress.add_task("syncing", total=None)
+        task = progress.add_task("syncing", total=None, counts="")
 
         def on_step(step: SyncProgress) -> None:
-            progress.update(task, description=f"request {step.requests + 1}: {step.step}")
+            progress.update(
+                task,
+                description=f"request {step.requests + 1}: {step.step}",
+                counts=progress_counts(step),
+                # The bar and its ETA follow the share of the time-entry history read (a full fetch only).
+                total=1.0 if step.share is not None else None,
+                completed=step.share or 0.0,
+            )
 
         with TogglSync(
             http["auth"],
