@@ -21,6 +21,7 @@ from .._core.query import TogglQuery
 from .._sync.endpoints.tracker import TrackerBody, TrackerEndpoint
 from . import filters, timing
 from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
+from .completion import names_of
 from .shape import Names, document, public_entry
 
 __all__ = ["current", "start", "stop"]
@@ -126,8 +127,21 @@ def _resolve(env: Env, wanted: str, model: type[Any], kind: str, workspace_id: i
 
 @cli.command()
 @click.argument("description")
-@click.option("-p", "--project", default=None, help="Project (exact name, any case, or id).")
-@click.option("-t", "--tag", "tags", multiple=True, help="Tag (exact name, any case, or id); repeat for more.")
+@click.option(
+    "-p",
+    "--project",
+    default=None,
+    help="Project (exact name, any case, or id).",
+    shell_complete=names_of(TogglProject),
+)
+@click.option(
+    "-t",
+    "--tag",
+    "tags",
+    multiple=True,
+    help="Tag (exact name, any case, or id); repeat for more.",
+    shell_complete=names_of(TogglTag),
+)
 @click.option("--billable", is_flag=True, default=False, help="Mark the entry billable.")
 @click.option("--workspace", default=None, help="Workspace (exact name, any case, or id); default: yours.")
 @click.option("--at", "at", default=None, help="Start time: HH:MM today or an ISO date-time (default: now).")
