@@ -200,3 +200,12 @@ def test_without_a_file_built_in_defaults_apply(config: Path, tmp_path: Path) ->
 
     assert result.exit_code == 0
     assert "no config file at" in result.stderr
+
+
+def test_short_help_still_works_with_a_config_file(config: Path) -> None:
+    config.write_text('cache-type = "json"\n')
+
+    result = run("-h")
+
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ")

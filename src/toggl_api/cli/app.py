@@ -449,6 +449,9 @@ class _Group(click.Group):
             else:
                 if found is not None:
                     file_globals, extra["default_map"] = found
+        # As click's own make_context, with the file's global defaults set before the arguments are parsed.
+        for key, value in self.context_settings.items():
+            extra.setdefault(key, value)
         ctx = self.context_class(self, info_name=info_name, parent=parent, **extra)
         if isinstance(ctx, _Context):
             ctx.file_globals = file_globals
