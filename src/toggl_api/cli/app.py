@@ -1,9 +1,10 @@
 """``toggl-api``: mirror a Toggl account into a local cache and read it offline.
 
 Commands: ``sync``, ``entries``, ``projects``, ``clients``, ``tags``, ``workspaces``, ``report``, ``quota``,
-``cache stats|check|export|clear``, ``start``, ``stop``, ``current``, ``config path|show`` and ``fake-server``. ``--fake`` runs everything against the built-in emulator's demo
-account (deterministic data and clock), so ``toggl-api --fake sync && toggl-api --fake report --by project``
-works without an account. Errors are one line on stderr and a non-zero exit code (``--debug`` shows tracebacks).
+``cache stats|check|export|clear``, ``start``, ``stop``, ``current``, ``config path|show`` and ``fake-server``.
+``--fake`` runs everything against the built-in emulator's demo account (deterministic data and clock), so
+``toggl-api --fake sync && toggl-api --fake report --by project`` works without an account. Errors are one line
+on stderr and a non-zero exit code (``--debug`` shows tracebacks); Ctrl-C is one line and exit code 130.
 """
 
 from __future__ import annotations
