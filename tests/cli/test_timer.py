@@ -228,3 +228,28 @@ def test_current_asks_toggl_again_once_the_cache_is_no_longer_fresh(
     runner.invoke(app.cli, ["--cache", str(cache), "current"], env=real_env)
 
     assert toggl_server.emulator.request_count() == before + 1
+
+
+def test_start_json_with_stop_running_names_the_stopped_entry(account: Emulator, cache: Path) -> None:
+    run(cache, "sync")
+    old = running_ids(account)[0]
+
+    result = run(cache, "start", "Next", "--stop-running", "--json")
+
+    shown = json.loads(result.stdout)
+    assert shown["stopped"]["id"] == old
+    assert shown["stopped"]["running"] is False
+    assert shown["entry"]["running"] is True
+
+
+def test_stop_needs_no_workspace_setting_when_several_are_cached(
+    real_env: dict[str, str], toggl_server: EmulatorServer, cache: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    env = {k: v for k, v in real_env.items() if k != "TOGGL_WORKSPACE_ID"}
+    runner.invoke(app.cli, ["--cache", str(cache), "sync"], env=env)
+
+    result = runner.invoke(app.cli, ["--cache", str(cache), "stop"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("■ ")

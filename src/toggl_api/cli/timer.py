@@ -103,14 +103,31 @@ def _spent(count: int) -> str:
     return f"{count} request{'s' if count != 1 else ''}"
 
 
-def _show(env: Env, entry: TogglTracker | None, as_json: bool, requests: int, *, key: str = "entry") -> None:
+def _show(
+    env: Env, entry: TogglTracker | None, as_json: bool, requests: int, *, stopped: TogglTracker | None = None
+) -> None:
     names = _names(env)
     if as_json:
-        value = None if entry is None else public_entry(entry, names=names, tz=_zone(env), now=env.now())
-        _emit_json(document(key, value, tz=_zone(env), requests=requests))
+        zone, now = _zone(env), env.now()
+        value = None if entry is None else public_entry(entry, names=names, tz=zone, now=now)
+        extra: dict[str, Any] = {"requests": requests}
+        if stopped is not None:  # start --stop-running: the entry Toggl stopped for it
+            extra["stopped"] = public_entry(stopped, names=names, tz=zone, now=now)
+        _emit_json(document("entry", value, tz=zone, **extra))
         return
     click.echo(_line(env, entry, names) if entry is not None else "nothing is running")
     click.echo(f"({_spent(requests)})", err=True)
+
+
+def _any_workspace(env: Env) -> int:
+    """A workspace for the endpoint of ``stop``/``current`` (they act in the running entry's own workspace)."""
+    try:
+        return _workspace_id(env, None)
+    except CliError:
+        cached = sorted(w.id for w in env.load(TogglWorkspace))
+        if not cached:
+            raise
+        return cached[0]
 
 
 def _resolve(env: Env, wanted: str, model: type[Any], kind: str, workspace_id: int) -> int:
@@ -186,13 +203,14 @@ def start(
             billable=True if billable else None,
         )
         created = timer.endpoint.add(body)
+        stopped = None
         if running is not None:
             # Toggl stopped it; fetch it back so the cache holds its stop (and say so).
             stopped = timer.endpoint.get(running.id, refresh=True)
             if stopped is not None and not as_json:
                 click.echo(_line(env, stopped, _names(env)))
         timer.learned()
-        _show(env, created, as_json, timer.requests)
+        _show(env, created, as_json, timer.requests, stopped=stopped)
 
 
 @cli.command()
@@ -200,7 +218,7 @@ def start(
 @pass_env
 def stop(env: Env, as_json: bool) -> None:
     """Stop the running timer (1 or 2 requests); exit 1 when nothing runs."""
-    wid = _workspace_id(env, None)
+    wid = _any_workspace(env)
     with env.http() as http:
         timer = _Timer(env, http, wid)
         running = timer.running()
@@ -219,7 +237,7 @@ def stop(env: Env, as_json: bool) -> None:
 @pass_env
 def current(env: Env, refresh: bool, as_json: bool) -> None:
     """The running timer: from the cache when it is fresh (no request), else from Toggl (1 request)."""
-    wid = _workspace_id(env, None)
+    wid = _any_workspace(env)
     with env.http() as http:
         timer = _Timer(env, http, wid)
         entry = timer.running(refresh=refresh)
