@@ -29,6 +29,8 @@ from typing import Any
 
 import click
 
+from ..__about__ import __title__
+
 __all__ = ["CONFIG_ENV", "ConfigFileError", "config_path", "defaults_for", "load"]
 
 #: Environment variable naming the config file (instead of the per-user default).
@@ -63,7 +65,7 @@ def _toml() -> Any:
         try:
             toml = importlib.import_module("tomli")
         except ImportError:
-            msg = "reading the config file on Python 3.10 needs tomli: pip install 'toggl-api[cli]'"
+            msg = f"reading the config file on Python 3.10 needs tomli: pip install '{__title__}[cli]'"
             raise ConfigFileError(msg) from None
     return toml
 
