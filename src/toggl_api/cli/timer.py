@@ -124,7 +124,7 @@ def _any_workspace(env: Env) -> int:
     try:
         return _workspace_id(env, None)
     except CliError:
-        cached = sorted(w.id for w in env.load(TogglWorkspace))
+        cached: list[int] = sorted(int(w.id) for w in env.load(TogglWorkspace))
         if not cached:
             raise
         return cached[0]
