@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +96,43 @@ def test_ctrl_c_with_debug_shows_the_traceback(tmp_path: Path, ctrl_c_at_request
     assert result.exit_code == 130
     assert "Traceback (most recent call last)" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("interrupted; the cache is consistent")
+
+
+STUCK_SYNC = """
+import sys, threading
+from toggl_api._sync.sync import TogglSync
+from toggl_api.cli.app import main
+
+original = TogglSync._get
+calls = []
+
+def stuck(self, *args, **kwargs):
+    calls.append(1)
+    if len(calls) == 3:  # two answers applied: now wait for Ctrl-C
+        print("waiting", file=sys.stderr, flush=True)
+        threading.Event().wait()
+    return original(self, *args, **kwargs)
+
+TogglSync._get = stuck
+main(["--fake", "--cache", sys.argv[1], "sync"])
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_a_real_sigint_to_a_running_sync_is_one_line_and_130(tmp_path: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", STUCK_SYNC, str(tmp_path / "c")], stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stderr is not None
+        assert child.stderr.readline().strip() == "waiting"
+        child.send_signal(signal.SIGINT)
+        _, rest = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+    assert child.returncode == 130
+    assert rest.strip().splitlines() == ["interrupted; the cache is consistent; run `toggl-api sync` again to resume"]
