@@ -69,6 +69,7 @@ from .._core.sync_plan import (
     covered_span,
     current_window,
     diff_models,
+    history_share,
     needs_full_fetch,
     organizations_needed,
     related_needed,
@@ -76,6 +77,7 @@ from .._core.sync_plan import (
     users_needed,
     window_covers,
     window_params,
+    windows_left,
 )
 from .._core.user_facts import USER_FACTS_KEY, UserFacts
 from .cache.base import TogglCache
@@ -104,10 +106,18 @@ class SyncProgress:
     Attributes:
         step: What is fetched next (e.g. ``"time entries 2026-08-21 → 2026-10-02"``).
         requests: Requests sent so far in this run.
+        stored: Entities added, changed or removed in the cache so far in this run.
+        windows_done: Time-entry windows of a full fetch read so far in this run.
+        windows_left: Estimated windows still to read (``None``: unknown, or no full fetch).
+        share: Part of a full fetch's time span read, 0.0 to 1.0 (``None`` when no full fetch runs).
     """
 
     step: str
     requests: int
+    stored: int = 0
+    windows_done: int = 0
+    windows_left: int | None = None
+    share: float | None = None
 
 
 class _Stop(Exception):
@@ -133,6 +143,11 @@ class _Tally:
                                (self.removed, changes.removed)):
             if items:
                 counter[table] = counter.get(table, 0) + len(items)
+
+    @property
+    def stored(self) -> int:
+        """Entities added, changed or removed so far."""
+        return sum(self.added.values()) + sum(self.changed.values()) + sum(self.removed.values())
 
 
 class TogglSync:
@@ -212,6 +227,8 @@ class TogglSync:
         )
         self._sent_at_start = 0
         self._state = SyncState()
+        self._tally = _Tally()
+        self._windows_done = 0
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cache={self.cache!r}, max_requests={self.max_requests}, reserve={self.reserve})"
@@ -269,7 +286,8 @@ class TogglSync:
             httpx.TransportError: Toggl could not be reached (after retries).
         """
         self._sent_at_start = self._endpoint._requester.request_count
-        tally = _Tally()
+        tally = self._tally = _Tally()
+        self._windows_done = 0
         state = self.load_state()
         is_full = needs_full_fetch(state, self.clock.now(), force=full)
         stop: _Stop | None = None
@@ -353,7 +371,17 @@ class TogglSync:
                 quota.resets_at,
             )
         if self.progress is not None:
-            self.progress(SyncProgress(step, self._spent()))
+            share = history_share(self._state)
+            self.progress(
+                SyncProgress(
+                    step,
+                    self._spent(),
+                    stored=self._tally.stored,
+                    windows_done=self._windows_done,
+                    windows_left=windows_left(share, self._windows_done),
+                    share=share,
+                )
+            )
         response = self._endpoint._send(ApiRequest(RequestMethod.GET, path, tuple(params), expect=expect))
         return decode_json(response), response
 
@@ -484,6 +512,7 @@ class TogglSync:
             ]
             known_at = min([requested_at, *fetched])
             update_coverage(self.cache, partial(Coverage.add, lo=lo, hi=hi, at=known_at))
+            self._windows_done += 1
             try:
                 state, done = after_window(self._state, starts)
             except ValueError as exc:  # a capped answer that cannot move the window: paging cannot go on

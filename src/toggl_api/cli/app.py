@@ -1,9 +1,10 @@
 """``toggl-api``: mirror a Toggl account into a local cache and read it offline.
 
 Commands: ``sync``, ``entries``, ``projects``, ``clients``, ``tags``, ``workspaces``, ``report``, ``quota``,
-``cache stats|check|export`` and ``fake-server``. ``--fake`` runs everything against the built-in emulator's demo
-account (deterministic data and clock), so ``toggl-api --fake sync && toggl-api --fake report --by project``
-works without an account. Errors are one line on stderr and a non-zero exit code (``--debug`` shows tracebacks).
+``cache stats|check|export|clear``, ``start``, ``stop``, ``current``, ``config path|show`` and ``fake-server``.
+``--fake`` runs everything against the built-in emulator's demo account (deterministic data and clock), so
+``toggl-api --fake sync && toggl-api --fake report --by project`` works without an account. Errors are one line
+on stderr and a non-zero exit code (``--debug`` shows tracebacks); Ctrl-C is one line and exit code 130.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import Any, NoReturn
 
 import click
 import httpx
+from click.core import ParameterSource
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 
 from ..__about__ import __title__, __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
@@ -59,6 +61,7 @@ from .._sync.cache.base import TogglCache
 from .._sync.endpoint import TogglEndpoint
 from .._sync.sync import SyncProgress, TogglSync
 from . import filters, render, scope, shape, tally
+from .sync_progress import progress_counts
 
 __all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
 
@@ -455,14 +458,74 @@ def _has_request(exc: httpx.TransportError) -> bool:
     return True
 
 
+def interrupted_line(command: str | None) -> str:
+    """The one line shown on Ctrl-C: every cache write is all-or-nothing, so nothing is half-written."""
+    if command == "sync":
+        return "interrupted; the cache is consistent; run `toggl-api sync` again to resume"
+    return "interrupted; the cache is consistent"
+
+
+class _Context(click.Context):
+    """A context whose own options may also take defaults from the config file's global keys.
+
+    They are kept apart from ``default_map`` (which holds the commands' tables): the global option ``--cache`` and
+    the command group ``cache`` would otherwise share one key.
+    """
+
+    file_globals: dict[str, Any] | None = None
+
+    def lookup_default(self, name: str, call: bool = True) -> Any:
+        if self.file_globals is not None and name in self.file_globals:
+            return self.file_globals[name]
+        return super().lookup_default(name, call=call)  # type: ignore[call-overload]
+
+
 class _Group(click.Group):
     """Turns actionable errors into one line on stderr and exit code 1 (tracebacks only with ``--debug``)."""
+
+    context_class = _Context
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        # The top-level command reads the config file: its values become defaults (the command line wins).
+        problem: Exception | None = None
+        file_globals: dict[str, Any] | None = None
+        if parent is None and "default_map" not in extra:
+            from .config_file import ConfigFileError, read_defaults
+
+            try:
+                found = read_defaults(self)
+            except ConfigFileError as exc:
+                problem = exc  # raised once the command is known: `config path` must still work
+            else:
+                if found is not None:
+                    file_globals, extra["default_map"] = found
+        # As click's own make_context, with the file's global defaults set before the arguments are parsed.
+        for key, value in self.context_settings.items():
+            extra.setdefault(key, value)
+        ctx = self.context_class(self, info_name=info_name, parent=parent, **extra)
+        if isinstance(ctx, _Context):
+            ctx.file_globals = file_globals
+        if problem is not None:
+            ctx.meta["toggl_api.config_error"] = problem
+        with ctx.scope(cleanup=False):
+            self.parse_args(ctx, args)
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            env = ctx.find_object(Env)
+            if env is not None and env.debug:
+                import traceback
+
+                traceback.print_exc()  # click would only say "Aborted!"
+            click.echo(interrupted_line(ctx.invoked_subcommand), err=True)
+            raise click.exceptions.Exit(130) from None
         except Exception as exc:
             env = ctx.find_object(Env)
             if env is not None and env.debug:
@@ -503,6 +566,20 @@ def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: boo
     """Mirror your Toggl Track account into a local cache and query it offline."""
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+    problem = ctx.meta.get("toggl_api.config_error")
+    if problem is not None and ctx.invoked_subcommand != "config":
+        raise CliError(str(problem))
+    if os.environ.get(DEFAULT_CACHE_ENV) and ctx.get_parameter_source("cache") is ParameterSource.DEFAULT_MAP:
+        cache = None  # the environment variable wins over the file, as an option given on the command line does
+    if fake:  # the demo account never uses the config file (its cache would land in the real one)
+        ctx.default_map = None
+        if isinstance(ctx, _Context):
+            ctx.file_globals = None
+        cache = None if ctx.get_parameter_source("cache") is ParameterSource.DEFAULT_MAP else cache
+        if ctx.get_parameter_source("cache_type") is ParameterSource.DEFAULT_MAP:
+            cache_type = None
+        if ctx.get_parameter_source("tz") is ParameterSource.DEFAULT_MAP:
+            tz = None
     if tz is not None:
         try:
             scope.parse_zone(tz)  # an unknown zone fails before any work, whatever the command
@@ -537,13 +614,28 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
     with (
         env.http() as http,
         Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=as_json
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[counts]}"),
+            console=err,
+            transient=True,
+            # Only for a person watching: never in --json runs, pipes or logs.
+            disable=as_json or not err.is_terminal,
         ) as progress,
     ):
-        task = progress.add_task("syncing", total=None)
+        task = progress.add_task("syncing", total=None, counts="")
 
         def on_step(step: SyncProgress) -> None:
-            progress.update(task, description=f"request {step.requests + 1}: {step.step}")
+            progress.update(
+                task,
+                description=f"request {step.requests + 1}: {step.step}",
+                counts=progress_counts(step),
+                # The bar and its ETA follow the share of the time-entry history read (a full fetch only).
+                total=1.0 if step.share is not None else None,
+                completed=step.share or 0.0,
+            )
 
         with TogglSync(
             http["auth"],
@@ -1138,5 +1230,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # The webhook commands live in their own module; importing it registers them on ``cli``.
+from . import cache_clear as _cache_clear  # noqa: E402, F401
+from . import config_file as _config_file  # noqa: E402, F401
 from . import history as _history  # noqa: E402, F401  (toggl-api import, likewise)
+from . import timer as _timer  # noqa: E402, F401
 from . import webhooks as _webhooks  # noqa: E402, F401
