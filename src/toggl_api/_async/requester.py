@@ -92,23 +92,26 @@ class AsyncRequester:
             msg = f"timeout must be seconds (a number) or an httpx.Timeout, not {type(timeout).__name__}"
             raise TypeError(msg)
         self.auth = auth
+        self.host = resolve_host(host)
+        self.pacing_setting = coerce_pacing(pacing)
+        # A caller's transport (a mock, an ASGI app, the emulator's) is not Toggl: "auto" pacing leaves it alone.
+        self._default_transport = client is None or isinstance(
+            getattr(client, "_transport", None), httpx.AsyncHTTPTransport
+        )
+        # Checked before a client is made, so a malformed $TOGGL_API_PACING leaks nothing (and fails here, not
+        # in the middle of a run).
+        pacing_for(self.pacing_setting, url=self.base_url(Api.TRACK), default_transport=self._default_transport,
+                   env=os.environ)
         self._owns_client = client is None
         self.client = client if client is not None else httpx.AsyncClient()
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.policy = policy or RetryPolicy()
         self.clock: Clock = clock or SYSTEM_CLOCK
-        self.host = resolve_host(host)
         self.rng = rng or random.Random()
         self.session = session if session is not None else TogglSession.for_client(self.client)
         self.request_count = 0
-        self.pacing_setting = coerce_pacing(pacing)
-        # A caller's transport (a mock, an ASGI app, the emulator's) is not Toggl: "auto" pacing leaves it alone.
-        self._default_transport = self._owns_client or isinstance(
-            getattr(self.client, "_transport", None), httpx.AsyncHTTPTransport
-        )
         self._credentials = credential_key(self.auth if self.auth is not None else self.client.auth)
         self._pacers: dict[str, Pacer | None] = {}
-        self.pacing_for(self.base_url(Api.TRACK))  # a malformed $TOGGL_API_PACING fails here, not mid-run
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host={self.host or 'toggl'!r})"
