@@ -20,11 +20,12 @@ def statuses(emulator: object) -> list[int | None]:
     return [r.status for r in emulator.requests]  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("command", [["quota"], ["sync"], ["webhooks", "list"], ["report", "--remote"]])
 def test_debug_fake_logs_the_emulators_url_never_toggls(
-    runner: CliRunner, emulators: Emulators, fake_cache: Path, caplog: pytest.LogCaptureFixture
+    runner: CliRunner, emulators: Emulators, fake_cache: Path, caplog: pytest.LogCaptureFixture, command: list[str]
 ) -> None:
     with caplog.at_level(logging.DEBUG):
-        result = run(runner, "--debug", *fake(fake_cache, "quota"))
+        result = run(runner, "--debug", *fake(fake_cache, *command))
     assert result.exit_code == 0, result.output
     requests = [r.getMessage() for r in caplog.records if r.getMessage().startswith("HTTP Request")]
     assert requests
