@@ -96,6 +96,27 @@ async def test_endpoints_built_from_one_auth_share_one_bucket(
     assert fake_clock.sleeps == [1.0] * 14  # 16 requests, one bucket: 2 at once, then one a second
 
 
+async def test_default_settings_send_a_burst_to_toggls_host_without_a_429(
+    burst_limited: Emulator, toggl_auth: httpx.BasicAuth, fake_clock: FakeClock, toggl_workspace_id: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The fixture answers api.track.toggl.com through httpx's default transport, as Toggl would, and turns the
+    # default pacing off; switched back on, this is what a user's script gets with no setting at all.
+    monkeypatch.delenv(PACING_ENV)
+    async with AsyncJson(toggl_auth, clock=fake_clock) as endpoint:
+        await send_burst(endpoint, toggl_workspace_id)
+    assert rate_limited(burst_limited) == 0
+    assert len(burst_limited.requests) == BURST
+
+
+async def test_default_settings_with_pacing_turned_off_meet_429s_at_toggls_host(
+    burst_limited: Emulator, toggl_auth: httpx.BasicAuth, fake_clock: FakeClock, toggl_workspace_id: int,
+) -> None:
+    async with AsyncJson(toggl_auth, clock=fake_clock) as endpoint:  # the fixture set TOGGL_API_PACING=off
+        await send_burst(endpoint, toggl_workspace_id)
+    assert rate_limited(burst_limited) > 0
+
+
 async def test_the_emulators_transport_runs_at_full_speed_by_default(
     burst_limited: Emulator, toggl_auth: httpx.BasicAuth, http_client: httpx.AsyncClient, fake_clock: FakeClock,
     toggl_workspace_id: int,
