@@ -95,7 +95,7 @@ def test_a_429_keeps_requests_already_queued_in_their_places() -> None:
                                                       ("1", 1, TypeError), (1.0, 1.5, TypeError),
                                                       (True, 1, TypeError)])
 def test_a_bucket_refuses_settings_that_make_no_sense(rate: object, burst: object, error: type) -> None:
-    with pytest.raises(error, match="rate|burst"):
+    with pytest.raises(error, match=r"rate|burst"):
         TokenBucket(rate, burst)  # type: ignore[arg-type]
 
 
