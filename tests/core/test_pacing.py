@@ -7,6 +7,7 @@ import threading
 import httpx
 import pytest
 
+from toggl_api._core.clock import SYSTEM_CLOCK, SystemClock
 from toggl_api._core.pacing import (
     AUTO,
     PACING_ENV,
@@ -210,6 +211,11 @@ def test_the_credential_key_never_contains_the_token() -> None:
 def test_endpoints_of_one_token_share_a_bucket_across_toggls_apis() -> None:
     clock, key = Clock(), credential_key(httpx.BasicAuth("tok", "api_token"))
     assert shared_pacer(clock, key, TOGGL, TOGGL_PACING) is shared_pacer(clock, key, REPORTS, TOGGL_PACING)
+
+
+def test_every_system_clock_shares_the_bucket_of_a_token() -> None:
+    key = credential_key(httpx.BasicAuth("tok", "api_token"))
+    assert shared_pacer(SystemClock(), key, TOGGL, TOGGL_PACING) is shared_pacer(SYSTEM_CLOCK, key, TOGGL, TOGGL_PACING)
 
 
 def test_other_tokens_and_other_clocks_have_buckets_of_their_own() -> None:

@@ -19,8 +19,9 @@ When pacing applies (``pacing_for``):
   that models Toggl's limit on a fake clock).
 - ``None`` or ``0``: off.
 
-Buckets are shared by everything in the process that uses the same credentials, host and clock
-(``shared_pacer``), so several endpoints built from one auth spend one bucket. ``Pacer`` books slots under a
+Buckets are shared by everything in the process that uses the same credentials, host, clock (every
+``SystemClock`` counts as one) and pacing (``shared_pacer``), so several endpoints built from one auth spend one
+bucket; an endpoint given another pacing keeps a bucket of its own. ``Pacer`` books slots under a
 lock: a request reserves the next free slot at once and then waits for it, which is safe for threads and for
 concurrent asyncio tasks alike (nobody holds the lock while waiting).
 """
@@ -37,6 +38,8 @@ from urllib.parse import urlsplit
 
 import httpx
 from attrs import field, frozen
+
+from .clock import SYSTEM_CLOCK, SystemClock
 
 __all__ = [
     "AUTO",
@@ -291,6 +294,8 @@ def shared_pacer(clock: object, credentials: str, url: str, pacing: Pacing) -> P
     """
     host = (urlsplit(url).hostname or "").lower()
     key = (credentials, host, pacing)
+    if isinstance(clock, SystemClock):
+        clock = SYSTEM_CLOCK  # every system clock reads the same time: endpoints given their own still share
     with _PACERS_LOCK:
         try:
             pacers = _PACERS.setdefault(clock, {})
