@@ -346,13 +346,14 @@ class AsyncOutbox:
 
     async def _reject(self, outbox: OutboxState, write: PendingWrite, reason: str, report: FlushReport) -> None:
         log.error("Toggl refused pending %s of entry %s (write %s): %s; it leaves the outbox",
-                  write.kind.value, write.entity_id, write.key, reason)
+                  write.kind.value, write.entity_id, write.key, reason, extra={"rejected": Rejected(write, reason)})
         report.rejected.append(Rejected(write, reason))
         await self._forget_local(write.entity_id)
         await self._save(drop_write(outbox, write.key))
 
     def _conflict(self, conflict: Conflict, report: FlushReport) -> None:
-        log.warning("outbox conflict (%s) on write %s: %s", conflict.rule, conflict.key, conflict.detail)
+        log.warning("outbox conflict (%s) on write %s: %s", conflict.rule, conflict.key, conflict.detail,
+                    extra={"conflict": conflict})
         report.conflicts.append(conflict)
 
     async def _landed(self, outbox: OutboxState, write: PendingWrite, entry: TogglTracker | None,

@@ -41,6 +41,7 @@ from .errors import (
     PaymentRequiredError,
     RateLimitError,
     ServerError,
+    UnexpectedResponseError,
 )
 from .models import TogglTracker
 from .timeutil import parse_datetime
@@ -300,12 +301,15 @@ def check_sendable_path(path: str) -> None:
 def queue_state(error: BaseException, *, requests_sent: int) -> WriteState | None:
     """How a write that failed with ``error`` is queued, or ``None`` when it must be raised.
 
-    Queued: network errors, 402 (quota), 429, 5xx (after the endpoint's retries) and a spent request budget.
+    Queued: network errors, 402 (quota), 429, 5xx (after the endpoint's retries), a spent request budget, and an
+    answer that is not Toggl's (broken JSON, a captive portal's login page): the write may have been applied.
     ``SENDING`` when Toggl may have applied it (``failed_write_outcome``), ``QUEUED`` when it surely did not.
     Anything else (a validation error, a definitive 4xx, a bug) is the caller's to see.
     """
     queueable = isinstance(
-        error, (httpx.TransportError, PaymentRequiredError, RateLimitError, ServerError, BudgetExhaustedError)
+        error,
+        (httpx.TransportError, httpx.DecodingError, UnexpectedResponseError, PaymentRequiredError, RateLimitError,
+         ServerError, BudgetExhaustedError),
     )
     if not queueable:
         return None
