@@ -16,6 +16,7 @@ import pytest
 
 from toggl_api import TrackerBody
 from toggl_api._core.outbox import PENDING_ID_BASE, OutboxError, WriteState
+from toggl_api._async.sync import AsyncTogglSync
 from toggl_api._io import seams
 from toggl_api.asyncio import AsyncJSONCache, AsyncSqliteCache, AsyncTrackerEndpoint, TogglAsyncCache
 from toggl_api.testing import Emulator, FakeClock, Fault
@@ -452,3 +453,16 @@ async def test_a_delayed_entry_keeps_its_start(
     await trackers.flush()
     landed = entries_named(toggl_emulator, "started earlier")[0]
     assert landed.start == entry.start
+
+
+async def test_a_sync_sends_pending_writes_first(
+    trackers: AsyncTrackerEndpoint, toggl_emulator: Emulator, kw: dict[str, Any]
+) -> None:
+    offline_for(toggl_emulator, Fault.connect_error(), times=1)
+    await trackers.add(TrackerBody(description="synced", duration=60))
+    assert trackers.cache is not None
+    sync = AsyncTogglSync(kw["auth"], trackers.cache, client=kw["client"], clock=kw["clock"])
+    await sync.sync()
+    assert sync.last_flush is not None
+    assert sync.last_flush.landed == 1
+    assert len(entries_named(toggl_emulator, "synced")) == 1

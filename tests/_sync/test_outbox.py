@@ -17,6 +17,7 @@ import pytest
 
 from toggl_api import TrackerBody
 from toggl_api._core.outbox import PENDING_ID_BASE, OutboxError, WriteState
+from toggl_api._sync.sync import TogglSync
 from toggl_api._io import seams
 from toggl_api._sync_surface import JSONCache, SqliteCache, TrackerEndpoint, TogglCache
 from toggl_api.testing import Emulator, FakeClock, Fault
@@ -453,3 +454,16 @@ def test_a_delayed_entry_keeps_its_start(
     trackers.flush()
     landed = entries_named(toggl_emulator, "started earlier")[0]
     assert landed.start == entry.start
+
+
+def test_a_sync_sends_pending_writes_first(
+    trackers: TrackerEndpoint, toggl_emulator: Emulator, kw: dict[str, Any]
+) -> None:
+    offline_for(toggl_emulator, Fault.connect_error(), times=1)
+    trackers.add(TrackerBody(description="synced", duration=60))
+    assert trackers.cache is not None
+    sync = TogglSync(kw["auth"], trackers.cache, client=kw["client"], clock=kw["clock"])
+    sync.sync()
+    assert sync.last_flush is not None
+    assert sync.last_flush.landed == 1
+    assert len(entries_named(toggl_emulator, "synced")) == 1
