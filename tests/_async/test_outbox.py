@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from toggl_api import TrackerBody
-from toggl_api._core.outbox import PENDING_ID_BASE, OutboxError, WriteState
 from toggl_api._async.sync import AsyncTogglSync
+from toggl_api._core.outbox import PENDING_ID_BASE, OutboxError, WriteState
 from toggl_api._io import seams
 from toggl_api.asyncio import AsyncJSONCache, AsyncSqliteCache, AsyncTrackerEndpoint, TogglAsyncCache
 from toggl_api.testing import Emulator, FakeClock, Fault

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from toggl_api import TrackerBody
-from toggl_api._core.outbox import PENDING_ID_BASE, OutboxError, WriteState
 from toggl_api._sync.sync import TogglSync
+from toggl_api._core.outbox import PENDING_ID_BASE, OutboxError, WriteState
 from toggl_api._io import seams
 from toggl_api._sync_surface import JSONCache, SqliteCache, TrackerEndpoint, TogglCache
 from toggl_api.testing import Emulator, FakeClock, Fault
