@@ -466,3 +466,28 @@ async def test_a_sync_sends_pending_writes_first(
     assert sync.last_flush is not None
     assert sync.last_flush.landed == 1
     assert len(entries_named(toggl_emulator, "synced")) == 1
+
+
+async def test_an_edit_by_id_that_failed_ambiguously_still_meets_the_conflict_rule(
+    trackers: AsyncTrackerEndpoint, other_device: AsyncTrackerEndpoint, toggl_emulator: Emulator,
+    fake_clock: FakeClock,
+) -> None:
+    entry = await trackers.add(TrackerBody(description="original", duration=60))
+    offline_for(toggl_emulator, Fault.server_error(503), times=1)
+    await trackers.edit(entry.id, TrackerBody(description="mine"))
+    fake_clock.advance(10)
+    await other_device.edit(entry.id, TrackerBody(description="theirs"))
+    report = await trackers.flush()
+    assert [c.rule for c in report.conflicts] == ["edited-elsewhere"]
+    assert toggl_emulator.state.time_entries[entry.id].description == "theirs"
+
+
+async def test_a_range_read_while_writes_wait_keeps_them_in_the_cache(
+    trackers: AsyncTrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock
+) -> None:
+    toggl_emulator.faults.add(Fault.quota_exceeded(), times=None, method="POST")
+    entry = await trackers.add(TrackerBody(description="waiting", duration=60))
+    today = fake_clock.now().date()
+    await trackers.collect(start_date=today - timedelta(days=1), end_date=today + timedelta(days=1))
+    assert trackers.cache is not None
+    assert await trackers.cache.find(entry.id) is not None

@@ -467,3 +467,28 @@ def test_a_sync_sends_pending_writes_first(
     assert sync.last_flush is not None
     assert sync.last_flush.landed == 1
     assert len(entries_named(toggl_emulator, "synced")) == 1
+
+
+def test_an_edit_by_id_that_failed_ambiguously_still_meets_the_conflict_rule(
+    trackers: TrackerEndpoint, other_device: TrackerEndpoint, toggl_emulator: Emulator,
+    fake_clock: FakeClock,
+) -> None:
+    entry = trackers.add(TrackerBody(description="original", duration=60))
+    offline_for(toggl_emulator, Fault.server_error(503), times=1)
+    trackers.edit(entry.id, TrackerBody(description="mine"))
+    fake_clock.advance(10)
+    other_device.edit(entry.id, TrackerBody(description="theirs"))
+    report = trackers.flush()
+    assert [c.rule for c in report.conflicts] == ["edited-elsewhere"]
+    assert toggl_emulator.state.time_entries[entry.id].description == "theirs"
+
+
+def test_a_range_read_while_writes_wait_keeps_them_in_the_cache(
+    trackers: TrackerEndpoint, toggl_emulator: Emulator, fake_clock: FakeClock
+) -> None:
+    toggl_emulator.faults.add(Fault.quota_exceeded(), times=None, method="POST")
+    entry = trackers.add(TrackerBody(description="waiting", duration=60))
+    today = fake_clock.now().date()
+    trackers.collect(start_date=today - timedelta(days=1), end_date=today + timedelta(days=1))
+    assert trackers.cache is not None
+    assert trackers.cache.find(entry.id) is not None

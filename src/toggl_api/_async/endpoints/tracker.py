@@ -106,17 +106,19 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
 
     async def _queue_first(
         self, kind: WriteKind, entity: int, workspace_id: int, fields: dict[str, Any], current: TogglTracker | None
-    ) -> tuple[int, _Queued | None]:
-        """Before an offline write: send what waits; the entry's real id, and the queued result when this write
-        must wait behind earlier ones (so Toggl sees writes in the order they were made)."""
+    ) -> tuple[int, _Queued | None, TogglTracker | None]:
+        """Before an offline write: send what waits; the entry's real id, the queued result when this write
+        must wait behind earlier ones (so Toggl sees writes in the order they were made), and the entry as known
+        now (a failed send may make the cache forget it, and the conflict rule needs it)."""
         outbox = self.outbox
         if any(w.state is not WriteState.HELD for w in await outbox.pending()):
             await outbox.flush()
         stored = await outbox.load()
         real = stored.real_id(entity)
         if any(w.state is not WriteState.HELD for w in stored.writes) or is_pending_id(real):
-            return real, _Queued(await outbox.queue(kind, real, workspace_id, fields, current=current))
-        return real, None
+            return real, _Queued(await outbox.queue(kind, real, workspace_id, fields, current=current)), current
+        known = None if kind is WriteKind.CREATE else await outbox.cache.find(real, TogglTracker, include_expired=True)
+        return real, None, known if known is not None else current
 
     async def _queue_failed(
         self,
@@ -176,7 +178,8 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         if cache is not None:
             # Toggl says nothing runs: cached "running" entries are outdated; the next read fetches them anew.
             for stale in await cache.query(TogglQuery("stop", None), model=TogglTracker):
-                await self._drop_unseen(stale)
+                if not stale.pending:  # a timer waiting in the outbox is not on Toggl yet
+                    await self._drop_unseen(stale)
         return None
 
     async def get(self, tracker_id: int | TogglTracker, *, refresh: bool = False) -> TogglTracker | None:
@@ -277,7 +280,10 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 # The answer is the whole range: cached entries of it that Toggl no longer returns are gone, and
                 # the range is covered from now on.
                 keep = set(seen)
-                stale = [t for t in await cache.query(*queries, model=TogglTracker) if t.id not in keep]
+                # Entries waiting in the outbox are not on Toggl yet (or not as shown): they stay.
+                stale = [
+                    t for t in await cache.query(*queries, model=TogglTracker) if t.id not in keep and not t.pending
+                ]
                 if stale:
                     # Uncover first: a cache writing step by step (SQL) that stops halfway then asks Toggl
                     # instead of answering the old range minus what was already dropped.
@@ -304,10 +310,10 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         """
         now = self.clock.now()
         request = api.add(self.workspace_id, body, now)
-        if not self.offline:
+        if self._offline_outbox() is None:
             return await self._add_now(body, request, now)
         fields = dict(request.json or {})
-        _, queued = await self._queue_first(WriteKind.CREATE, 0, self.workspace_id, fields, None)
+        _, queued, _ = await self._queue_first(WriteKind.CREATE, 0, self.workspace_id, fields, None)
         if queued is not None:
             created = queued.shown
         else:
@@ -347,12 +353,12 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         ``offline=True`` an edit Toggl cannot take now is queued and the entry is returned as it will be.
         """
         tid = entity_id(tracker, "tracker")
-        if not self.offline:
+        if self._offline_outbox() is None:
             return await self._edit_now(tracker, tid, body, meta=meta)
         wid = self._workspace_of(tracker)
         fields = dict(api.edit(wid, tid, body).json or {})
         current = tracker if isinstance(tracker, TogglTracker) else None
-        real, queued = await self._queue_first(WriteKind.EDIT, tid, wid, fields, current)
+        real, queued, known = await self._queue_first(WriteKind.EDIT, tid, wid, fields, current)
         if queued is not None:
             edited = queued.shown
         else:
@@ -361,7 +367,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 return await self._edit_now(tracker, real, body, meta=meta)
             except Exception as exc:
                 edited = await self._queue_failed(exc, self._requester.request_count - before,
-                                                  WriteKind.EDIT, real, wid, fields, current)
+                                                  WriteKind.EDIT, real, wid, fields, known)
         return edited if edited is not None else _placeholder(real, wid, fields, self.clock.now())
 
     async def _edit_now(self, tracker: TogglTracker | int, tid: int, body: TrackerBody, *, meta: bool) -> TogglTracker:
@@ -446,18 +452,19 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
     async def delete(self, tracker: TogglTracker | int) -> None:
         """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         tid = entity_id(tracker, "tracker")
-        if not self.offline:
+        if self._offline_outbox() is None:
             await self._delete_now(tracker, tid)
             return
         wid = self._workspace_of(tracker)
-        real, queued = await self._queue_first(WriteKind.DELETE, tid, wid, {}, None)
+        real, queued, known = await self._queue_first(WriteKind.DELETE, tid, wid, {}, None)
         if queued is not None:
             return
         before = self._requester.request_count
         try:
             await self._delete_now(tracker, real)
         except Exception as exc:
-            await self._queue_failed(exc, self._requester.request_count - before, WriteKind.DELETE, real, wid, {}, None)
+            await self._queue_failed(exc, self._requester.request_count - before, WriteKind.DELETE, real, wid, {},
+                                     known)
 
     async def _delete_now(self, tracker: TogglTracker | int, tid: int) -> None:
         try:
@@ -477,12 +484,12 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         returned (``pending``).
         """
         tid = entity_id(tracker, "tracker")
-        if not self.offline:
+        if self._offline_outbox() is None:
             return await self._stop_now(tracker, tid)
         wid = self._workspace_of(tracker)
         fields: dict[str, Any] = {"stop": format_iso(self.clock.now().replace(microsecond=0), "stop")}
         current = tracker if isinstance(tracker, TogglTracker) else None
-        real, queued = await self._queue_first(WriteKind.STOP, tid, wid, fields, current)
+        real, queued, known = await self._queue_first(WriteKind.STOP, tid, wid, fields, current)
         if queued is not None:
             stopped = queued.shown
         else:
@@ -491,7 +498,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
                 return await self._stop_now(tracker, real)
             except Exception as exc:
                 stopped = await self._queue_failed(exc, self._requester.request_count - before,
-                                                   WriteKind.STOP, real, wid, fields, current)
+                                                   WriteKind.STOP, real, wid, fields, known)
         return stopped if stopped is not None else _placeholder(real, wid, fields, self.clock.now())
 
     async def _stop_now(self, tracker: TogglTracker | int, tid: int) -> TogglTracker | None:

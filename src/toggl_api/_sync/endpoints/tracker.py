@@ -107,17 +107,19 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
 
     def _queue_first(
         self, kind: WriteKind, entity: int, workspace_id: int, fields: dict[str, Any], current: TogglTracker | None
-    ) -> tuple[int, _Queued | None]:
-        """Before an offline write: send what waits; the entry's real id, and the queued result when this write
-        must wait behind earlier ones (so Toggl sees writes in the order they were made)."""
+    ) -> tuple[int, _Queued | None, TogglTracker | None]:
+        """Before an offline write: send what waits; the entry's real id, the queued result when this write
+        must wait behind earlier ones (so Toggl sees writes in the order they were made), and the entry as known
+        now (a failed send may make the cache forget it, and the conflict rule needs it)."""
         outbox = self.outbox
         if any(w.state is not WriteState.HELD for w in outbox.pending()):
             outbox.flush()
         stored = outbox.load()
         real = stored.real_id(entity)
         if any(w.state is not WriteState.HELD for w in stored.writes) or is_pending_id(real):
-            return real, _Queued(outbox.queue(kind, real, workspace_id, fields, current=current))
-        return real, None
+            return real, _Queued(outbox.queue(kind, real, workspace_id, fields, current=current)), current
+        known = None if kind is WriteKind.CREATE else outbox.cache.find(real, TogglTracker, include_expired=True)
+        return real, None, known if known is not None else current
 
     def _queue_failed(
         self,
@@ -177,7 +179,8 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         if cache is not None:
             # Toggl says nothing runs: cached "running" entries are outdated; the next read fetches them anew.
             for stale in cache.query(TogglQuery("stop", None), model=TogglTracker):
-                self._drop_unseen(stale)
+                if not stale.pending:  # a timer waiting in the outbox is not on Toggl yet
+                    self._drop_unseen(stale)
         return None
 
     def get(self, tracker_id: int | TogglTracker, *, refresh: bool = False) -> TogglTracker | None:
@@ -278,7 +281,10 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 # The answer is the whole range: cached entries of it that Toggl no longer returns are gone, and
                 # the range is covered from now on.
                 keep = set(seen)
-                stale = [t for t in cache.query(*queries, model=TogglTracker) if t.id not in keep]
+                # Entries waiting in the outbox are not on Toggl yet (or not as shown): they stay.
+                stale = [
+                    t for t in cache.query(*queries, model=TogglTracker) if t.id not in keep and not t.pending
+                ]
                 if stale:
                     # Uncover first: a cache writing step by step (SQL) that stops halfway then asks Toggl
                     # instead of answering the old range minus what was already dropped.
@@ -305,10 +311,10 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         """
         now = self.clock.now()
         request = api.add(self.workspace_id, body, now)
-        if not self.offline:
+        if self._offline_outbox() is None:
             return self._add_now(body, request, now)
         fields = dict(request.json or {})
-        _, queued = self._queue_first(WriteKind.CREATE, 0, self.workspace_id, fields, None)
+        _, queued, _ = self._queue_first(WriteKind.CREATE, 0, self.workspace_id, fields, None)
         if queued is not None:
             created = queued.shown
         else:
@@ -348,12 +354,12 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         ``offline=True`` an edit Toggl cannot take now is queued and the entry is returned as it will be.
         """
         tid = entity_id(tracker, "tracker")
-        if not self.offline:
+        if self._offline_outbox() is None:
             return self._edit_now(tracker, tid, body, meta=meta)
         wid = self._workspace_of(tracker)
         fields = dict(api.edit(wid, tid, body).json or {})
         current = tracker if isinstance(tracker, TogglTracker) else None
-        real, queued = self._queue_first(WriteKind.EDIT, tid, wid, fields, current)
+        real, queued, known = self._queue_first(WriteKind.EDIT, tid, wid, fields, current)
         if queued is not None:
             edited = queued.shown
         else:
@@ -362,7 +368,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 return self._edit_now(tracker, real, body, meta=meta)
             except Exception as exc:
                 edited = self._queue_failed(exc, self._requester.request_count - before,
-                                                  WriteKind.EDIT, real, wid, fields, current)
+                                                  WriteKind.EDIT, real, wid, fields, known)
         return edited if edited is not None else _placeholder(real, wid, fields, self.clock.now())
 
     def _edit_now(self, tracker: TogglTracker | int, tid: int, body: TrackerBody, *, meta: bool) -> TogglTracker:
@@ -447,18 +453,19 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
     def delete(self, tracker: TogglTracker | int) -> None:
         """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         tid = entity_id(tracker, "tracker")
-        if not self.offline:
+        if self._offline_outbox() is None:
             self._delete_now(tracker, tid)
             return
         wid = self._workspace_of(tracker)
-        real, queued = self._queue_first(WriteKind.DELETE, tid, wid, {}, None)
+        real, queued, known = self._queue_first(WriteKind.DELETE, tid, wid, {}, None)
         if queued is not None:
             return
         before = self._requester.request_count
         try:
             self._delete_now(tracker, real)
         except Exception as exc:
-            self._queue_failed(exc, self._requester.request_count - before, WriteKind.DELETE, real, wid, {}, None)
+            self._queue_failed(exc, self._requester.request_count - before, WriteKind.DELETE, real, wid, {},
+                                     known)
 
     def _delete_now(self, tracker: TogglTracker | int, tid: int) -> None:
         try:
@@ -478,12 +485,12 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         returned (``pending``).
         """
         tid = entity_id(tracker, "tracker")
-        if not self.offline:
+        if self._offline_outbox() is None:
             return self._stop_now(tracker, tid)
         wid = self._workspace_of(tracker)
         fields: dict[str, Any] = {"stop": format_iso(self.clock.now().replace(microsecond=0), "stop")}
         current = tracker if isinstance(tracker, TogglTracker) else None
-        real, queued = self._queue_first(WriteKind.STOP, tid, wid, fields, current)
+        real, queued, known = self._queue_first(WriteKind.STOP, tid, wid, fields, current)
         if queued is not None:
             stopped = queued.shown
         else:
@@ -492,7 +499,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 return self._stop_now(tracker, real)
             except Exception as exc:
                 stopped = self._queue_failed(exc, self._requester.request_count - before,
-                                                   WriteKind.STOP, real, wid, fields, current)
+                                                   WriteKind.STOP, real, wid, fields, known)
         return stopped if stopped is not None else _placeholder(real, wid, fields, self.clock.now())
 
     def _stop_now(self, tracker: TogglTracker | int, tid: int) -> TogglTracker | None:
