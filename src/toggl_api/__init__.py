@@ -21,6 +21,7 @@ from ._core.errors import (
     NamingError,
     NoCacheAssignedError,
     NotFoundError,
+    OutboxError,
     PagingLimitError,
     PremiumFeatureError,
     QuotaExceededError,
@@ -46,6 +47,7 @@ from ._core.models import (
     TogglWorkspace,
     TogglWorkspaceUser,
 )
+from ._core.outbox import FlushReport, OutboxConflict, PendingWrite
 from ._core.policy import RetryPolicy
 from ._core.quota import Bucket, QuotaInfo
 from ._core.session import TogglSession
@@ -75,6 +77,7 @@ __all__ = [
     "CorruptCacheError",
     "DateTimeError",
     "Edits",
+    "FlushReport",
     "GroupEndpoint",
     "MissingParentError",
     "NamingError",
@@ -82,6 +85,9 @@ __all__ = [
     "NotFoundError",
     "OrganizationEndpoint",
     "OrganizationUserEndpoint",
+    "OutboxConflict",
+    "OutboxError",
+    "PendingWrite",
     "PreferencesBody",
     "PremiumFeatureError",
     "ProjectBody",

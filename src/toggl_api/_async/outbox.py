@@ -27,8 +27,8 @@ from .._core.errors import TogglAPIError
 from .._core.models import TogglTracker
 from .._core.outbox import (
     OUTBOX_KEY,
-    Conflict,
     FlushReport,
+    OutboxConflict,
     OutboxError,
     OutboxState,
     PendingWrite,
@@ -263,7 +263,7 @@ class AsyncOutbox:
             changed = await self._send_one(outbox, write, ApiRequest(RequestMethod.PUT, path, json=decision.send),
                                            report)
         except _Gone:
-            self._conflict(Conflict(write.key, write.kind, write.entity_id, "deleted-elsewhere",
+            self._conflict(OutboxConflict(write.key, write.kind, write.entity_id, "deleted-elsewhere",
                                     f"entry {write.entity_id} was deleted elsewhere; the {write.kind.value} was not "
                                     "applied"), report)
             await self._landed(outbox, write, None, report)
@@ -351,7 +351,7 @@ class AsyncOutbox:
         await self._forget_local(write.entity_id)
         await self._save(drop_write(outbox, write.key))
 
-    def _conflict(self, conflict: Conflict, report: FlushReport) -> None:
+    def _conflict(self, conflict: OutboxConflict, report: FlushReport) -> None:
         log.warning("outbox conflict (%s) on write %s: %s", conflict.rule, conflict.key, conflict.detail,
                     extra={"conflict": conflict})
         report.conflicts.append(conflict)

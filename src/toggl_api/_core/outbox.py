@@ -37,7 +37,7 @@ from attrs import define, evolve, field
 from .cache_rules import WriteOutcome, failed_write_outcome
 from .errors import (
     BudgetExhaustedError,
-    CacheError,
+    OutboxError,
     PaymentRequiredError,
     RateLimitError,
     ServerError,
@@ -50,7 +50,7 @@ __all__ = [
     "OUTBOX_KEY",
     "PENDING_EXTRA",
     "PENDING_ID_BASE",
-    "Conflict",
+    "OutboxConflict",
     "Decision",
     "FlushReport",
     "OutboxState",
@@ -85,10 +85,6 @@ PENDING_EXTRA = "toggl_api_pending"
 _REMEMBER_LANDED = 500
 #: Fields of an edit compared with Toggl's copy of the entry (the payload keys ``TrackerBody`` sends).
 _FIELDS = ("description", "project_id", "task_id", "start", "stop", "duration", "billable", "tags", "tag_ids")
-
-
-class OutboxError(CacheError):
-    """The stored outbox cannot be read, or an outbox operation was misused (the message says what to do)."""
 
 
 class WriteKind(enum.Enum):
@@ -496,7 +492,7 @@ def matches_create(fields: Mapping[str, Any], workspace_id: int, entry: TogglTra
 
 
 @define(frozen=True)
-class Conflict:
+class OutboxConflict:
     """A pending write that met a change made elsewhere.
 
     Attributes:
@@ -529,7 +525,7 @@ class Decision:
     send: dict[str, Any] | None
     done: bool = False
     hold: bool = False
-    conflict: Conflict | None = None
+    conflict: OutboxConflict | None = None
 
 
 def resolve(write: PendingWrite, remote: TogglTracker | None, *, force: bool = False) -> Decision:
@@ -544,14 +540,14 @@ def resolve(write: PendingWrite, remote: TogglTracker | None, *, force: bool = F
             return Decision(None, done=True)
         assert remote is not None
         if not force and write.base_at is not None and remote.at is not None and remote.at > write.base_at:
-            return Decision(None, hold=True, conflict=Conflict(
+            return Decision(None, hold=True, conflict=OutboxConflict(
                 key, kind, remote.id, "delete-held",
                 f"entry {remote.id} was edited elsewhere after the delete was made; it is kept, held in the outbox "
                 "(send it with `toggl-api outbox push --force`, or discard it)",
             ))
         return Decision({})
     if gone:
-        return Decision(None, done=True, conflict=Conflict(
+        return Decision(None, done=True, conflict=OutboxConflict(
             key, kind, write.entity_id, "deleted-elsewhere",
             f"entry {write.entity_id} was deleted elsewhere; the {kind.value} was not applied",
         ))
@@ -564,13 +560,13 @@ def resolve(write: PendingWrite, remote: TogglTracker | None, *, force: bool = F
     changed_elsewhere = write.base_at is not None and remote.at is not None and remote.at > write.base_at
     if kind is WriteKind.STOP:
         if remote.stop is not None:
-            return Decision(None, done=True, conflict=Conflict(
+            return Decision(None, done=True, conflict=OutboxConflict(
                 key, kind, remote.id, "stopped-elsewhere",
                 f"entry {remote.id} was stopped elsewhere at {remote.stop.isoformat()}; that stop is kept",
             ))
         conflict = None
         if changed_elsewhere:
-            conflict = Conflict(key, kind, remote.id, "stop-applies",
+            conflict = OutboxConflict(key, kind, remote.id, "stop-applies",
                                 f"entry {remote.id} was edited elsewhere while it ran; the stop still applies")
         return Decision(dict(write.fields), conflict=conflict)
     # an edit
@@ -588,7 +584,7 @@ def resolve(write: PendingWrite, remote: TogglTracker | None, *, force: bool = F
         send.pop("tag_action", None)
     useful = {k for k in send if k in _FIELDS}
     detail = f"entry {remote.id} was edited elsewhere; the other device's {', '.join(kept)} kept"
-    conflict = Conflict(key, kind, remote.id, "edited-elsewhere", detail)
+    conflict = OutboxConflict(key, kind, remote.id, "edited-elsewhere", detail)
     if not useful:
         return Decision(None, done=True, conflict=conflict)
     return Decision(send, conflict=conflict)
@@ -667,7 +663,7 @@ class FlushReport:
     landed: int = 0
     found: int = 0
     requests: int = 0
-    conflicts: list[Conflict] = field(factory=list)
+    conflicts: list[OutboxConflict] = field(factory=list)
     rejected: list[Rejected] = field(factory=list)
     remaining: int = 0
     stopped_by: str | None = None

@@ -17,11 +17,13 @@ from ..._core.api import tracker as api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import ApiRequest, RequestMethod, Shape
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
+from ..._core.clock import Clock
 from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import NoCacheAssignedError, TogglAPIError
 from ..._core.models import TogglTag, TogglTracker, TogglWorkspace
 from ..._core.outbox import FlushReport, PendingWrite, WriteKind, WriteState, is_pending_id, queue_state
 from ..._core.paging import PageGuard
+from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..._core.timeutil import format_iso
 from ..cache.base import TogglCache
@@ -58,6 +60,13 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         auth: httpx.BasicAuth | None,
         cache: TogglCache[TogglTracker] | None = None,
         *,
+        client: httpx.Client | None = None,
+        timeout: httpx.Timeout | int | float = 10,
+        re_raise: bool = False,
+        retries: int | None = None,
+        base_url: str | None = None,
+        clock: Clock | None = None,
+        policy: RetryPolicy | None = None,
         offline: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -67,7 +76,10 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         if offline and cache is None:
             msg = "offline=True keeps pending writes in the cache: pass cache=... (a JSON or SQL cache)"
             raise ValueError(msg)
-        super().__init__(workspace_id, auth, cache, **kwargs)
+        super().__init__(
+            workspace_id, auth, cache, client=client, timeout=timeout, re_raise=re_raise, retries=retries,
+            base_url=base_url, clock=clock, policy=policy, **kwargs,
+        )
         self.offline = offline
 
     # -- the outbox -------------------------------------------------------------------------------
