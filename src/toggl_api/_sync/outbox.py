@@ -165,13 +165,14 @@ class Outbox:
             outbox, kind, real, workspace_id, fields, now=now, base=base, base_at=base_at, state=state,
         )
         shown = None if write is None else local_entry(write, cached, now=now)
-        # The entity first, then the outbox: a crash between them leaves the write unqueued and the entry
-        # visible, which the next read of Toggl corrects; never a queued write the cache does not show.
+        # The outbox first, then the entity: a crash between them (SQL caches write step by step) leaves a queued
+        # write the cache does not show yet, which lands all the same; never a pending entry with no write.
+        self._save(outbox)
         if shown is not None:
             self.cache.add(shown)
         elif kind is not WriteKind.CREATE:
             self.cache.delete(real, model=TogglTracker)
-        self._save(outbox)
+        self.cache.commit()
         log.warning(
             "Toggl is unreachable: %s of entry %s queued (%s); it will be sent when Toggl is reachable",
             kind.value, real if write is None else write.entity_id, state.value,
