@@ -492,3 +492,4 @@ def test_a_range_read_while_writes_wait_keeps_them_in_the_cache(
     trackers.collect(start_date=today - timedelta(days=1), end_date=today + timedelta(days=1))
     assert trackers.cache is not None
     assert trackers.cache.find(entry.id) is not None
+

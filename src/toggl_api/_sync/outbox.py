@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from attrs import evolve
+from filelock import FileLock
+from filelock import Timeout as FileLockTimeout
 
 from .._core.api.request import ApiRequest, RequestMethod
 from .._core.errors import TogglAPIError
@@ -89,6 +94,25 @@ class Outbox:
         self.cache.set_value(OUTBOX_KEY, dumps(outbox) if keep else None)
         self.cache.commit()
 
+    def _update(self, change: Callable[[OutboxState], OutboxState]) -> OutboxState:
+        """Apply ``change`` to the outbox as stored now, under the outbox's lock, and store the result.
+
+        Every change goes through here, re-reading first: a write queued by another process while this one
+        flushes is never overwritten by a stale copy.
+        """
+        with self._lock("outbox.lock", _LOCK_WAIT):
+            outbox = change(self.load())
+            self._save(outbox)
+        return outbox
+
+    def _lock(self, name: str, timeout: float) -> contextlib.AbstractContextManager[object]:
+        """An inter-process lock next to the cache's files (JSON folder, SQLite file); none for a database server,
+        whose processes may run on other machines (see docs/outbox.md)."""
+        folder = _local_folder(self.cache)
+        if folder is None or not folder.is_dir():
+            return contextlib.nullcontext()
+        return FileLock(str(folder / f".toggl_api.{name}"), timeout=timeout, mode=0o600)
+
     def pending(self) -> list[PendingWrite]:
         """Pending writes, oldest first."""
         return list((self.load()).writes)
@@ -104,21 +128,20 @@ class Outbox:
         if write is None:
             msg = f"no pending write {key}; `toggl-api outbox list` shows the pending ones"
             raise OutboxError(msg)
-        drop = [write] + (outbox.of_entity(write.entity_id) if write.kind is WriteKind.CREATE else [])
-        for item in drop:
-            outbox = drop_write(outbox, item.key)
+        drop = {write.key} | ({w.key for w in outbox.of_entity(write.entity_id)}
+                              if write.kind is WriteKind.CREATE else set())
+        self._update(lambda o: evolve(o, writes=tuple(w for w in o.writes if w.key not in drop)))
         self._forget_local(write.entity_id)
-        self._save(outbox)
         log.warning("discarded pending %s of entry %s (write %s)", write.kind.value, write.entity_id, key)
         return write
 
     def discard_all(self) -> int:
         """Drop every pending write; how many there were."""
-        outbox = self.load()
-        for entity in {w.entity_id for w in outbox.writes}:
+        before = self._update(lambda o: o)
+        self._update(lambda o: evolve(o, writes=()))
+        for entity in {w.entity_id for w in before.writes}:
             self._forget_local(entity)
-        self._save(OutboxState(next_key=outbox.next_key, next_pending=outbox.next_pending, landed=outbox.landed))
-        return len(outbox.writes)
+        return len(before.writes)
 
     def _forget_local(self, entity_id: int) -> None:
         # What the cache showed came from the outbox: the next read asks Toggl for the truth.
@@ -146,28 +169,34 @@ class Outbox:
             state: ``SENDING`` when it may have been applied already.
             current: The entry as the caller knows it (used when the cache does not hold it).
         """
-        outbox = self.load()
         now = self.endpoint.clock.now()
-        real = outbox.real_id(entity_id)
+        real = (self.load()).real_id(entity_id)
         cached = None
         if kind is not WriteKind.CREATE:
             cached = self.cache.find(real, TogglTracker, include_expired=True)
             if cached is None and isinstance(current, TogglTracker) and current.id in (entity_id, real):
                 cached = current
-        # What Toggl had when the write was made (for the conflict rule): the cached copy's values, except
-        # where earlier pending writes of the entry already changed it locally (their own base holds Toggl's).
-        earlier = outbox.of_entity(real)
-        base = snapshot(cached, fields)
-        for item in earlier:
-            base.update({k: v for k, v in item.base.items() if k in base})
-        base_at = earlier[0].base_at if earlier else (cached.at if cached is not None else None)
-        outbox, write = add_write(
-            outbox, kind, real, workspace_id, fields, now=now, base=base, base_at=base_at, state=state,
-        )
-        shown = None if write is None else local_entry(write, cached, now=now)
+        added: list[PendingWrite | None] = []
+
+        def change(outbox: OutboxState) -> OutboxState:
+            # What Toggl had when the write was made (for the conflict rule): the cached copy's values, except
+            # where earlier pending writes of the entry already changed it locally (their own base holds Toggl's).
+            earlier = outbox.of_entity(real)
+            base = snapshot(cached, fields)
+            for item in earlier:
+                base.update({k: v for k, v in item.base.items() if k in base})
+            base_at = earlier[0].base_at if earlier else (cached.at if cached is not None else None)
+            outbox, write = add_write(
+                outbox, kind, real, workspace_id, fields, now=now, base=base, base_at=base_at, state=state,
+            )
+            added[:] = [write]
+            return outbox
+
         # The outbox first, then the entity: a crash between them (SQL caches write step by step) leaves a queued
         # write the cache does not show yet, which lands all the same; never a pending entry with no write.
-        self._save(outbox)
+        self._update(change)
+        write = added[0]
+        shown = None if write is None else local_entry(write, cached, now=now)
         if shown is not None:
             self.cache.add(shown)
         elif kind is not WriteKind.CREATE:
@@ -192,6 +221,13 @@ class Outbox:
         start_count = requester.request_count
         skipped: set[int] = set()
         try:
+            flusher = self._lock("flush.lock", 0)
+            flusher.__enter__()
+        except FileLockTimeout:
+            report.stopped_by = "another process is sending this outbox"
+            report.remaining = len((self.load()).writes)
+            return report
+        try:
             while True:
                 outbox = self.load()
                 write = next(
@@ -210,6 +246,7 @@ class Outbox:
             report.stopped_by = str(stop)
         finally:
             report.requests = requester.request_count - start_count
+            flusher.__exit__(None, None, None)
         report.remaining = len((self.load()).writes)
         return report
 
@@ -248,8 +285,8 @@ class Outbox:
         if decision.conflict is not None:
             self._conflict(decision.conflict, report)
         if decision.hold:
-            self._save(with_state(outbox, write.key, WriteState.HELD, note=decision.conflict.detail
-                                        if decision.conflict else ""))
+            note = decision.conflict.detail if decision.conflict else ""
+            self._update(lambda o: with_state(o, write.key, WriteState.HELD, note=note))
             return False
         if decision.done or decision.send is None:
             self._landed(outbox, write, remote, report)
@@ -305,8 +342,8 @@ class Outbox:
         return None
 
     def _mark_sending(self, outbox: OutboxState, write: PendingWrite) -> OutboxState:
-        outbox = with_state(outbox, write.key, WriteState.SENDING, sent_at=self.endpoint.clock.now())
-        self._save(outbox)
+        now = self.endpoint.clock.now()
+        outbox = self._update(lambda o: with_state(o, write.key, WriteState.SENDING, sent_at=now))
         step("outbox:sending-recorded")
         return outbox
 
@@ -343,7 +380,7 @@ class Outbox:
             self._reject(outbox, write, f"{type(exc).__name__}: {exc}", report)
             raise _Skip from exc
         if state is WriteState.QUEUED:
-            self._save(with_state(outbox, write.key, WriteState.QUEUED))
+            self._update(lambda o: with_state(o, write.key, WriteState.QUEUED))
         raise _Stop(f"{type(exc).__name__}: {exc}") from exc
 
     def _reject(self, outbox: OutboxState, write: PendingWrite, reason: str, report: FlushReport) -> None:
@@ -351,7 +388,7 @@ class Outbox:
                   write.kind.value, write.entity_id, write.key, reason, extra={"rejected": Rejected(write, reason)})
         report.rejected.append(Rejected(write, reason))
         self._forget_local(write.entity_id)
-        self._save(drop_write(outbox, write.key))
+        self._update(lambda o: drop_write(o, write.key))
 
     def _conflict(self, conflict: OutboxConflict, report: FlushReport) -> None:
         log.warning("outbox conflict (%s) on write %s: %s", conflict.rule, conflict.key, conflict.detail,
@@ -361,7 +398,8 @@ class Outbox:
     def _landed(self, outbox: OutboxState, write: PendingWrite, entry: TogglTracker | None,
                       report: FlushReport) -> None:
         """Record a write as done: its result into the cache, then the write out of the outbox."""
-        after = landed(outbox, write.key, entry.id if entry is not None and write.kind is WriteKind.CREATE else None)
+        real = entry.id if entry is not None and write.kind is WriteKind.CREATE else None
+        after = landed(self.load(), write.key, real)
         if write.kind is WriteKind.CREATE:
             self.cache.delete(write.entity_id, model=TogglTracker)
         if entry is not None and entry.server_deleted_at is None and write.kind is not WriteKind.DELETE:
@@ -375,9 +413,26 @@ class Outbox:
                 self.cache.delete(entry.id, model=TogglTracker)
         elif write.kind is not WriteKind.CREATE:
             self.cache.delete(write.entity_id, model=TogglTracker)
-        self._save(after)
+        self._update(lambda o: landed(o, write.key, real))
         step("outbox:done")
         report.landed += 1
+
+
+#: Seconds to wait for another process's change of the outbox (each is one small write).
+_LOCK_WAIT = 30
+
+
+def _local_folder(cache: TogglCache[Any]) -> Path | None:
+    """The folder of a cache's local files (a JSON cache's folder, an SQLite database's), else ``None``."""
+    from .cache.json import JSONCache
+
+    if isinstance(cache, JSONCache):
+        return cache.path
+    database = getattr(cache, "database", None)
+    url = getattr(database, "url", None)
+    if url is not None and url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).parent
+    return None
 
 
 class _Gone(Exception):
