@@ -21,6 +21,7 @@ from ._core.errors import (
     NamingError,
     NoCacheAssignedError,
     NotFoundError,
+    OutboxError,
     PagingLimitError,
     PremiumFeatureError,
     QuotaExceededError,
@@ -46,6 +47,7 @@ from ._core.models import (
     TogglWorkspace,
     TogglWorkspaceUser,
 )
+from ._core.outbox import FlushReport, OutboxConflict, PendingWrite
 from ._core.pacing import Pacing
 from ._core.policy import RetryPolicy
 from ._core.quota import Bucket, QuotaInfo
@@ -78,6 +80,7 @@ __all__ = [
     "CorruptCacheError",
     "DateTimeError",
     "Edits",
+    "FlushReport",
     "GroupEndpoint",
     "MissingParentError",
     "NamingError",
@@ -86,6 +89,9 @@ __all__ = [
     "OrganizationEndpoint",
     "OrganizationUserEndpoint",
     "Pacing",
+    "OutboxConflict",
+    "OutboxError",
+    "PendingWrite",
     "PreferencesBody",
     "PremiumFeatureError",
     "ProjectBody",

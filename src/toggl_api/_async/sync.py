@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from attrs import evolve, frozen
@@ -52,6 +52,7 @@ from .._core.models import (
     TogglWorkspace,
     TogglWorkspaceUser,
 )
+from .._core.outbox import OUTBOX_KEY, FlushReport
 from .._core.pacing import AUTO, PacingSetting
 from .._core.paging import PageGuard
 from .._core.policy import RetryPolicy
@@ -232,6 +233,9 @@ class AsyncTogglSync:
         self._state = SyncState()
         self._tally = _Tally()
         self._windows_done = 0
+        self._auth = auth
+        #: What the outbox flush at the start of the last ``sync()`` did (``None``: nothing was pending).
+        self.last_flush: FlushReport | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cache={self.cache!r}, max_requests={self.max_requests}, reserve={self.reserve})"
@@ -288,6 +292,7 @@ class AsyncTogglSync:
             PagingLimitError: the time-entry windows did not end within the window cap.
             httpx.TransportError: Toggl could not be reached (after retries).
         """
+        self.last_flush = await self._flush_outbox()
         self._sent_at_start = self._endpoint._requester.request_count
         tally = self._tally = _Tally()
         self._windows_done = 0
@@ -347,6 +352,30 @@ class AsyncTogglSync:
         )
         log.info("sync %s: %d requests, +%d ~%d -%d", "complete" if report.complete else "stopped",
                  report.requests, report.total_added, report.total_changed, report.total_removed)
+        return report
+
+    async def _flush_outbox(self) -> FlushReport | None:
+        """Send the writes waiting in the cache's offline outbox first (see docs/outbox.md), so the mirror then
+        reads them back from Toggl."""
+        if not (await self.cache.get_value(OUTBOX_KEY)):
+            return None
+        from .endpoints.tracker import AsyncTrackerEndpoint  # the endpoints build on this module's neighbours
+
+        # Each write names its own workspace; the endpoint's own workspace is never used by a replay. Assigning
+        # the cache makes the endpoint its parent: the cache's own parent is put back afterwards.
+        parent = self.cache._parent
+        try:
+            tracker = AsyncTrackerEndpoint(
+                0, self._auth, cast("TogglAsyncCache[TogglTracker]", self.cache), client=self._endpoint.client,
+                clock=self.clock, session=self.session, retries=self._endpoint.retries,
+            )
+            if tracker._usable_cache() is None:
+                return None
+            report = await tracker.flush()
+        finally:
+            self.cache._parent = parent
+        log.info("outbox: %d writes landed, %d remain, %d conflicts", report.landed, report.remaining,
+                 len(report.conflicts))
         return report
 
     def _spent(self) -> int:

@@ -29,6 +29,7 @@ from .._core.errors import (
     TogglAPIError,
 )
 from .._core.models import TogglClass, TogglTracker
+from .._core.outbox import check_sendable_path
 from .._core.pacing import AUTO, Pacing, PacingSetting
 from .._core.policy import RetryPolicy
 from .._core.query import TogglQuery, validate_queries
@@ -217,6 +218,7 @@ class TogglEndpoint(Generic[T]):
     ) -> httpx.Response:
         if self.re_raise:
             retries = 0
+        check_sendable_path(request.path)  # a temporary id of an entry created offline never reaches Toggl
         return self._requester.send(
             request, base_url=self.base_url, retries=retries, raise_for_status=raise_for_status
         )

@@ -690,6 +690,10 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
             progress=on_step,
         ) as syncer:
             report = syncer.sync(full=full)
+    if syncer.last_flush is not None:  # writes waiting in the offline outbox were sent first
+        flushed = syncer.last_flush
+        click.echo(f"outbox: {flushed.landed} writes sent, {flushed.remaining} pending, "
+                   f"{len(flushed.conflicts)} conflicts (toggl-api outbox list)", err=True)
     if as_json:
         _emit_json(report.as_dict())
     else:
@@ -1273,9 +1277,10 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="toggl-api")
 
 
-# The webhook commands live in their own module; importing it registers them on ``cli``.
+# The other commands live in their own modules; importing them registers them on ``cli``.
 from . import cache_clear as _cache_clear  # noqa: E402, F401
 from . import config_file as _config_file  # noqa: E402, F401
 from . import history as _history  # noqa: E402, F401  (toggl-api import, likewise)
+from . import outbox as _outbox  # noqa: E402, F401
 from . import timer as _timer  # noqa: E402, F401
 from . import webhooks as _webhooks  # noqa: E402, F401
