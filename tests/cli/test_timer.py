@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from toggl_api._core.models import TogglTracker
 from toggl_api.cli import app
 from toggl_api.meta.cache import JSONCache
-from toggl_api.testing import DEMO_API_TOKEN, Emulator, EmulatorServer, FakeClock, Limits
+from toggl_api.testing import DEMO_API_TOKEN, Emulator, EmulatorServer, FakeClock, Fault, Limits
 
 
 @pytest.fixture
@@ -253,3 +253,75 @@ def test_stop_needs_no_workspace_setting_when_several_are_cached(
 
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("■ ")
+
+
+# -- offline: timer writes wait in the outbox ------------------------------------------------------------
+
+
+def entries_named(emulator: Emulator, description: str) -> list[object]:
+    """The account's live entries with ``description`` (read from the emulator's state: no request)."""
+    return [t for t in emulator.state.time_entries.values() if t.description == description and not t.deleted]
+
+
+def test_start_while_toggl_is_unreachable_queues_the_entry_and_says_so(account: Emulator, cache: Path) -> None:
+    run(cache, "sync")
+    run(cache, "stop")
+    account.faults.add(Fault.connect_error(), times=None)
+
+    result = run(cache, "start", "On the train")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("▶ On the train")
+    assert "queued; will be sent when Toggl is reachable" in result.stderr
+    assert entries_named(account, "On the train") == []
+
+
+def test_current_while_toggl_is_unreachable_answers_from_the_cache_with_the_queued_timer(
+    account: Emulator, cache: Path
+) -> None:
+    run(cache, "sync")
+    run(cache, "stop")
+    account.faults.add(Fault.connect_error(), times=None)
+    run(cache, "start", "On the train")
+
+    result = run(cache, "current", "--refresh")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("▶ On the train")
+    assert "Toggl is unreachable" in result.stderr
+
+
+def test_a_timer_started_and_stopped_offline_lands_once_with_its_stop(account: Emulator, cache: Path) -> None:
+    run(cache, "sync")
+    run(cache, "stop")
+    account.faults.add(Fault.connect_error(), times=None)
+    run(cache, "start", "On the train")
+    account.clock.advance(40 * 60)
+    stopped = run(cache, "stop", "--json")
+    assert json.loads(stopped.stdout)["queued"] is True
+
+    account.faults.clear()
+    pushed = run(cache, "outbox", "push")
+
+    assert pushed.exit_code == 0, pushed.output
+    landed = entries_named(account, "On the train")
+    assert len(landed) == 1
+    assert not landed[0].running  # type: ignore[attr-defined]
+    # 40 minutes, plus the seconds the retries of the unreachable requests waited on the fake clock
+    assert 40 * 60 <= landed[0].duration < 41 * 60  # type: ignore[attr-defined]
+
+
+def test_start_with_stop_running_offline_queues_the_stop_before_the_new_entry(
+    account: Emulator, cache: Path
+) -> None:
+    run(cache, "sync")
+    before = running_ids(account)
+    account.faults.add(Fault.connect_error(), times=None)
+
+    result = run(cache, "start", "Next task", "--stop-running")
+    account.faults.clear()
+    run(cache, "outbox", "push")
+
+    assert result.exit_code == 0, result.output
+    assert [t.id for t in entries_named(account, "Next task")] == running_ids(account)
+    assert not set(before) & set(running_ids(account))

@@ -6,7 +6,12 @@ stores what Toggl answered in the cache and says how many requests it spent. "Wh
 cache when it is fresh (see ``toggl_api.cli.timing``), otherwise Toggl is asked.
 
 Toggl stops the running entry itself when a new one starts. ``start`` does not let that happen silently: while an
-entry runs it names it and refuses, unless ``--stop-running`` says to let Toggl stop it.
+entry runs it names it and refuses, unless ``--stop-running`` says to stop it (the stop is sent first, so the
+old entry ends when the command ran, also when the two writes wait in the outbox).
+
+The timer commands write with ``offline=True``: when Toggl cannot be reached (no network, the hour's quota spent,
+Toggl failing), ``start`` and ``stop`` are kept in the cache's outbox, shown at once, and sent later (see
+``toggl-api outbox``); "what runs now?" is then answered from the cache, pending writes included.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from typing import Any
 import click
 
 from .._core.models import TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
+from .._core.outbox import queue_state
 from .._core.query import TogglQuery
 from .._sync.endpoints.tracker import TrackerBody, TrackerEndpoint
 from . import filters, timing
 from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
 from .completion import names_of
+from .outbox import QUEUED
 from .shape import Names, document, public_entry
 
 __all__ = ["current", "start", "stop"]
@@ -45,7 +52,12 @@ class _Timer:
             client=http["client"],
             clock=http["clock"],
             session=http["session"],
+            base_url=http["base_url"],
+            pacing=http["pacing"],
+            offline=True,  # a timer write that cannot be sent waits in the outbox instead of failing
         )
+        #: Why Toggl could not be asked what runs (then the cache answered), else ``None``.
+        self.unreachable: str | None = None
         self._sent_before = self.endpoint._requester.request_count
 
     @property
@@ -67,7 +79,16 @@ class _Timer:
         if trusted and timing.knows_running(self._checked_at(), now, live=self.cache.live):
             found = self.cache.query(TogglQuery("stop", None), model=TogglTracker)
             return max(found, key=lambda t: t.start) if found else None
-        entry = self.endpoint.current(refresh=True)
+        try:
+            entry = self.endpoint.current(refresh=True)
+        except Exception as exc:
+            if queue_state(exc, requests_sent=1) is None:  # not an outage: the user must see it
+                raise
+            # Toggl cannot be reached: the cache (with writes waiting in the outbox) is the best answer there is.
+            self.unreachable = f"{type(exc).__name__}: {exc}"
+            click.echo(f"Toggl is unreachable ({self.unreachable}); answered from the cache", err=True)
+            found = self.cache.query(TogglQuery("stop", None), model=TogglTracker)
+            return max(found, key=lambda t: t.start) if found else None
         self.learned()
         return entry
 
@@ -109,13 +130,23 @@ def _show(
     if as_json:
         zone, now = _zone(env), env.now()
         value = None if entry is None else public_entry(entry, names=names, tz=zone, now=now)
-        extra: dict[str, Any] = {"requests": requests}
+        extra: dict[str, Any] = {"requests": requests, "queued": bool(entry is not None and entry.pending)}
         if stopped is not None:  # start --stop-running: the entry Toggl stopped for it
             extra["stopped"] = public_entry(stopped, names=names, tz=zone, now=now)
         _emit_json(document("entry", value, tz=zone, **extra))
         return
     click.echo(_line(env, entry, names) if entry is not None else "nothing is running")
+    if entry is not None and entry.pending:
+        click.echo(QUEUED, err=True)
     click.echo(f"({_spent(requests)})", err=True)
+
+
+def _stop(timer: _Timer, running: TogglTracker) -> TogglTracker | None:
+    """Stop ``running`` (queued in the outbox when Toggl is unreachable); Toggl's copy when it ended elsewhere."""
+    stopped = timer.endpoint.stop(running)
+    if stopped is None:  # stopped elsewhere meanwhile (409): Toggl's copy has the stop
+        stopped = timer.endpoint.get(running.id, refresh=True)
+    return stopped
 
 
 def _any_workspace(env: Env) -> int:
@@ -201,14 +232,16 @@ def start(
             created_with="toggl-api",
             billable=True if billable else None,
         )
-        created = timer.endpoint.add(body)
         stopped = None
         if running is not None:
-            # Toggl stopped it; fetch it back so the cache holds its stop (and say so).
-            stopped = timer.endpoint.get(running.id, refresh=True)
+            # Stopped explicitly, before the new entry: it ends now, also when both writes wait in the outbox
+            # (Toggl's own auto-stop would end it only when the create finally lands).
+            stopped = _stop(timer, running)
             if stopped is not None and not as_json:
                 click.echo(_line(env, stopped, _names(env)))
-        timer.learned()
+        created = timer.endpoint.add(body)
+        if timer.unreachable is None and not created.pending:
+            timer.learned()
         _show(env, created, as_json, timer.requests, stopped=stopped)
 
 
@@ -223,10 +256,9 @@ def stop(env: Env, as_json: bool) -> None:
         running = timer.running()
         if running is None:
             raise CliError(f"nothing is running ({_spent(timer.requests)}): start one with `toggl-api start TEXT`")
-        stopped = timer.endpoint.stop(running)
-        if stopped is None:  # stopped elsewhere meanwhile (409): Toggl's copy has the stop
-            stopped = timer.endpoint.get(running.id, refresh=True)
-        timer.learned()
+        stopped = _stop(timer, running)
+        if timer.unreachable is None and not (stopped is not None and stopped.pending):
+            timer.learned()
         _show(env, stopped, as_json, timer.requests)
 
 
