@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 import click
 import httpx
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from ..__about__ import __title__, __version__
 from .._core.clock import SYSTEM_CLOCK, Clock
@@ -38,6 +38,7 @@ from .._core.errors import (
     TogglAPIError,
     TogglError,
 )
+from .._core.history import BackfillProgress
 from .._core.models import (
     MODELS,
     TogglClass,
@@ -464,22 +465,47 @@ def _emit_json(value: Any) -> None:
 @click.option(
     "--reserve", type=click.IntRange(min=0), default=3, show_default=True, help="Requests to leave in the hourly quota."
 )
+@click.option(
+    "--since",
+    "since_day",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Also mirror older entries back to this day, through Reports v3 (a resumable backfill).",
+)
+@click.option("--rescan", is_flag=True, help="With --since: read the whole range again and drop what Toggl lost.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_env
-def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: bool) -> None:
+def sync(
+    env: Env, full: bool, max_requests: int | None, reserve: int, since_day: str | None, rescan: bool, as_json: bool
+) -> None:
     """Mirror organizations, workspaces, clients, projects, tags and time entries into the cache."""
+    since = _parse_day(since_day, "--since")
+    if rescan and since is None:
+        raise CliError("--rescan needs --since: the first day of the range to read again")
     cache = env.cache()
     err = _console(err=True)
     with (
         env.http() as http,
         Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=as_json
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err, transient=True,
+            disable=as_json,
         ) as progress,
     ):
         task = progress.add_task("syncing", total=None)
+        backfill_task: list[Any] = []
 
         def on_step(step: SyncProgress) -> None:
             progress.update(task, description=f"request {step.requests + 1}: {step.step}")
+
+        def on_backfill(step: BackfillProgress) -> None:
+            if not backfill_task:  # the first report knows how many windows the backfill has
+                backfill_task.append(progress.add_task("backfill", total=step.windows_left))
+            total = progress.tasks[backfill_task[0]].total or step.windows_left
+            progress.update(
+                backfill_task[0], completed=total - step.windows_left, description=render.backfill_line(step)
+            )
+            if step.paused_until is not None and not as_json:
+                err.print(render.backfill_line(step, now=http["clock"].now()))
 
         with TogglSync(
             http["auth"],
@@ -490,8 +516,9 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
             max_requests=max_requests,
             reserve=reserve,
             progress=on_step,
+            backfill_progress=on_backfill,
         ) as syncer:
-            report = syncer.sync(full=full)
+            report = syncer.sync(full=full, since=since, rescan=rescan)
     if as_json:
         _emit_json(report.as_dict())
     else:
