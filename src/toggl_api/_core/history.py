@@ -323,7 +323,7 @@ class BackfillCursor:
         try:
             data: Any = json.loads(text)
             if not isinstance(data, dict) or data.get("format") != _FORMAT:
-                msg = "unknown backfill cursor format"
+                msg = "unreadable backfill cursor: unknown format"
                 raise ValueError(msg)
             lo, hi = (_aware(v) for v in data["window"])
             if not lo < hi:
@@ -340,8 +340,8 @@ class BackfillCursor:
                 _int(data.get("pages", 0)),
                 _span(data.get("rescan")),
             )
-        except (KeyError, TypeError, json.JSONDecodeError) as exc:
-            msg = f"unreadable backfill cursor: {exc}"
+        except (KeyError, TypeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+            msg = exc.args[0] if str(exc).startswith("unreadable") else f"unreadable backfill cursor: {exc}"
             raise ValueError(msg) from exc
 
 
