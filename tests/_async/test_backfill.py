@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from toggl_api import TogglTracker
+from toggl_api import DateTimeError, TogglTracker
 from toggl_api._async.backfill import AsyncBackfill
 from toggl_api._async.cache.json import AsyncJSONCache
 from toggl_api._async.coverage import async_load_coverage, async_replace_window
@@ -322,3 +322,26 @@ async def test_a_backfill_covers_each_workspace_of_the_user(
     assert {t.id for t in cached} == user_entries(emulator, limit - timedelta(days=30), limit) | {
         t.id for t in cached if not limit - timedelta(days=30) <= t.start < limit  # margin days, stored too
     }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"since": date(2005, 12, 31)}, DateTimeError, "2006-01-01"),
+        ({"since": datetime(2025, 1, 1, tzinfo=UTC)}, TypeError, "since must be a date"),
+        ({"rescan": True}, ValueError, "rescan needs since"),
+    ],
+)
+async def test_odd_backfill_arguments_are_refused_before_any_request(
+    cache: AsyncJSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+    kwargs: dict[str, object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error, match=message):
+        await _syncer(cache, toggl_auth, http_client, fake_clock).sync(**kwargs)  # type: ignore[arg-type]
+    assert toggl_emulator.requests == []

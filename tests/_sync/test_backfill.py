@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from toggl_api import TogglTracker
+from toggl_api import DateTimeError, TogglTracker
 from toggl_api._sync.backfill import Backfill
 from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.coverage import load_coverage, replace_window
@@ -323,3 +323,26 @@ def test_a_backfill_covers_each_workspace_of_the_user(
     assert {t.id for t in cached} == user_entries(emulator, limit - timedelta(days=30), limit) | {
         t.id for t in cached if not limit - timedelta(days=30) <= t.start < limit  # margin days, stored too
     }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"since": date(2005, 12, 31)}, DateTimeError, "2006-01-01"),
+        ({"since": datetime(2025, 1, 1, tzinfo=UTC)}, TypeError, "since must be a date"),
+        ({"rescan": True}, ValueError, "rescan needs since"),
+    ],
+)
+def test_odd_backfill_arguments_are_refused_before_any_request(
+    cache: JSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+    kwargs: dict[str, object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error, match=message):
+        _syncer(cache, toggl_auth, http_client, fake_clock).sync(**kwargs)  # type: ignore[arg-type]
+    assert toggl_emulator.requests == []

@@ -196,3 +196,9 @@ def test_which_cached_entries_a_window_answer_replaces(entry: TogglTracker, repl
 
 def test_window_days_leave_room_for_the_two_margin_days() -> None:
     assert WINDOW_DAYS + 2 == REPORTS_MAX_DAYS
+
+
+def test_a_window_starting_on_the_first_day_toggl_knows_asks_for_no_earlier_day() -> None:
+    window = HistoryWindow(_day(2006, 1, 1), _day(2006, 3, 1))
+
+    assert window.start_date == date(2006, 1, 1)

@@ -40,6 +40,7 @@ from .timeutil import parse_datetime, to_utc
 __all__ = [
     "BACKFILL_KEY",
     "DETAILED_PAGE_SIZE",
+    "OLDEST_DAY",
     "REPORTS_MAX_DAYS",
     "USER_KEY",
     "WINDOW_DAYS",
@@ -67,6 +68,8 @@ WINDOW_DAYS: Final = REPORTS_MAX_DAYS - 2
 BACKFILL_KEY: Final = "history:backfill"
 #: Value-store key of the user's id (read from ``/me``; detailed searches filter on it).
 USER_KEY: Final = "history:user"
+#: The oldest day a report may name (reference §8.2: dates "within 2006-01-01 to 2030-01-01").
+OLDEST_DAY: Final = date(2006, 1, 1)
 _FORMAT = 1
 UTC = timezone.utc
 _DAY = timedelta(days=1)
@@ -91,8 +94,9 @@ class HistoryWindow:
 
     @property
     def start_date(self) -> date:
-        """``start_date`` of the request: the day before ``lo`` (a margin for the user's time zone)."""
-        return (self.lo - _DAY).date()
+        """``start_date`` of the request: the day before ``lo`` (a margin for the user's time zone), never before
+        2006-01-01 (reports refuse older dates; Toggl holds no older entry)."""
+        return max((self.lo - _DAY).date(), OLDEST_DAY)
 
     @property
     def end_date(self) -> date:

@@ -35,12 +35,13 @@ from .._core.clock import Clock
 from .._core.coverage import Coverage, as_instant
 from .._core.errors import (
     BudgetExhaustedError,
+    DateTimeError,
     PagingLimitError,
     QuotaExceededError,
     TogglAPIError,
     UnexpectedResponseError,
 )
-from .._core.history import USER_KEY, BackfillProgress, BackfillResult
+from .._core.history import OLDEST_DAY, USER_KEY, BackfillProgress, BackfillResult
 from .._core.models import (
     TogglClass,
     TogglClient,
@@ -266,6 +267,9 @@ class TogglSync:
             why) it stopped early.
 
         Raises:
+            TypeError: ``since`` is not a ``date``.
+            ValueError: ``rescan`` without ``since``.
+            DateTimeError: ``since`` before 2006-01-01.
             TogglAPIError: Toggl refused a request for a reason other than the quota (e.g. bad credentials).
             UnexpectedResponseError: an answer was not what its route documents (e.g. a Wi-Fi login page);
                 nothing of it was applied and earlier steps stay as they were saved.
@@ -276,6 +280,9 @@ class TogglSync:
         if since is not None and (isinstance(since, datetime) or not isinstance(since, date)):
             msg = f"since must be a date (YYYY-MM-DD), got {type(since).__name__}"
             raise TypeError(msg)
+        if since is not None and since < OLDEST_DAY:
+            msg = f"since must be on or after {OLDEST_DAY.isoformat()} (Toggl holds no older entry), got {since}"
+            raise DateTimeError(msg)
         if rescan and since is None:
             msg = "rescan needs since: the first day of the range to read again"
             raise ValueError(msg)
