@@ -7,8 +7,8 @@ at most a year and in pages followed by the ``X-Next-ID`` / ``X-Next-Row-Number`
 Windows. A backfill covers UTC instants ``[lo, hi)`` (midnights). Reports read ``start_date``/``end_date`` as
 *days of the user's time zone*, which we do not need to know: each window asks for one more day on each side
 (``start_date = lo - 1 day``, ``end_date = hi``, both inclusive), and every UTC offset is below a day, so the
-answer holds every entry starting in ``[lo, hi)`` (plus a few from the margin days, stored too but not counted as
-covered). The request then spans ``hi - lo + 2`` days, kept within ``REPORTS_MAX_DAYS``.
+answer holds every entry starting in ``[lo, hi)`` (plus a few from the margin days, which are dropped: they
+belong to a neighbouring range). The request then spans ``hi - lo + 2`` days, kept within ``REPORTS_MAX_DAYS``.
 
 Replacement. When a workspace's pages of a window are all in, every cached entry of that workspace (and of the
 user, or of no known user) starting in ``[lo, hi)`` that the answer did not hold is removed: deleted on Toggl, or

@@ -1017,4 +1017,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # The webhook commands live in their own module; importing it registers them on ``cli``.
+from . import history as _history  # noqa: E402, F401  (toggl-api import, likewise)
 from . import webhooks as _webhooks  # noqa: E402, F401

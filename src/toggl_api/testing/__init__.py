@@ -18,7 +18,7 @@ from .app import BASE_URL, Emulator, RecordedRequest
 from .clock import FakeClock
 from .errors import EmulatorError
 from .faults import Fault, FaultRule, Faults
-from .limits import Limits
+from .limits import Limits, ReportRules
 from .seed import (
     DEMO_API_TOKEN,
     DEMO_EMAIL,
@@ -59,6 +59,7 @@ __all__ = [
     "Faults",
     "Limits",
     "RecordedRequest",
+    "ReportRules",
     "StaticReceiver",
     "WebhookFaults",
     "WebhookHub",

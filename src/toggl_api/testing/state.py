@@ -485,8 +485,9 @@ class Backend:
         billable: bool = False,
         created_with: str = "toggl-emulator",
         at: datetime | None = None,
+        entry_id: int | None = None,
     ) -> TimeEntry:
-        """Store a time entry as given (no auto-stop, no validation)."""
+        """Store a time entry as given (no auto-stop, no validation); ``entry_id`` picks its id (seeding)."""
         start = start.replace(microsecond=0)
         if stop is not None:
             stop = stop.replace(microsecond=0)
@@ -494,7 +495,7 @@ class Backend:
         elif duration is None:
             duration = -int(start.timestamp())
         te = TimeEntry(
-            self.next_id("time_entry"),
+            self.next_id("time_entry") if entry_id is None else entry_id,
             ws.id,
             user.id,
             start,
