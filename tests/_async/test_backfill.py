@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from toggl_api._async.sync import AsyncTogglSync
 from toggl_api._core.history import BACKFILL_KEY, BackfillCursor, BackfillProgress, plan_windows
 from toggl_api._core.session import TogglSession
 from toggl_api._core.sync_plan import StopReason, lookback_start
-from toggl_api.asyncio import AsyncTrackerEndpoint
+from toggl_api.asyncio import AsyncSqliteCache, AsyncTrackerEndpoint
 from toggl_api.testing import Emulator, FakeClock, Limits
 
 from ._history_seed import pages_needed, seed_history, user_entries
@@ -346,3 +347,47 @@ async def test_odd_backfill_arguments_are_refused_before_any_request(
     with pytest.raises(error, match=message):
         await _syncer(cache, toggl_auth, http_client, fake_clock).sync(**kwargs)  # type: ignore[arg-type]
     assert toggl_emulator.requests == []
+
+
+async def test_an_sqlite_cache_answers_the_backfilled_year_with_no_request(
+    cache_dir: Path,
+    emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+    toggl_workspace_id: int,
+) -> None:
+    sql: AsyncSqliteCache[Any] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    since = _year_ago(fake_clock)
+    report = await _syncer(sql, toggl_auth, http_client, fake_clock).sync(since=since)  # type: ignore[arg-type]
+    assert report.complete
+    emulator.requests.clear()
+    tracker = AsyncTrackerEndpoint(toggl_workspace_id, toggl_auth, sql, client=http_client, clock=fake_clock)
+
+    found = await tracker.collect(start_date=since, end_date=fake_clock.now().date() - timedelta(days=100))
+
+    assert emulator.requests == []
+    upper = _midnight(fake_clock.now().date() - timedelta(days=100))
+    assert {t.id for t in found} == user_entries(emulator, _midnight(since), upper)
+
+
+async def test_the_progress_callback_hears_each_page_and_the_end(
+    cache: AsyncJSONCache[TogglTracker],
+    emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+) -> None:
+    heard: list[BackfillProgress] = []
+
+    report = await _syncer(cache, toggl_auth, http_client, fake_clock, backfill_progress=heard.append).sync(
+        since=_year_ago(fake_clock)
+    )
+
+    assert report.backfill is not None
+    assert len(heard) == report.backfill.requests  # one report per page
+    assert [p.fetched for p in heard] == sorted(p.fetched for p in heard)
+    assert heard[-1].finished
+    assert heard[-1].windows_left == 0
+    assert heard[-1].fetched == report.backfill.fetched
+    assert all(not p.finished and p.window is not None for p in heard[:-1])
