@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from toggl_api._async.backfill import AsyncBackfill
 from toggl_api._async.cache.json import AsyncJSONCache
 from toggl_api._async.coverage import async_load_coverage, async_replace_window
 from toggl_api._async.sync import AsyncTogglSync
+from toggl_api._core.errors import UnexpectedResponseError
 from toggl_api._core.history import BACKFILL_KEY, BackfillCursor, BackfillProgress, plan_windows
 from toggl_api._core.session import TogglSession
 from toggl_api._core.sync_plan import StopReason, lookback_start
@@ -391,3 +393,43 @@ async def test_the_progress_callback_hears_each_page_and_the_end(
     assert heard[-1].windows_left == 0
     assert heard[-1].fetched == report.backfill.fetched
     assert all(not p.finished and p.window is not None for p in heard[:-1])
+
+
+async def test_a_garbled_page_stores_nothing_of_it_and_the_next_run_reads_it_again(
+    cache: AsyncJSONCache[TogglTracker],
+    emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    fake_clock: FakeClock,
+) -> None:
+    inner = emulator.transport()
+    pages = 0
+
+    def garble_the_second_page(request: httpx.Request) -> httpx.Response:
+        nonlocal pages
+        response = inner.handle_request(request)
+        if SEARCH in request.url.path:
+            pages += 1
+            if pages == 2:
+                rows = json.loads(response.read())
+                rows[0]["time_entries"] = "not a list"
+                return httpx.Response(200, json=rows, headers=dict(response.headers))
+        return response
+
+    since = _year_ago(fake_clock)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(garble_the_second_page)) as client:
+        with pytest.raises(UnexpectedResponseError, match="row 0"):
+            await _syncer(cache, toggl_auth, client, fake_clock, retries=0).sync(since=since)
+    cursor = BackfillCursor.from_json(await cache.get_value(BACKFILL_KEY))
+    assert cursor is not None
+    assert cursor.pages == 1  # the first page is kept, the garbled one is not
+    emulator.requests.clear()
+
+    async with httpx.AsyncClient(transport=emulator.transport()) as client:
+        report = await _syncer(cache, toggl_auth, client, fake_clock).sync(since=since)
+
+    assert report.complete
+    limit = lookback_start(fake_clock.now())
+    windows = plan_windows([(_midnight(since), limit)], limit)
+    assert emulator.request_count(path_contains=SEARCH) == pages_needed(emulator, windows) - 1
+    cached = {t.id for t in await cache.load(TogglTracker) if _midnight(since) <= t.start < limit}
+    assert cached == user_entries(emulator, _midnight(since), limit)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from toggl_api import DateTimeError, TogglTracker
+from toggl_api._core.errors import UnexpectedResponseError
 from toggl_api._sync.backfill import Backfill
 from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.coverage import load_coverage, replace_window
@@ -392,3 +394,43 @@ def test_the_progress_callback_hears_each_page_and_the_end(
     assert heard[-1].windows_left == 0
     assert heard[-1].fetched == report.backfill.fetched
     assert all(not p.finished and p.window is not None for p in heard[:-1])
+
+
+def test_a_garbled_page_stores_nothing_of_it_and_the_next_run_reads_it_again(
+    cache: JSONCache[TogglTracker],
+    emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    fake_clock: FakeClock,
+) -> None:
+    inner = emulator.transport()
+    pages = 0
+
+    def garble_the_second_page(request: httpx.Request) -> httpx.Response:
+        nonlocal pages
+        response = inner.handle_request(request)
+        if SEARCH in request.url.path:
+            pages += 1
+            if pages == 2:
+                rows = json.loads(response.read())
+                rows[0]["time_entries"] = "not a list"
+                return httpx.Response(200, json=rows, headers=dict(response.headers))
+        return response
+
+    since = _year_ago(fake_clock)
+    with httpx.Client(transport=httpx.MockTransport(garble_the_second_page)) as client:
+        with pytest.raises(UnexpectedResponseError, match="row 0"):
+            _syncer(cache, toggl_auth, client, fake_clock, retries=0).sync(since=since)
+    cursor = BackfillCursor.from_json(cache.get_value(BACKFILL_KEY))
+    assert cursor is not None
+    assert cursor.pages == 1  # the first page is kept, the garbled one is not
+    emulator.requests.clear()
+
+    with httpx.Client(transport=emulator.transport()) as client:
+        report = _syncer(cache, toggl_auth, client, fake_clock).sync(since=since)
+
+    assert report.complete
+    limit = lookback_start(fake_clock.now())
+    windows = plan_windows([(_midnight(since), limit)], limit)
+    assert emulator.request_count(path_contains=SEARCH) == pages_needed(emulator, windows) - 1
+    cached = {t.id for t in cache.load(TogglTracker) if _midnight(since) <= t.start < limit}
+    assert cached == user_entries(emulator, _midnight(since), limit)
