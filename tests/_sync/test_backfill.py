@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from toggl_api import DateTimeError, TogglTracker
-from toggl_api._core.errors import UnexpectedResponseError
 from toggl_api._sync.backfill import Backfill
 from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.coverage import load_coverage, replace_window
 from toggl_api._sync.sync import TogglSync
+from toggl_api._core.errors import UnexpectedResponseError
 from toggl_api._core.history import BACKFILL_KEY, BackfillCursor, BackfillProgress, plan_windows
 from toggl_api._core.session import TogglSession
 from toggl_api._core.sync_plan import StopReason, lookback_start
