@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from toggl_api import DateTimeError, TogglTracker
+from toggl_api import DateTimeError, TogglTracker, TogglWorkspace
 from toggl_api._async.backfill import AsyncBackfill
 from toggl_api._async.cache.json import AsyncJSONCache
 from toggl_api._async.coverage import async_load_coverage, async_replace_window
@@ -433,3 +433,24 @@ async def test_a_garbled_page_stores_nothing_of_it_and_the_next_run_reads_it_aga
     assert emulator.request_count(path_contains=SEARCH) == pages_needed(emulator, windows) - 1
     cached = {t.id for t in await cache.load(TogglTracker) if _midnight(since) <= t.start < limit}
     assert cached == user_entries(emulator, _midnight(since), limit)
+
+
+async def test_collect_reads_every_workspace_even_when_the_cache_knows_only_one(
+    cache: AsyncJSONCache[TogglTracker],
+    emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.AsyncClient,
+    fake_clock: FakeClock,
+    toggl_workspace_id: int,
+) -> None:
+    await cache.add(TogglWorkspace(toggl_workspace_id, "Demo", timestamp=fake_clock.now()))  # type: ignore[arg-type]
+    await cache.commit()
+    tracker = AsyncTrackerEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock)
+    start = fake_clock.now().date() - timedelta(days=300)
+
+    found = await tracker.collect(start_date=start, end_date=start + timedelta(days=10))
+
+    account = emulator.account
+    assert account is not None
+    assert {t.workspace for t in found} == set(account.workspace_ids)
+    assert emulator.request_count(path_contains="/me/workspaces") == 1

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from toggl_api import DateTimeError, TogglTracker
+from toggl_api import DateTimeError, TogglTracker, TogglWorkspace
 from toggl_api._sync.backfill import Backfill
 from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.coverage import load_coverage, replace_window
@@ -434,3 +434,24 @@ def test_a_garbled_page_stores_nothing_of_it_and_the_next_run_reads_it_again(
     assert emulator.request_count(path_contains=SEARCH) == pages_needed(emulator, windows) - 1
     cached = {t.id for t in cache.load(TogglTracker) if _midnight(since) <= t.start < limit}
     assert cached == user_entries(emulator, _midnight(since), limit)
+
+
+def test_collect_reads_every_workspace_even_when_the_cache_knows_only_one(
+    cache: JSONCache[TogglTracker],
+    emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+    toggl_workspace_id: int,
+) -> None:
+    cache.add(TogglWorkspace(toggl_workspace_id, "Demo", timestamp=fake_clock.now()))  # type: ignore[arg-type]
+    cache.commit()
+    tracker = TrackerEndpoint(toggl_workspace_id, toggl_auth, cache, client=http_client, clock=fake_clock)
+    start = fake_clock.now().date() - timedelta(days=300)
+
+    found = tracker.collect(start_date=start, end_date=start + timedelta(days=10))
+
+    account = emulator.account
+    assert account is not None
+    assert {t.workspace for t in found} == set(account.workspace_ids)
+    assert emulator.request_count(path_contains="/me/workspaces") == 1

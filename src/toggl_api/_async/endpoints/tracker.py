@@ -12,6 +12,7 @@ from httpx import codes
 from ..._core.answers import check_me
 from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
+from ..._core.api import workspace as workspace_api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import ApiRequest, RequestMethod, Shape
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
@@ -222,7 +223,7 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
         return [t for t in found if lower <= t.start < upper and t.server_deleted_at is None]
 
     async def _history_scope(self, cache: TogglAsyncCache[Any] | None) -> tuple[int, list[int]]:
-        """The user's id and workspace ids: from the cache when it knows them, else ``/me`` and
+        """The user's id and workspace ids: from the cache when it knows them (all of them), else ``/me`` and
         ``/me/workspaces``."""
         stored = await cache.get_value(USER_KEY) if cache is not None else None
         if stored is not None and stored.isdigit():
@@ -232,7 +233,11 @@ class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):
             user_id = int(check_me(data, response=response)["id"])
             if cache is not None:
                 await cache.set_value(USER_KEY, str(user_id))
-        workspaces = [w.id for w in await cache.load(TogglWorkspace)] if cache is not None else []
+        workspaces: list[int] = []
+        # Only a list the cache holds completely (a sync or a workspace listing wrote it) may stand for "every
+        # workspace": a partial one would record coverage for entries never read.
+        if cache is not None and await cache.completed_at(workspace_api.list_scope()) is not None:
+            workspaces = [w.id for w in await cache.load(TogglWorkspace)]
         if not workspaces:
             listed = await self._answer(ApiRequest(RequestMethod.GET, "me/workspaces"), Shape.LIST)
             workspaces = [w["id"] for w in listed[0] or [] if isinstance(w, dict) and isinstance(w.get("id"), int)]
