@@ -49,6 +49,7 @@ from ._core.models import (
 from ._core.policy import RetryPolicy
 from ._core.quota import Bucket, QuotaInfo
 from ._core.session import TogglSession
+from ._core.sync_plan import StopReason, SyncReport, SyncState
 from ._sync.endpoints import (
     ClientEndpoint,
     GroupEndpoint,
@@ -63,6 +64,7 @@ from ._sync.endpoints import (
     WorkspaceEndpoint,
     WorkspaceUserEndpoint,
 )
+from ._sync.sync import SyncProgress, TogglSync
 
 __all__ = [
     "ArchivedClients",
@@ -95,6 +97,10 @@ __all__ = [
     "RetryPolicy",
     "PagingLimitError",
     "ServerError",
+    "StopReason",
+    "SyncProgress",
+    "SyncReport",
+    "SyncState",
     "UnexpectedResponseError",
     "TagEndpoint",
     "TaskBody",
@@ -110,6 +116,7 @@ __all__ = [
     "TogglProject",
     "TogglProjectUser",
     "TogglSession",
+    "TogglSync",
     "TogglTag",
     "TogglTask",
     "TogglTracker",

@@ -87,7 +87,7 @@ def test_sync_since_a_year_ago_then_entries_since_lists_exactly_the_emulators_en
     listed = run(tmp_path, "entries", "--since", since, "--limit", "0", "--json")
 
     assert listed.exit_code == 0, listed.output
-    assert {e["id"] for e in json.loads(listed.stdout)} == _held_since(emulators.made[0], since)
+    assert {e["id"] for e in json.loads(listed.stdout)["entries"]} == _held_since(emulators.made[0], since)
     assert emulators.made[-1].request_count() == 0
 
 
@@ -126,4 +126,4 @@ def test_a_backfill_paused_by_the_free_quota_says_so_and_the_next_run_finishes_i
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout)["complete"]
     listed = run(tmp_path, "entries", "--since", since, "--limit", "0", "--json")
-    assert {e["id"] for e in json.loads(listed.stdout)} == _held_since(made.made[0], since)
+    assert {e["id"] for e in json.loads(listed.stdout)["entries"]} == _held_since(made.made[0], since)

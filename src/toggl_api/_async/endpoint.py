@@ -77,20 +77,7 @@ STALE_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class TogglAsyncEndpoint(Generic[T]):
-    """Base of every async endpoint.
-
-    Args:
-        auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
-        client: An ``httpx.AsyncClient`` to send with; it is used as given and never modified.
-        timeout: Seconds per request.
-        re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
-        retries: Retries of idempotent requests on server and network errors (default ``policy.retries``, 3).
-        base_url: Host to talk to instead of Toggl (e.g. an emulator's URL); ``$TOGGL_API_BASE_URL`` also works.
-        clock: Time source (tests pass a fake clock).
-        policy: Full retry settings (``retries`` wins over ``policy.retries`` when both are given).
-        session: Shared limits and quota view (``TogglSession``); by default the one shared by every endpoint
-            built with the same ``client``.
-    """
+    """Base of every async endpoint."""
 
     BASE_ENDPOINT: ClassVar[str] = "https://api.track.toggl.com/api/v9/"
     #: toggl-api-wrapper's default headers, kept for subclasses that pass ``headers=self.HEADERS``.
@@ -111,6 +98,21 @@ class TogglAsyncEndpoint(Generic[T]):
         policy: RetryPolicy | None = None,
         session: TogglSession | None = None,
     ) -> None:
+        """Set up the endpoint (nothing is sent until the first call).
+
+        Args:
+            auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
+            client: An ``httpx.AsyncClient`` to send with; it is used as given and never modified.
+            timeout: Seconds per request.
+            re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
+            retries: Retries of idempotent requests on server and network errors (default ``policy.retries``, 3).
+            base_url: Host to talk to instead of Toggl (e.g. an emulator's URL); ``$TOGGL_API_BASE_URL`` also
+                works.
+            clock: Time source (tests pass a fake clock).
+            policy: Full retry settings (``retries`` wins over ``policy.retries`` when both are given).
+            session: Shared limits and quota view (``TogglSession``); by default the one shared by every endpoint
+                built with the same ``client``.
+        """
         if policy is not None and not isinstance(policy, RetryPolicy):
             msg = f"policy must be a RetryPolicy, not {type(policy).__name__}"
             raise TypeError(msg)
@@ -348,6 +350,20 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
         serve_stale: bool = False,
         **kwargs: Any,
     ) -> None:
+        """Set up the endpoint and its cache (nothing is sent until the first call).
+
+        Args:
+            auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
+            cache: A cache for the endpoint's ``MODEL`` (sync endpoints take sync caches, async ones async
+                caches), or ``None`` to read everything from Toggl.
+            client: An ``httpx.AsyncClient`` to send with; it is used as given and never modified.
+            timeout: Seconds per request.
+            re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
+            retries: Retries of idempotent requests on server and network errors (default: the policy's, 3).
+            serve_stale: Answer reads from the cache, even expired, when Toggl fails (402, 429, 5xx, network
+                errors, the request budget).
+            kwargs: ``base_url``, ``clock``, ``policy``, ``session``, as for ``TogglAsyncEndpoint``.
+        """
         super().__init__(auth, client=client, timeout=timeout, re_raise=re_raise, retries=retries, **kwargs)
         self._cache: TogglAsyncCache[T] | None = None
         self.cache = cache

@@ -3,11 +3,13 @@
 The decisions (what to fetch, where to resume, when to stop, what changed) are pure functions in
 ``toggl_api._core.sync_plan``; this module only sends the requests and applies the answers to the cache.
 
-Example::
+For example:
 
-    async with AsyncTogglSync(auth, AsyncSqliteCache("toggl.sqlite")) as syncer:
-        report = await syncer.sync()
-        print(report.requests, report.added)
+```python
+async with AsyncTogglSync(auth, AsyncSqliteCache("toggl-cache")) as syncer:
+    report = await syncer.sync()
+    print(report.requests, report.added)
+```
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ from .._core.sync_plan import (
     covered_span,
     current_window,
     diff_models,
+    history_share,
     lookback_start,
     needs_full_fetch,
     organizations_needed,
@@ -76,7 +79,9 @@ from .._core.sync_plan import (
     users_needed,
     window_covers,
     window_params,
+    windows_left,
 )
+from .._core.user_facts import USER_FACTS_KEY, UserFacts
 from .backfill import AsyncBackfill
 from .cache.base import TogglAsyncCache
 from .coverage import async_update_coverage
@@ -104,10 +109,18 @@ class SyncProgress:
     Attributes:
         step: What is fetched next (e.g. ``"time entries 2026-08-21 → 2026-10-02"``).
         requests: Requests sent so far in this run.
+        stored: Entities added, changed or removed in the cache so far in this run.
+        windows_done: Time-entry windows of a full fetch read so far in this run.
+        windows_left: Estimated windows still to read (``None``: unknown, or no full fetch).
+        share: Part of a full fetch's time span read, 0.0 to 1.0 (``None`` when no full fetch runs).
     """
 
     step: str
     requests: int
+    stored: int = 0
+    windows_done: int = 0
+    windows_left: int | None = None
+    share: float | None = None
 
 
 class _Stop(Exception):
@@ -134,6 +147,11 @@ class _Tally:
             if items:
                 counter[table] = counter.get(table, 0) + len(items)
 
+    @property
+    def stored(self) -> int:
+        """Entities added, changed or removed so far."""
+        return sum(self.added.values()) + sum(self.changed.values()) + sum(self.removed.values())
+
 
 class AsyncTogglSync:
     """Mirror organizations, workspaces, clients, projects, tags, open tasks, workspace members and time entries
@@ -149,6 +167,12 @@ class AsyncTogglSync:
     are answered from the cache afterwards. Each time-entry window fetched is recorded as coverage (the cache's
     value store), so ``TrackerEndpoint.collect(start_date=..., end_date=...)`` inside the mirrored span is
     answered from the cache too; a new full fetch starts that coverage afresh.
+
+    ```python
+    async with AsyncTogglSync(auth, AsyncSqliteCache("toggl-cache", expire_after=None)) as syncer:
+        report = await syncer.sync()  # run it again later: only what changed is fetched
+    print(report.requests, report.total_added, report.complete)
+    ```
 
     Args:
         auth: Credentials (``httpx.BasicAuth``).
@@ -211,6 +235,8 @@ class AsyncTogglSync:
         self._sent_at_start = 0
         self._state = SyncState()
         self._backfill: AsyncBackfill | None = None
+        self._tally = _Tally()
+        self._windows_done = 0
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cache={self.cache!r}, max_requests={self.max_requests}, reserve={self.reserve})"
@@ -285,7 +311,8 @@ class AsyncTogglSync:
         if rescan and since is None:
             msg = "rescan needs since: the first day of the range to read again"
             raise ValueError(msg)
-        tally = _Tally()
+        tally = self._tally = _Tally()
+        self._windows_done = 0
         state = await self.load_state()
         is_full = needs_full_fetch(state, self.clock.now(), force=full or rescan)
         self._backfill = None
@@ -382,7 +409,17 @@ class AsyncTogglSync:
                 quota.resets_at,
             )
         if self.progress is not None:
-            self.progress(SyncProgress(step, self._spent()))
+            share = history_share(self._state)
+            self.progress(
+                SyncProgress(
+                    step,
+                    self._spent(),
+                    stored=self._tally.stored,
+                    windows_done=self._windows_done,
+                    windows_left=windows_left(share, self._windows_done),
+                    share=share,
+                )
+            )
 
     async def _apply(self, model: type[TogglClass], changes: Changes, tally: _Tally) -> None:
         if changes.removed:
@@ -436,6 +473,8 @@ class AsyncTogglSync:
             for active in (True, False, "both"):
                 await self.cache.mark_complete(project_api.list_scope(wid, active), now)
             await self.cache.mark_complete(task_api.list_scope(wid, True), now)
+        # The user's time zone and default workspace, for offline readers (the CLI's --tz default, report scope).
+        await self.cache.set_value(USER_FACTS_KEY, UserFacts.from_me(data).to_json())
         await self._set_state(evolve(self._state, related_at=now))
 
     async def _sync_organizations(self, tally: _Tally) -> None:
@@ -513,6 +552,7 @@ class AsyncTogglSync:
             ]
             known_at = min([requested_at, *fetched])
             await async_update_coverage(self.cache, partial(Coverage.add, lo=lo, hi=hi, at=known_at))
+            self._windows_done += 1
             try:
                 state, done = after_window(self._state, starts)
             except ValueError as exc:  # a capped answer that cannot move the window: paging cannot go on

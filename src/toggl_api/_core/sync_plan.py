@@ -33,6 +33,8 @@ from .models import TogglClass
 from .timeutil import date_floor, format_iso, get_timestamp
 
 __all__ = [
+    "history_share",
+    "windows_left",
     "ENTRY_CAP",
     "LOOKBACK_MONTHS",
     "ORGANIZATIONS_MAX_AGE",
@@ -268,6 +270,30 @@ def current_window(state: SyncState) -> Window:
         msg = "no full fetch in progress; call begin_full_fetch first"
         raise ValueError(msg)
     return Window(state.window_floor, state.window_end)
+
+
+def history_share(state: SyncState) -> float | None:
+    """How much of a full fetch's time span is read, from 0.0 to 1.0 (``None`` when no full fetch runs).
+
+    Windows are read newest first, from one day after ``full_started + SKEW_MARGIN`` (where ``begin_full_fetch``
+    put the first window's end) back to ``window_floor``; ``window_end`` marks how far they have come.
+    """
+    if state.window_floor is None or state.window_end is None or state.full_started is None:
+        return None
+    top = state.full_started + SKEW_MARGIN + timedelta(days=1)
+    span = (top - state.window_floor).total_seconds()
+    if span <= 0:
+        return None
+    return min(1.0, max(0.0, (top - state.window_end).total_seconds() / span))
+
+
+def windows_left(share: float | None, windows_done: int) -> int | None:
+    """An estimate of the windows still to read, at the pace so far (``None`` before one moved the share)."""
+    if share is None or windows_done <= 0 or share <= 0.0:
+        return None
+    if share >= 1.0:
+        return 0
+    return max(1, -(-round(windows_done * (1.0 - share) * 1000) // round(share * 1000)))
 
 
 def window_params(window: Window) -> tuple[tuple[str, str], ...]:
