@@ -12,7 +12,8 @@ import pytest
 def _isolate_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the user's environment or home folder."""
     for name in ("TOGGL_API_TOKEN", "TOGGL_PASSWORD", "TOGGL_WORKSPACE_ID", "TOGGL_API_BASE_URL",
-                 "TOGGL_API_CACHE_DIR", "TOGGL_API_FAKE_CACHE_DIR", "TOGGL_API_CONFIG"):
+                 "TOGGL_API_CACHE_DIR", "TOGGL_API_FAKE_CACHE_DIR", "TOGGL_API_CONFIG",
+                 "TOGGL_API_PACING"):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()

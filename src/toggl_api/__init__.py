@@ -46,6 +46,7 @@ from ._core.models import (
     TogglWorkspace,
     TogglWorkspaceUser,
 )
+from ._core.pacing import Pacing
 from ._core.policy import RetryPolicy
 from ._core.quota import Bucket, QuotaInfo
 from ._core.session import TogglSession
@@ -84,6 +85,7 @@ __all__ = [
     "NotFoundError",
     "OrganizationEndpoint",
     "OrganizationUserEndpoint",
+    "Pacing",
     "PreferencesBody",
     "PremiumFeatureError",
     "ProjectBody",

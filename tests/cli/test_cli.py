@@ -269,7 +269,7 @@ def test_no_network_is_one_line(runner: CliRunner, emulators: Emulators, fake_ca
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("Error: Cannot reach api.track.toggl.com")
+    assert lines[0].startswith("Error: Cannot reach emulator.invalid")  # --fake names the host it used
     assert lines[0].endswith("Check your network connection.")
 
 

@@ -25,6 +25,7 @@ PUBLIC_MODULES = (
     "toggl_api.config",
     "toggl_api.errors",
     "toggl_api.meta",
+    "toggl_api.history",
     "toggl_api.meta.cache",
     "toggl_api.models",
     "toggl_api.reports",

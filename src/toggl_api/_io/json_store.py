@@ -76,7 +76,7 @@ __all__ = [
     "recover_commit",
 ]
 
-log = logging.getLogger("toggl-api-wrapper.cache")
+log = logging.getLogger("toggl_api.cache")
 
 #: Version of the file layout; files with another value are quarantined.
 FORMAT = 1

@@ -29,6 +29,7 @@ from .._core.errors import (
     TogglAPIError,
 )
 from .._core.models import TogglClass, TogglTracker
+from .._core.pacing import AUTO, Pacing, PacingSetting
 from .._core.policy import RetryPolicy
 from .._core.query import TogglQuery, validate_queries
 from .._core.quota import QuotaInfo, quotas_from_payload
@@ -39,7 +40,7 @@ from .requester import Requester
 
 __all__ = ["WriteGuard", "TogglCachedEndpoint", "TogglEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 T = TypeVar("T", bound=TogglClass)
 
@@ -78,7 +79,25 @@ STALE_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class TogglEndpoint(Generic[T]):
-    """Base of every sync endpoint."""
+    """Base of every sync endpoint.
+
+    Args:
+        auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
+        client: An ``httpx.Client`` to send with; it is used as given and never modified.
+        timeout: Seconds per request.
+        re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
+        retries: Retries of idempotent requests on server and network errors (default ``policy.retries``, 3).
+        base_url: Host to talk to instead of Toggl (e.g. an emulator's URL); ``$TOGGL_API_BASE_URL`` also works.
+        clock: Time source (tests pass a fake clock).
+        policy: Full retry settings (``retries`` wins over ``policy.retries`` when both are given).
+        session: Shared limits and quota view (``TogglSession``); by default the one shared by every endpoint
+            built with the same ``client``.
+        pacing: Burst pacing, so Toggl never answers 429. ``"auto"`` (default): requests to Toggl's hosts
+            through httpx's default transport go at most 1 per second with a burst of 2 (``$TOGGL_API_PACING``
+            changes it), anything else (emulators, mocks, other base URLs) at full speed. A ``Pacing`` or a rate
+            (requests per second) paces every request; ``None`` or 0 turns pacing off. Endpoints with the same
+            credentials and clock share one bucket.
+    """
 
     BASE_ENDPOINT: ClassVar[str] = "https://api.track.toggl.com/api/v9/"
     #: toggl-api-wrapper's default headers, kept for subclasses that pass ``headers=self.HEADERS``.
@@ -98,6 +117,7 @@ class TogglEndpoint(Generic[T]):
         clock: Clock | None = None,
         policy: RetryPolicy | None = None,
         session: TogglSession | None = None,
+        pacing: PacingSetting = AUTO,
     ) -> None:
         """Set up the endpoint (nothing is sent until the first call).
 
@@ -126,7 +146,7 @@ class TogglEndpoint(Generic[T]):
         self.retries = 0 if re_raise else max(0, int(retries if retries is not None else base_policy.retries))
         self._requester = Requester(auth, client=client, timeout=timeout,
                                          policy=base_policy.with_retries(self.retries), clock=clock,
-                                         host=base_url, session=session)
+                                         host=base_url, session=session, pacing=pacing)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -153,6 +173,11 @@ class TogglEndpoint(Generic[T]):
     def session(self) -> TogglSession:
         """The shared limits and quota view (request budget, pacing, latest quota per bucket)."""
         return self._requester.session
+
+    @property
+    def pacing(self) -> Pacing | None:
+        """The burst pacing of this endpoint's requests (``None``: they go at full speed)."""
+        return self._requester.pacing_for(self.base_url)
 
     @property
     def policy(self) -> RetryPolicy:

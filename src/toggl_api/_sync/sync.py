@@ -55,6 +55,7 @@ from .._core.models import (
     TogglWorkspace,
     TogglWorkspaceUser,
 )
+from .._core.pacing import AUTO, PacingSetting
 from .._core.paging import PageGuard
 from .._core.policy import RetryPolicy
 from .._core.quota import bucket_for_path
@@ -182,7 +183,8 @@ class TogglSync:
         client: An ``httpx.Client`` to send with (never modified).
         base_url: Host to talk to instead of Toggl (e.g. the emulator's URL).
         clock: Time source (tests and the emulator pass a fake clock).
-        session: Shared limits and quota view (e.g. with pacing or an hourly budget).
+        session: Shared limits and quota view (e.g. with an hourly budget).
+        pacing: Burst pacing, as for endpoints (default ``"auto"``: Toggl's hosts only, 1 request/s, burst 2).
         max_requests: Most requests one run may send (``None``: no explicit limit).
         reserve: Requests to leave in the hourly quota; the run stops when the latest answer reports this many.
         timeout: Seconds per request.
@@ -201,6 +203,7 @@ class TogglSync:
         base_url: str | None = None,
         clock: Clock | None = None,
         session: TogglSession | None = None,
+        pacing: PacingSetting = AUTO,
         max_requests: int | None = None,
         reserve: int = DEFAULT_RESERVE,
         timeout: float = 30,
@@ -232,6 +235,7 @@ class TogglSync:
             clock=clock,
             policy=RetryPolicy(retries=retries, wait_for_quota=False),
             session=session,
+            pacing=pacing,
         )
         self._sent_at_start = 0
         self._state = SyncState()

@@ -53,6 +53,7 @@ from .._core.models import (
     TogglWorkspace,
     to_record,
 )
+from .._core.pacing import AUTO, PACING_ENV, TOGGL_PACING, Pacing, PacingSetting, parse_pacing
 from .._core.session import TogglSession
 from .._core.sync_plan import StopReason, SyncState
 from .._core.user_facts import USER_FACTS_KEY, UserFacts
@@ -73,8 +74,9 @@ DEFAULT_CACHE_ENV = "TOGGL_API_CACHE_DIR"
 #: Environment variable naming the cache folder of ``--fake`` runs.
 FAKE_CACHE_ENV = "TOGGL_API_FAKE_CACHE_DIR"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-#: Toggl's documented safe pace.
-REQUESTS_PER_SECOND = 1.0
+#: Base URL of ``--fake`` requests: the in-process emulator answers them. A reserved name (RFC 2606) that never
+#: resolves, so ``--debug`` logs show where requests really go and none could ever leave the machine.
+FAKE_BASE_URL = "http://emulator.invalid"
 NO_CREDENTIALS = (
     "No Toggl credentials: set TOGGL_API_TOKEN (plus TOGGL_PASSWORD for an email login) or add an [auth] "
     "section to ~/.togglrc; or try the demo account with --fake."
@@ -157,12 +159,20 @@ class Env:
     """What every command needs: where the cache is, how to reach Toggl (or the emulator), the clock."""
 
     def __init__(
-        self, cache: str | None, cache_type: str | None, fake: bool, debug: bool, tz: str | None = None
+        self,
+        cache: str | None,
+        cache_type: str | None,
+        fake: bool,
+        debug: bool,
+        tz: str | None = None,
+        pacing: PacingSetting = AUTO,
     ) -> None:
         self.fake = fake
         self.debug = debug
         self.tz_option = tz
         self._zone: scope.Zone | None = None
+        # --fake paces like Toggl by default: the emulator enforces Toggl's burst limit, on a fake clock (free).
+        self.pacing: PacingSetting = TOGGL_PACING if fake and pacing == AUTO else pacing
         # An SQLAlchemy URL (e.g. postgresql+psycopg://...) selects an SQL cache on that database.
         self.cache_url = cache if cache is not None and "://" in cache else None
         path = Path(cache) if cache is not None and self.cache_url is None else default_cache_dir(fake=fake)
@@ -219,7 +229,7 @@ class Env:
 
     @contextmanager
     def http(self) -> Iterator[dict[str, Any]]:
-        """Keyword arguments for an endpoint or the sync engine: auth, client, clock, session."""
+        """Keyword arguments for an endpoint or the sync engine: auth, client, clock, session, base_url, pacing."""
         auth = self.auth()
         transport = self.emulator.transport() if self.fake else None
         client = httpx.Client(transport=transport) if transport is not None else httpx.Client()
@@ -228,7 +238,9 @@ class Env:
                 "auth": auth,
                 "client": client,
                 "clock": self.clock,
-                "session": TogglSession(requests_per_second=REQUESTS_PER_SECOND),
+                "session": TogglSession(),
+                "base_url": FAKE_BASE_URL if self.fake else None,
+                "pacing": self.pacing,
             }
         finally:
             client.close()
@@ -561,9 +573,26 @@ class _Group(click.Group):
     help="Time zone of shown times and of --since/--until days, e.g. Europe/Paris or UTC. Default: your Toggl "
     "time zone (cached by sync), else this computer's, else UTC.",
 )
+@click.option(
+    "--pacing",
+    "pacing",
+    default=None,
+    metavar="RATE[:BURST]|off",
+    callback=lambda _ctx, _param, value: _pacing_option(value),
+    help=f"Requests per second to Toggl, with an optional burst (default 1:2, Toggl's safe rate; ${PACING_ENV} "
+    "sets the default too); 'off' sends at full speed.",
+)
 @click.version_option(package_name=__title__, prog_name="toggl-api")
 @click.pass_context
-def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: bool, debug: bool, tz: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    cache: str | None,
+    cache_type: str | None,
+    fake: bool,
+    debug: bool,
+    tz: str | None,
+    pacing: PacingSetting,
+) -> None:
     """Mirror your Toggl Track account into a local cache and query it offline."""
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
@@ -581,12 +610,23 @@ def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: boo
             cache_type = None
         if ctx.get_parameter_source("tz") is ParameterSource.DEFAULT_MAP:
             tz = None
+        if ctx.get_parameter_source("pacing") is ParameterSource.DEFAULT_MAP:
+            pacing = AUTO
     if tz is not None:
         try:
             scope.parse_zone(tz)  # an unknown zone fails before any work, whatever the command
         except filters.FilterError as exc:
             raise CliError(str(exc)) from None
-    ctx.obj = Env(cache, cache_type, fake, debug, tz)
+    ctx.obj = Env(cache, cache_type, fake, debug, tz, pacing)
+
+
+def _pacing_option(value: str | None) -> Pacing | str | None:
+    if value is None:
+        return AUTO
+    try:
+        return parse_pacing(value, source="--pacing")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _console(err: bool = False) -> Console:
@@ -668,6 +708,8 @@ def sync(
             client=http["client"],
             clock=http["clock"],
             session=http["session"],
+            base_url=http["base_url"],
+            pacing=http["pacing"],
             max_requests=max_requests,
             reserve=reserve,
             progress=on_step,
@@ -902,7 +944,8 @@ def remote_report(
     # One session for both requests of a tag report: its pacing spaces them as Toggl asks.
     with env.http() as http:
         endpoint = SummaryReportEndpoint(
-            wid, http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
+            wid, http["auth"], client=http["client"], clock=http["clock"], session=http["session"],
+            base_url=http["base_url"], pacing=http["pacing"],
         )
         answer = endpoint.search_time_entries(body(grouping))
         rows = tally.remote_rows(answer, by, names)
@@ -1038,7 +1081,8 @@ def quota(env: Env, as_json: bool) -> None:
     """Toggl's hourly request quota per bucket (GET /me/quota, which does not count against it)."""
     with env.http() as http:
         endpoint: TogglEndpoint[Any] = TogglEndpoint(
-            http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
+            http["auth"], client=http["client"], clock=http["clock"], session=http["session"],
+            base_url=http["base_url"], pacing=http["pacing"],
         )
         infos = endpoint.get_quota()
     zone = env.zone()

@@ -91,7 +91,7 @@ def _serving(receiver: WebhookReceiver, host: str, port: int) -> Iterator[_Recei
 def _catch_up(env: Env, http: dict[str, Any]) -> int:
     """One sync (incremental when the cache was synced before); the requests it cost."""
     with TogglSync(http["auth"], env.cache(), client=http["client"], clock=http["clock"],
-                   session=http["session"]) as syncer:
+                   session=http["session"], base_url=http["base_url"], pacing=http["pacing"]) as syncer:
         return syncer.sync().requests
 
 
@@ -126,7 +126,8 @@ def listen(env: Env, port: int, host: str, public_url: str | None, workspace: st
             with server.lock:
                 startup_requests += _catch_up(env, http)
             wid = _workspace_id(env, workspace)
-        hooks = WebhooksEndpoint(wid, http["auth"], client=http["client"], clock=http["clock"])
+        hooks = WebhooksEndpoint(wid, http["auth"], client=http["client"], clock=http["clock"],
+                                 base_url=http["base_url"], pacing=http["pacing"])
         existing = hooks.subscriptions()
         for sub in existing:  # an existing subscription keeps its secret: learn it before Toggl pings us
             if sub.url_callback == url and sub.secret:
@@ -203,7 +204,7 @@ def list_(env: Env, workspace: str | None, as_json: bool) -> None:
     """List the workspace's subscriptions (secrets are never shown)."""
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         rows = [_row(s) for s in hooks.subscriptions()]
     if as_json:
         _emit_json(rows)
@@ -233,7 +234,7 @@ def create(env: Env, url: str, workspace: str | None, description: str, filters:
         raise click.BadParameter(str(exc), param_hint="--filter") from None
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         sub = hooks.create(url, chosen, description)
     if as_json:
         _emit_json(_row(sub))
@@ -249,7 +250,7 @@ def delete(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Delete a subscription."""
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         hooks.delete(subscription_id)
     click.echo(f"deleted subscription {subscription_id}")
 
@@ -262,7 +263,7 @@ def ping(env: Env, subscription_id: int, workspace: str | None) -> None:
     """Make Toggl ping a subscription's URL."""
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         status = hooks.ping(subscription_id)
     click.echo(f"ping: {status}")
 

@@ -36,7 +36,7 @@ class ReportRules:
 
     Toggl documents none of these numbers for v3 (reference §4.4, §E.1, §H); the defaults are our choices, kept
     on the strict side so that a client which works here works on Toggl. Unlike the quotas they do not follow
-    :attr:`Limits.enabled`: they are validation rules, not rate limits.
+    `Limits.enabled`: they are validation rules, not rate limits.
 
     Attributes:
         max_span: Refuse a detailed search (JSON or export) whose ``end_date`` lies more than one calendar year

@@ -12,7 +12,8 @@ test with ``@pytest.mark.toggl_emulator(now="2026-11-20T12:00:00Z")`` or per pro
 While ``toggl_emulator`` (or any fixture built on it) is active, nothing reaches Toggl: requests to
 Toggl's hosts through httpx's default transports are answered by the emulator, and any other attempt
 to resolve a Toggl host fails at once with
-[`TogglNetworkBlockedError`][toggl_api.testing.pytest_plugin.TogglNetworkBlockedError].
+[`TogglNetworkBlockedError`][toggl_api.testing.pytest_plugin.TogglNetworkBlockedError]. The SDK's default pacing of
+requests to Toggl (`$TOGGL_API_PACING`) is off meanwhile, so those requests never wait on the real clock.
 """
 
 from __future__ import annotations
@@ -134,6 +135,10 @@ def _clock_start(request: pytest.FixtureRequest) -> datetime:
     return start
 
 
+#: The SDK's pacing variable (``toggl_api.Pacing``): the fixture turns the default pacing off.
+PACING_ENV = "TOGGL_API_PACING"
+
+
 def _guard_toggl_hosts(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> None:
     """Route httpx's default transports to ``emulator`` for Toggl's hosts; refuse any other way there.
 
@@ -169,6 +174,9 @@ def _guard_toggl_hosts(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> N
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle_request)
     monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    # The SDK paces requests to Toggl's hosts on the real clock by default; answered in-process, they need not
+    # wait (the variable is read by name: the emulator imports no client code).
+    monkeypatch.setenv(PACING_ENV, "off")
 
 
 @pytest.fixture

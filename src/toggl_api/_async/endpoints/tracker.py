@@ -30,7 +30,7 @@ from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncTrackerEndpoint", "BulkEditParameter", "Edits", "TrackerBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncTrackerEndpoint(AsyncWorkspaceScopedEndpoint[TogglTracker]):

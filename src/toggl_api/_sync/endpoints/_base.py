@@ -28,7 +28,7 @@ __all__ = [
     "workspace_id_of",
 ]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 T = TypeVar("T", bound=TogglClass)
 

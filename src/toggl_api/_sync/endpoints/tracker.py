@@ -31,7 +31,7 @@ from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["TrackerEndpoint", "BulkEditParameter", "Edits", "TrackerBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
