@@ -435,7 +435,9 @@ async def test_a_range_older_than_the_sync_look_back_asks_toggl(
 
     await tracker.collect(start_date=date(2026, 8, 20), end_date=date(2026, 9, 1))  # the sync starts a day later
 
-    assert toggl_emulator.request_count("GET", "/me/time_entries") == 1
+    # Only the day before the sync's look-back is read, through Reports v3 (each workspace, paged).
+    assert toggl_emulator.request_count("POST", "/search/time_entries") >= 2
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 0
 
 
 async def test_sync_remembers_the_users_time_zone_and_default_workspace(

@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from toggl_api import TogglTag, TogglTracker
+from toggl_api import TogglTracker
 from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.cache.sqlite import SqliteCache
-from toggl_api._sync.coverage import update_coverage
 from toggl_api._sync.sync import TogglSync
 from toggl_api._core.session import TogglSession
 from toggl_api.history import CsvImportError, import_csv
@@ -74,52 +73,18 @@ def _backfill(
     account: DemoAccount,
     days: tuple[date, date],
 ) -> None:
-    """What the backfill does with a year it fetched (the i15-backfill contract): per workspace, page the detailed
-    search, then make its answer the cache's whole truth for the window in one commit, and record coverage."""
-    lo, hi = _bounds(days)
-    now = cache.now()
-    for wid in account.workspace_ids:
-        entries: list[TogglTracker] = []
-        body: dict[str, Any] = {
-            "start_date": days[0].isoformat(),
-            "end_date": days[1].isoformat(),
-            "page_size": 50,
-            "user_ids": [account.user_id],
-            "enrich_response": True,
-        }
-        while True:
-            response = client.post(f"{REPORTS}/workspace/{wid}/search/time_entries", json=body, auth=auth)
-            for row in response.json():
-                tags = [TogglTag(i, n, workspace=wid) for i, n in zip(row["tag_ids"], row["tag_names"], strict=True)]
-                entries += [
-                    TogglTracker(
-                        te["id"],
-                        row["description"],
-                        now,
-                        workspace=wid,
-                        start=te["start"],
-                        stop=te["stop"],
-                        duration=te["seconds"],
-                        project=row["project_id"],
-                        tags=tags,
-                        billable=row["billable"],
-                        user=row["user_id"],
-                        task=row["task_id"],
-                    )
-                    for te in row["time_entries"]
-                ]
-            if "X-Next-Row-Number" not in response.headers:
-                break
-            body["first_row_number"] = int(response.headers["X-Next-Row-Number"])
-        incoming = {e.id for e in entries}
-        held = cache.load(TogglTracker)
-        gone = [m for m in held if m.workspace == wid and lo <= m.start < hi and m.id not in incoming]
-        if gone:
-            cache.delete(*gone)
-        cache.add(*entries)
-        cache.commit()
-    update_coverage(cache, lambda c: c.add(lo, hi, now))
-    cache.commit()
+    """The real backfill (``sync(since=...)``) of the year, from the UTC day before its first Berlin day; a free
+    plan's hour does not hold a year's pages, so it runs again after each quota reset, as a user would."""
+    clock = cache.clock
+    assert isinstance(clock, FakeClock)
+    while True:
+        report = TogglSync(auth, cache, client=client, clock=clock, session=TogglSession()).sync(
+            since=days[0] - timedelta(days=1)
+        )
+        if report.complete:
+            return
+        assert report.resets_at is not None
+        clock.set(report.resets_at + timedelta(seconds=1))
 
 
 def _import_span(

@@ -42,6 +42,7 @@ INTERNAL_CLASSES = {
     "OrganizationScopedEndpoint": "base class; its constructor is documented on each endpoint",
     "Requester": "the HTTP engine behind every endpoint",
     "CacheStats": "the async caches' twin of toggl_api.meta.cache.CacheStats (same fields)",
+    "Backfill": "the engine behind TogglSync.sync(since=...) and collect() past three months; built by them",
 }
 SPHINX_ROLE = re.compile(r":(?:py:)?[a-z]+:`")
 SPHINX_DIRECTIVE = re.compile(r"^\s*\.\. [a-z-]+::", re.MULTILINE)

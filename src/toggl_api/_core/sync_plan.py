@@ -28,6 +28,7 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
+from .history import BackfillResult
 from .models import TogglClass
 from .timeutil import date_floor, format_iso, get_timestamp
 
@@ -183,6 +184,7 @@ class SyncReport:
         stopped: Why the run stopped early, if it did.
         resets_at: When the quota (or budget) allows requests again, when the stop was about quota.
         message: A one-line explanation of an early stop.
+        backfill: What the backfill of older entries (``sync(since=...)``) did, when one ran.
     """
 
     requests: int = 0
@@ -194,6 +196,7 @@ class SyncReport:
     stopped: StopReason | None = None
     resets_at: datetime | None = None
     message: str = ""
+    backfill: BackfillResult | None = None
 
     @property
     def total_added(self) -> int:
@@ -222,6 +225,7 @@ class SyncReport:
             "stopped": self.stopped.value if self.stopped else None,
             "resets_at": self.resets_at.isoformat() if self.resets_at else None,
             "message": self.message,
+            "backfill": self.backfill.as_dict() if self.backfill else None,
         }
 
 

@@ -40,6 +40,7 @@ from .._core.errors import (
     TogglAPIError,
     TogglError,
 )
+from .._core.history import BackfillProgress
 from .._core.models import (
     MODELS,
     TogglClass,
@@ -645,10 +646,23 @@ def _emit_json(value: Any) -> None:
 @click.option(
     "--reserve", type=click.IntRange(min=0), default=3, show_default=True, help="Requests to leave in the hourly quota."
 )
+@click.option(
+    "--since",
+    "since_day",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Also mirror older entries back to this day, through Reports v3 (a resumable backfill).",
+)
+@click.option("--rescan", is_flag=True, help="With --since: read the whole range again and drop what Toggl lost.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_env
-def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: bool) -> None:
+def sync(
+    env: Env, full: bool, max_requests: int | None, reserve: int, since_day: str | None, rescan: bool, as_json: bool
+) -> None:
     """Mirror organizations, workspaces, clients, projects, tags and time entries into the cache."""
+    since = _parse_day(since_day, "--since")
+    if rescan and since is None:
+        raise CliError("--rescan needs --since: the first day of the range to read again")
     cache = env.cache()
     err = _console(err=True)
     with (
@@ -666,6 +680,7 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
         ) as progress,
     ):
         task = progress.add_task("syncing", total=None, counts="")
+        backfill_task: list[Any] = []
 
         def on_step(step: SyncProgress) -> None:
             progress.update(
@@ -676,6 +691,16 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
                 total=1.0 if step.share is not None else None,
                 completed=step.share or 0.0,
             )
+
+        def on_backfill(step: BackfillProgress) -> None:
+            if not backfill_task:  # the first report knows how many windows the backfill has
+                backfill_task.append(progress.add_task("backfill", total=step.windows_left, counts=""))
+            total = progress.tasks[backfill_task[0]].total or step.windows_left
+            progress.update(
+                backfill_task[0], completed=total - step.windows_left, description=render.backfill_line(step)
+            )
+            if step.paused_until is not None and not as_json:
+                err.print(render.backfill_line(step, now=http["clock"].now()))
 
         with TogglSync(
             http["auth"],
@@ -688,8 +713,9 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
             max_requests=max_requests,
             reserve=reserve,
             progress=on_step,
+            backfill_progress=on_backfill,
         ) as syncer:
-            report = syncer.sync(full=full)
+            report = syncer.sync(full=full, since=since, rescan=rescan)
     if syncer.last_flush is not None:  # writes waiting in the offline outbox were sent first
         flushed = syncer.last_flush
         click.echo(f"outbox: {flushed.landed} writes sent, {flushed.remaining} pending, "

@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.table import Table
 
+from .._core.history import BackfillProgress
 from .._core.models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, to_record
 from .._core.quota import Bucket, QuotaInfo
 from .._core.sync_plan import SyncReport
@@ -198,3 +199,16 @@ def quota_lines(infos: Sequence[QuotaInfo], org_names: Mapping[int, str], zone: 
             line += ", reset time unknown"
         lines.append(line)
     return lines
+
+
+def backfill_line(step: BackfillProgress, now: datetime | None = None) -> str:
+    """One line about a backfill: entries fetched, windows left, and when paused the time until the reset."""
+    text = f"backfill: {step.fetched} entries in {step.requests} requests, {step.windows_left} window(s) left"
+    if step.window is not None:
+        text += f" (now {step.window.label()})"
+    if step.paused_until is not None:
+        text += f"; paused until {step.paused_until.isoformat(timespec='minutes')}"
+        if now is not None:
+            minutes = max(0, round((step.paused_until - now).total_seconds() / 60))
+            text += f" (in {minutes} min, when the quota resets)"
+    return text

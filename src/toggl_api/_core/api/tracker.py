@@ -359,8 +359,8 @@ def validate_collect(
 
     Raises:
         DateTimeError: ``since`` with ``before``; naive datetimes; years outside 2006-2030; ``start_date`` older
-            than three calendar months or in the future (after ``now``, else after ``today``), as
-            toggl-api-wrapper checked; ``end_date`` before ``start_date``.
+            than three calendar months together with ``since``/``before``, or in the future (after ``now``, else
+            after ``today``), as toggl-api-wrapper checked; ``end_date`` before ``start_date``.
     """
     if since is not None and before is not None:
         msg = "since and before cannot be combined (Toggl rejects it); pass one of them"
@@ -375,10 +375,12 @@ def validate_collect(
             validate_year(value, name)
     if start_date is not None:
         floor = date_floor(today, LOOKBACK_MONTHS)
-        if _utc_date(start_date, "start_date") < floor:
+        # A plain range older than the look-back is read through Reports v3 (``collect``); only a range sent as
+        # it is to /me/time_entries (with ``since``/``before``) must stay inside it.
+        if (since is not None or before is not None) and _utc_date(start_date, "start_date") < floor:
             msg = (
                 f"start_date must not be earlier than {floor.isoformat()} (Toggl looks back {LOOKBACK_MONTHS} "
-                "months); use the Reports API for older entries"
+                "months) together with since or before; pass start_date/end_date alone for older entries"
             )
             raise DateTimeError(msg)
         future = (

@@ -12,19 +12,24 @@ import httpx
 from attrs import define
 from httpx import codes
 
+from ..._core.answers import check_me
 from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
+from ..._core.api import workspace as workspace_api
 from ..._core.api._fields import chunked, entity_id
 from ..._core.api.request import ApiRequest, RequestMethod, Shape
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
 from ..._core.clock import Clock
 from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import NoCacheAssignedError, TogglAPIError
+from ..._core.history import USER_KEY, window_limit
 from ..._core.models import TogglTag, TogglTracker, TogglWorkspace
 from ..._core.outbox import FlushReport, PendingWrite, WriteKind, WriteState, is_pending_id, queue_state
 from ..._core.paging import PageGuard
 from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
+from ..._core.sync_plan import lookback_start
+from ..backfill import Backfill
 from ..._core.timeutil import format_iso
 from ..cache.base import TogglCache
 from ..coverage import load_coverage, update_coverage
@@ -220,7 +225,9 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             since: Entries modified since (unix seconds or an aware datetime). Deleted ones are removed from the
                 cache and not returned.
             before: Entries starting before this day or instant (not with ``since``).
-            start_date: Entries starting at or after (at most three calendar months back).
+            start_date: Entries starting at or after. Older than three calendar months (what
+                ``/me/time_entries`` serves), the older part is read through Reports v3 detailed search, one
+                workspace at a time in windows of up to a year (see ``TogglSync.sync(since=...)``).
             end_date: Entries starting before. With only one of ``start_date``/``end_date`` the other defaults
                 to tomorrow / the look-back limit.
             refresh: Skip the cache.
@@ -230,11 +237,15 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         de-duplicated by id. Such a range is answered from the cache when the cache is known to hold every entry
         starting in it and that knowledge has not expired (``expire_after``): after a fetch of a range
         containing it, or after ``TogglSync`` mirrored the account. Entries of every workspace are returned,
-        from Toggl and from the cache alike. ``since``, ``before`` and unfiltered reads always ask Toggl.
+        from Toggl and from the cache alike. ``since``, ``before`` and unfiltered reads always ask Toggl. A range
+        reaching past the look-back costs, for its old part, one request per workspace and page of each window
+        the cache does not cover (plus ``/me`` and ``/me/workspaces`` when the cache does not know them), and is
+        recorded as coverage like any range.
 
         Raises:
             DateTimeError: ``since`` with ``before``, naive datetimes, years outside 2006-2030, a ``start_date``
-                older than three months or in the future, or an ``end_date`` before it (nothing is sent).
+                older than three months together with ``since``/``before`` or in the future, or an ``end_date``
+                before it (nothing is sent).
         """
         self._contact()
         now = self.clock.now()
@@ -260,6 +271,14 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         self, start_date: date | datetime, end_date: date | datetime, *, refresh: bool
     ) -> list[TogglTracker]:
         lower, upper_at = as_instant(start_date, "start_date"), as_instant(end_date, "end_date")
+        floor = lookback_start(self.clock.now())
+        if lower < floor:
+            # The part /me/time_entries does not serve comes from Reports v3; the rest as usual.
+            old = self._collect_history(lower, min(upper_at, floor), refresh=refresh)
+            if upper_at <= floor:
+                return _newest_first(old)
+            recent = self._collect_range(floor, end_date, refresh=refresh)
+            return _newest_first({t.id: t for t in (*old, *recent)}.values())
         queries = api.range_queries(lower, upper_at)
         cache = self._usable_cache()
         if cache is not None and not refresh:
@@ -308,6 +327,46 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 update_coverage(cache, lambda c: c.add(lower, upper_at, fetched_at))
             cache.commit()
         return models
+
+    def _collect_history(self, lower: datetime, upper: datetime, *, refresh: bool) -> list[TogglTracker]:
+        """Entries starting in ``[lower, upper)``, all older than the look-back, through Reports v3."""
+        cache = self._usable_cache()
+        limit = window_limit(upper)
+        if cache is not None and not refresh and not Backfill.windows_to_read(cache, lower, limit):
+            self._count_hit(cache)  # covered: not even /me is asked
+            found = cache.query(*api.range_queries(lower, upper), model=TogglTracker)
+        else:
+            if cache is not None:
+                cache.stats.misses += 1
+            user_id, workspaces = self._history_scope(cache)
+            backfill = Backfill(self, cache, user_id=user_id, workspace_ids=workspaces)
+            backfill.run(lower, limit, rescan=refresh and cache is not None)
+            if cache is None:
+                found = list(backfill.collected.values())
+            else:
+                found = cache.query(*api.range_queries(lower, upper), model=TogglTracker)
+        return [t for t in found if lower <= t.start < upper and t.server_deleted_at is None]
+
+    def _history_scope(self, cache: TogglCache[Any] | None) -> tuple[int, list[int]]:
+        """The user's id and workspace ids: from the cache when it knows them (all of them), else ``/me`` and
+        ``/me/workspaces``."""
+        stored = cache.get_value(USER_KEY) if cache is not None else None
+        if stored is not None and stored.isdigit():
+            user_id = int(stored)
+        else:
+            data, response = self._answer(ApiRequest(RequestMethod.GET, "me"), Shape.OBJECT)
+            user_id = int(check_me(data, response=response)["id"])
+            if cache is not None:
+                cache.set_value(USER_KEY, str(user_id))
+        workspaces: list[int] = []
+        # Only a list the cache holds completely (a sync or a workspace listing wrote it) may stand for "every
+        # workspace": a partial one would record coverage for entries never read.
+        if cache is not None and cache.completed_at(workspace_api.list_scope()) is not None:
+            workspaces = [w.id for w in cache.load(TogglWorkspace)]
+        if not workspaces:
+            listed = self._answer(ApiRequest(RequestMethod.GET, "me/workspaces"), Shape.LIST)
+            workspaces = [w["id"] for w in listed[0] or [] if isinstance(w, dict) and isinstance(w.get("id"), int)]
+        return user_id, workspaces
 
     # -- writes -----------------------------------------------------------------------------------
 
