@@ -42,6 +42,8 @@ RULES: list[tuple[str, str]] = [
     (r"\bsqlite\+aiosqlite\b", "sqlite"),
     (r"\b_async\b", "_sync"),
     (r"\btoggl_api\.asyncio\b", "toggl_api._sync_surface"),
+    # Prose: "Base of every async endpoint" must read "sync" in the generated docstrings the reference shows.
+    (r"\basync (endpoints?|caches?|side)\b", r"sync \1"),
 ]
 COMPILED = [(re.compile(p, re.MULTILINE), r) for p, r in RULES]
 

@@ -5,6 +5,8 @@ The fixtures come from the plugin that ``toggl_api`` registers with pytest; noth
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import httpx
 import pytest
 
@@ -27,13 +29,15 @@ def test_reads_the_running_entry(toggl_emulator: Emulator) -> None:
 
 
 def test_sees_entries_created_earlier(toggl_emulator: Emulator, toggl_workspace_id: int) -> None:
+    # The fake clock starts at the real current time, so "ten minutes ago" is computed as usual.
+    started = datetime.now(timezone.utc) - timedelta(minutes=10)
     with toggl_emulator.client() as client:
         client.post(
             f"/api/v9/workspaces/{toggl_workspace_id}/time_entries",
             json={
                 "workspace_id": toggl_workspace_id,
                 "description": "Writing tests",
-                "start": "2026-11-20T11:50:00Z",
+                "start": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "duration": -1,
                 "created_with": "docs",
             },

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
         NamingError,
         NoCacheAssignedError,
         NotFoundError,
+        OutboxError,
         PagingLimitError,
         PremiumFeatureError,
         QuotaExceededError,
@@ -50,9 +51,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
         TogglWorkspace,
         TogglWorkspaceUser,
     )
+    from ._core.outbox import FlushReport, OutboxConflict, PendingWrite
+    from ._core.pacing import Pacing
     from ._core.policy import RetryPolicy
     from ._core.quota import Bucket, QuotaInfo
     from ._core.session import TogglSession
+    from ._core.sync_plan import StopReason, SyncReport, SyncState
     from ._sync.endpoints import (
         ClientEndpoint,
         GroupEndpoint,
@@ -67,6 +71,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
         WorkspaceEndpoint,
         WorkspaceUserEndpoint,
     )
+    from ._sync.sync import SyncProgress, TogglSync
 
 #: Where each public name lives. ``import toggl_api`` imports none of them: HTTP (httpx), attrs and the endpoints
 #: load when a name is first used, so a script that only needs one part (or the CLI) starts quickly.
@@ -81,6 +86,7 @@ _LAZY: dict[str, str] = {
     "CorruptCacheError": "._core.errors",
     "DateTimeError": "._core.errors",
     "Edits": "._core.api.tracker",
+    "FlushReport": "._core.outbox",
     "GroupEndpoint": "._sync.endpoints",
     "MissingParentError": "._core.errors",
     "NamingError": "._core.errors",
@@ -88,7 +94,11 @@ _LAZY: dict[str, str] = {
     "NotFoundError": "._core.errors",
     "OrganizationEndpoint": "._sync.endpoints",
     "OrganizationUserEndpoint": "._sync.endpoints",
+    "OutboxConflict": "._core.outbox",
+    "OutboxError": "._core.errors",
+    "Pacing": "._core.pacing",
     "PagingLimitError": "._core.errors",
+    "PendingWrite": "._core.outbox",
     "PreferencesBody": "._core.api.user",
     "PremiumFeatureError": "._core.errors",
     "ProjectBody": "._core.api.project",
@@ -101,6 +111,10 @@ _LAZY: dict[str, str] = {
     "RequestBudget": "._core.limits",
     "RetryPolicy": "._core.policy",
     "ServerError": "._core.errors",
+    "StopReason": "._core.sync_plan",
+    "SyncProgress": "._sync.sync",
+    "SyncReport": "._core.sync_plan",
+    "SyncState": "._core.sync_plan",
     "TagEndpoint": "._sync.endpoints",
     "TaskBody": "._core.api.task",
     "TaskEndpoint": "._sync.endpoints",
@@ -115,6 +129,7 @@ _LAZY: dict[str, str] = {
     "TogglProject": "._core.models",
     "TogglProjectUser": "._core.models",
     "TogglSession": "._core.session",
+    "TogglSync": "._sync.sync",
     "TogglTag": "._core.models",
     "TogglTask": "._core.models",
     "TogglTracker": "._core.models",
@@ -172,6 +187,7 @@ __all__ = [
     "CorruptCacheError",
     "DateTimeError",
     "Edits",
+    "FlushReport",
     "GroupEndpoint",
     "MissingParentError",
     "NamingError",
@@ -179,6 +195,10 @@ __all__ = [
     "NotFoundError",
     "OrganizationEndpoint",
     "OrganizationUserEndpoint",
+    "Pacing",
+    "OutboxConflict",
+    "OutboxError",
+    "PendingWrite",
     "PreferencesBody",
     "PremiumFeatureError",
     "ProjectBody",
@@ -192,6 +212,10 @@ __all__ = [
     "RetryPolicy",
     "PagingLimitError",
     "ServerError",
+    "StopReason",
+    "SyncProgress",
+    "SyncReport",
+    "SyncState",
     "UnexpectedResponseError",
     "TagEndpoint",
     "TaskBody",
@@ -207,6 +231,7 @@ __all__ = [
     "TogglProject",
     "TogglProjectUser",
     "TogglSession",
+    "TogglSync",
     "TogglTag",
     "TogglTask",
     "TogglTracker",

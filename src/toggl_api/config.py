@@ -26,7 +26,7 @@ __all__ = [
     "use_togglrc",
 ]
 
-log = logging.getLogger("toggl-api-wrapper")
+log = logging.getLogger("toggl_api.config")
 
 TOKEN_PASSWORD = "api_token"
 

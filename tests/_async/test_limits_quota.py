@@ -14,7 +14,7 @@ from toggl_api._core.session import TogglSession
 from toggl_api.asyncio import TogglAsyncEndpoint
 from toggl_api.testing import Emulator, FakeClock
 
-LOGGER = "toggl-api-wrapper.endpoint"
+LOGGER = "toggl_api.endpoint"
 
 
 class AsyncJson(TogglAsyncEndpoint[Any]):

@@ -389,12 +389,12 @@ def test_collect_with_since_and_before_raises_before_any_request(
     assert toggl_emulator.requests == []
 
 
-def test_collect_with_a_start_date_older_than_three_months_raises(
+def test_collect_with_since_and_a_start_date_older_than_three_months_raises(
     endpoint: TrackerEndpoint, toggl_emulator: Emulator
 ) -> None:
-    # The fake clock stands at 2026-11-20: the floor is 2026-08-20.
+    # The fake clock stands at 2026-11-20: the floor is 2026-08-20. Alone, an old range goes through Reports v3.
     with pytest.raises(DateTimeError, match="2026-08-20"):
-        endpoint.collect(start_date=date(2026, 8, 19), end_date=date(2026, 9, 1))
+        endpoint.collect(since=1, start_date=date(2026, 8, 19), end_date=date(2026, 9, 1))
     assert toggl_emulator.requests == []
 
 

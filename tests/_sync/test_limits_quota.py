@@ -15,7 +15,7 @@ from toggl_api._core.session import TogglSession
 from toggl_api._sync_surface import TogglEndpoint
 from toggl_api.testing import Emulator, FakeClock
 
-LOGGER = "toggl-api-wrapper.endpoint"
+LOGGER = "toggl_api.endpoint"
 
 
 class Json(TogglEndpoint[Any]):

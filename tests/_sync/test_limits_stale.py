@@ -61,7 +61,7 @@ def test_serving_stale_logs_a_warning(
     endpoint = trackers(toggl_auth, http_client, fake_clock, serve_stale=True)
     entry = cached_entry(endpoint, toggl_workspace_id, fake_clock)
     toggl_emulator.faults.add(Fault.server_error(503), method="GET")
-    with caplog.at_level(logging.WARNING, logger="toggl-api-wrapper.endpoint"):
+    with caplog.at_level(logging.WARNING, logger="toggl_api.endpoint"):
         endpoint.request(f"me/time_entries/{entry.id}")
     assert f"serving cached TogglTracker {entry.id} because Toggl failed (ServerError)" in caplog.text
 

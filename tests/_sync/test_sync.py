@@ -14,6 +14,7 @@ from toggl_api._sync.cache.json import JSONCache
 from toggl_api._sync.sync import TogglSync, SyncProgress
 from toggl_api._core.session import TogglSession
 from toggl_api._core.sync_plan import StopReason, lookback_start
+from toggl_api._core.user_facts import USER_FACTS_KEY, UserFacts
 from toggl_api._sync_surface import TagEndpoint, TaskEndpoint, TrackerEndpoint, WorkspaceUserEndpoint
 from toggl_api.testing import Emulator, FakeClock, Limits
 
@@ -435,4 +436,23 @@ def test_a_range_older_than_the_sync_look_back_asks_toggl(
 
     tracker.collect(start_date=date(2026, 8, 20), end_date=date(2026, 9, 1))  # the sync starts a day later
 
-    assert toggl_emulator.request_count("GET", "/me/time_entries") == 1
+    # Only the day before the sync's look-back is read, through Reports v3 (each workspace, paged).
+    assert toggl_emulator.request_count("POST", "/search/time_entries") >= 2
+    assert toggl_emulator.request_count("GET", "/me/time_entries") == 0
+
+
+def test_sync_remembers_the_users_time_zone_and_default_workspace(
+    cache: JSONCache[TogglTracker],
+    toggl_emulator: Emulator,
+    toggl_auth: httpx.BasicAuth,
+    http_client: httpx.Client,
+    fake_clock: FakeClock,
+) -> None:
+    _syncer(cache, toggl_auth, http_client, fake_clock).sync()
+
+    account = toggl_emulator.account
+    assert account is not None
+    user = toggl_emulator.state.users[account.user_id]
+    assert UserFacts.from_json(cache.get_value(USER_FACTS_KEY)) == UserFacts(
+        account.user_id, user.timezone, account.workspace_id
+    )

@@ -29,7 +29,8 @@ def test_a_reader_sees_every_commit_of_another_cache_on_the_same_file(tmp_path: 
 
         assert reader.find(1, TogglTracker) is None
         found = reader.find(2, TogglTracker)
-        assert found is not None and found.name == "renamed 2"
+        assert found is not None
+        assert found.name == "renamed 2"
     finally:
         reader.close()
         writer.close()

@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -150,16 +150,18 @@ def test_offline_entries_keep_tag_order_extra_and_durations(database: Path) -> N
     assert [t.name for t in two.tags] == [t.name for t in reversed(found[9_000_001].tags)]
     assert two.extra == {"kept": [1, 2]}
     assert two.duration == timedelta(seconds=1234)
-    assert two.stop is not None and (two.stop - two.start).total_seconds() == 1234.5
+    assert two.stop is not None
+    assert (two.stop - two.start).total_seconds() == 1234.5
     assert found[9_000_001].stop is None
-    assert found[9_000_004].billable is True and found[9_000_004].user == 5
+    assert found[9_000_004].billable is True
+    assert found[9_000_004].user == 5
 
 
 def test_entries_sql_sorts_newest_first_with_ties_by_id_and_limits() -> None:
-    sql, params = entries_sql(["id"], EntryFilter(first=date(2026, 1, 1)), 50)
+    sql, params = entries_sql(["id"], EntryFilter(start_from=datetime(2026, 1, 1, tzinfo=timezone.utc)), 50)
 
     assert sql.endswith("ORDER BY t.start DESC, t.id DESC LIMIT ?")
-    assert params == ["2026-01-01", 50]
+    assert params == ["2026-01-01 00:00:00.000000", 50]
 
 
 def test_an_empty_sqlite_file_gets_the_never_synced_hint(tmp_path: Path, emulators: Emulators) -> None:

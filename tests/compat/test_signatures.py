@@ -222,10 +222,10 @@ def test_tracker_body_keeps_upstreams_positional_field_order() -> None:
     import dataclasses
 
     names = [f.name for f in dataclasses.fields(toggl_api.TrackerBody)]
-    # Upstream's ten fields keep their positions; fields added here (task_id) only ever come after them.
+    # Upstream's ten fields keep their positions; fields added here (task_id, billable) only ever come after them.
     assert names == [
         "description", "duration", "project_id", "start", "stop", "tag_action", "tag_ids", "tags",
-        "shared_with_user_ids", "created_with", "task_id",
+        "shared_with_user_ids", "created_with", "task_id", "billable",
     ]  # fmt: skip
 
 

@@ -255,3 +255,12 @@ def test_a_payload_without_a_workspace_is_both_a_key_error_and_a_value_error() -
     assert isinstance(caught.value, KeyError)
     assert isinstance(caught.value, ValueError)
     assert isinstance(caught.value, TogglError)
+
+
+def test_a_negative_id_marks_a_local_entry_and_is_accepted() -> None:
+    assert TogglTracker(-42, "imported from a CSV export").id == -42
+
+
+def test_a_negative_workspace_reference_is_refused() -> None:
+    with pytest.raises(ValueError, match="from 0 to 2\\*\\*63 - 1"):
+        TogglTracker(1, "x", workspace=-3)

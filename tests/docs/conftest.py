@@ -17,8 +17,9 @@ EXAMPLES = DOCS / "examples"
 
 @pytest.fixture
 def fake_clock() -> FakeClock:
-    """The emulator's clock starts at the real current time (as ``python -m toggl_api.testing`` does), so
-    examples that compute dates from ``date.today()`` find the demo data. It does not tick by itself."""
+    """The emulator's clock at the real current time, as the plugin's default gives users (this suite pins
+    it with the ``toggl_emulator_now`` ini option), so examples that compute dates from ``date.today()`` find
+    the demo data. It does not tick by itself."""
     return FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
 
 

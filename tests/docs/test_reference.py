@@ -26,6 +26,7 @@ FACADES = (
     "toggl_api.testing",
     "toggl_api.errors",
     "toggl_api.webhooks",
+    "toggl_api.history",
 )
 
 

@@ -58,14 +58,31 @@ def test_demo_seed_has_the_promised_shape() -> None:
     assert account is not None
     state = emulator.state
     mine = [t for t in state.time_entries.values() if t.user_id == account.user_id]
-    assert 2000 <= len(mine) <= 3000
+    assert 3000 <= len(mine) <= 3600
     assert sum(t.running for t in mine) == 1
     assert len([w for w in state.workspaces.values() if account.user_id in w.members]) == 2
     assert len([c for c in state.clients.values() if c.workspace_id in account.workspace_ids]) == 6
     assert len([p for p in state.projects.values() if p.workspace_id in account.workspace_ids]) == 15
     assert len([t for t in state.tags.values() if t.workspace_id in account.workspace_ids]) == 12
-    assert min(t.start for t in mine) < emulator.clock.now() - timedelta(days=140)
+    assert min(t.start for t in mine) < emulator.clock.now() - timedelta(days=400)
     assert min(t.id for t in mine) > 2**31
+
+
+def test_demo_history_older_than_150_days_is_sparser_than_the_recent_days() -> None:
+    emulator = Emulator("demo")
+    now = emulator.clock.now()
+    starts = [t.start for t in emulator.state.time_entries.values()]
+    recent = sum(1 for s in starts if now - timedelta(days=100) <= s < now - timedelta(days=10))
+    old = sum(1 for s in starts if now - timedelta(days=400) <= s < now - timedelta(days=310))
+    assert 0 < old < recent / 2
+
+
+def test_demo_time_entry_ids_rise_with_start_across_old_and_recent_history() -> None:
+    emulator = Emulator("demo")
+    stopped = sorted((t for t in emulator.state.time_entries.values() if t.stop is not None), key=lambda t: t.start)
+    old = [t.id for t in stopped if t.start < emulator.clock.now() - timedelta(days=151)]
+    assert old == sorted(old)
+    assert max(old) < min(t.id for t in stopped if t.start >= emulator.clock.now() - timedelta(days=150))
 
 
 def test_demo_account_credentials_are_stable_constants() -> None:

@@ -43,7 +43,7 @@ def test_billable_filter_on_a_premium_workspace_returns_only_billable_entries() 
     with emulator.client() as client:
         response = client.post(
             f"/reports/api/v3/workspace/{wid}/search/time_entries",
-            json={"start_date": "2026-01-01", "billable": True},
+            json={"start_date": entry.start.date().isoformat(), "billable": True},
         )
     assert [te["id"] for row in response.json() for te in row["time_entries"]] == [entry.id]
 

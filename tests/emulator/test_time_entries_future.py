@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import httpx
 import pytest
 
@@ -68,3 +70,52 @@ def test_the_fixture_turns_each_flag_into_a_warning(client: httpx.Client, wid: i
     with pytest.warns(TogglClockWarning, match="toggl_emulator: a running time entry was started at 2026-11-23"):
         warn_clock_mixups(toggl_emulator)
     assert toggl_emulator.clock_warnings == []  # each flag warns once
+
+
+def test_stopping_an_entry_started_in_the_future_is_refused_not_given_zero(
+    client: httpx.Client, wid: int, toggl_emulator: Emulator
+) -> None:
+    running = new_entry(client, wid, start=FUTURE, duration=-1).json()
+    answer = client.patch(f"/workspaces/{wid}/time_entries/{running['id']}/stop")
+    assert answer.status_code == 400
+    assert answer.json().startswith("Stop time must be after start time: ")
+    assert "2026-11-23T09:00:00Z" in answer.json()
+    assert "2026-11-20T12:00:00Z" in answer.json()
+    toggl_emulator.take_clock_warnings()  # the start's flag is expected here
+
+
+def test_a_refused_stop_leaves_the_entry_running(client: httpx.Client, wid: int, toggl_emulator: Emulator) -> None:
+    running = new_entry(client, wid, start=FUTURE, duration=-1).json()
+    client.patch(f"/workspaces/{wid}/time_entries/{running['id']}/stop")
+    assert client.get("/me/time_entries/current").json()["id"] == running["id"]
+    toggl_emulator.take_clock_warnings()
+
+
+def test_the_entry_stops_with_its_duration_once_the_clock_reaches_it(
+    client: httpx.Client, wid: int, toggl_emulator: Emulator, fake_clock: FakeClock
+) -> None:
+    running = new_entry(client, wid, start=FUTURE, duration=-1).json()
+    toggl_emulator.take_clock_warnings()
+    fake_clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
+    stopped = client.patch(f"/workspaces/{wid}/time_entries/{running['id']}/stop").json()
+    assert stopped["duration"] == 3600
+
+
+def test_stopping_a_second_ahead_of_the_clock_is_clock_skew_and_stops(
+    client: httpx.Client, wid: int, toggl_emulator: Emulator
+) -> None:
+    running = new_entry(client, wid, start="2026-11-20T12:00:05Z", duration=-1).json()
+    answer = client.patch(f"/workspaces/{wid}/time_entries/{running['id']}/stop")
+    assert answer.status_code == 200
+    assert answer.json()["duration"] == 0  # no time passed on the emulator's clock since the start
+
+
+def test_auto_stopping_an_entry_started_in_the_future_is_flagged(
+    client: httpx.Client, wid: int, toggl_emulator: Emulator
+) -> None:
+    first = new_entry(client, wid, start=FUTURE, duration=-1).json()
+    toggl_emulator.take_clock_warnings()
+    new_entry(client, wid, start="2026-11-20T11:00:00Z", duration=-1).raise_for_status()
+    [message] = toggl_emulator.take_clock_warnings()
+    assert f"time entry {first['id']}" in message
+    assert "auto-stopped by a new running entry with a zero duration" in message

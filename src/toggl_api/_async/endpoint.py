@@ -28,6 +28,8 @@ from .._core.errors import (
     TogglAPIError,
 )
 from .._core.models import TogglClass, TogglTracker
+from .._core.outbox import check_sendable_path
+from .._core.pacing import AUTO, Pacing, PacingSetting
 from .._core.policy import RetryPolicy
 from .._core.query import TogglQuery, validate_queries
 from .._core.quota import QuotaInfo, quotas_from_payload
@@ -38,7 +40,7 @@ from .requester import AsyncRequester
 
 __all__ = ["AsyncWriteGuard", "TogglAsyncCachedEndpoint", "TogglAsyncEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 T = TypeVar("T", bound=TogglClass)
 
@@ -90,6 +92,11 @@ class TogglAsyncEndpoint(Generic[T]):
         policy: Full retry settings (``retries`` wins over ``policy.retries`` when both are given).
         session: Shared limits and quota view (``TogglSession``); by default the one shared by every endpoint
             built with the same ``client``.
+        pacing: Burst pacing, so Toggl never answers 429. ``"auto"`` (default): requests to Toggl's hosts
+            through httpx's default transport go at most 1 per second with a burst of 2 (``$TOGGL_API_PACING``
+            changes it), anything else (emulators, mocks, other base URLs) at full speed. A ``Pacing`` or a rate
+            (requests per second) paces every request; ``None`` or 0 turns pacing off. Endpoints with the same
+            credentials and clock share one bucket.
     """
 
     BASE_ENDPOINT: ClassVar[str] = "https://api.track.toggl.com/api/v9/"
@@ -110,7 +117,23 @@ class TogglAsyncEndpoint(Generic[T]):
         clock: Clock | None = None,
         policy: RetryPolicy | None = None,
         session: TogglSession | None = None,
+        pacing: PacingSetting = AUTO,
     ) -> None:
+        """Set up the endpoint (nothing is sent until the first call).
+
+        Args:
+            auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
+            client: An ``httpx.AsyncClient`` to send with; it is used as given and never modified.
+            timeout: Seconds per request.
+            re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
+            retries: Retries of idempotent requests on server and network errors (default ``policy.retries``, 3).
+            base_url: Host to talk to instead of Toggl (e.g. an emulator's URL); ``$TOGGL_API_BASE_URL`` also
+                works.
+            clock: Time source (tests pass a fake clock).
+            policy: Full retry settings (``retries`` wins over ``policy.retries`` when both are given).
+            session: Shared limits and quota view (``TogglSession``); by default the one shared by every endpoint
+                built with the same ``client``.
+        """
         if policy is not None and not isinstance(policy, RetryPolicy):
             msg = f"policy must be a RetryPolicy, not {type(policy).__name__}"
             raise TypeError(msg)
@@ -123,7 +146,7 @@ class TogglAsyncEndpoint(Generic[T]):
         self.retries = 0 if re_raise else max(0, int(retries if retries is not None else base_policy.retries))
         self._requester = AsyncRequester(auth, client=client, timeout=timeout,
                                          policy=base_policy.with_retries(self.retries), clock=clock,
-                                         host=base_url, session=session)
+                                         host=base_url, session=session, pacing=pacing)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -150,6 +173,11 @@ class TogglAsyncEndpoint(Generic[T]):
     def session(self) -> TogglSession:
         """The shared limits and quota view (request budget, pacing, latest quota per bucket)."""
         return self._requester.session
+
+    @property
+    def pacing(self) -> Pacing | None:
+        """The burst pacing of this endpoint's requests (``None``: they go at full speed)."""
+        return self._requester.pacing_for(self.base_url)
 
     @property
     def policy(self) -> RetryPolicy:
@@ -189,6 +217,7 @@ class TogglAsyncEndpoint(Generic[T]):
     ) -> httpx.Response:
         if self.re_raise:
             retries = 0
+        check_sendable_path(request.path)  # a temporary id of an entry created offline never reaches Toggl
         return await self._requester.send(
             request, base_url=self.base_url, retries=retries, raise_for_status=raise_for_status
         )
@@ -348,6 +377,20 @@ class TogglAsyncCachedEndpoint(TogglAsyncEndpoint[T]):
         serve_stale: bool = False,
         **kwargs: Any,
     ) -> None:
+        """Set up the endpoint and its cache (nothing is sent until the first call).
+
+        Args:
+            auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
+            cache: A cache for the endpoint's ``MODEL`` (sync endpoints take sync caches, async ones async
+                caches), or ``None`` to read everything from Toggl.
+            client: An ``httpx.AsyncClient`` to send with; it is used as given and never modified.
+            timeout: Seconds per request.
+            re_raise: Raise every HTTP error (no tolerated 404s) and disable retries, as in toggl-api-wrapper.
+            retries: Retries of idempotent requests on server and network errors (default: the policy's, 3).
+            serve_stale: Answer reads from the cache, even expired, when Toggl fails (402, 429, 5xx, network
+                errors, the request budget).
+            kwargs: ``base_url``, ``clock``, ``policy``, ``session``, as for ``TogglAsyncEndpoint``.
+        """
         super().__init__(auth, client=client, timeout=timeout, re_raise=re_raise, retries=retries, **kwargs)
         self._cache: TogglAsyncCache[T] | None = None
         self.cache = cache

@@ -18,6 +18,7 @@ from .._core.answers import check_body, undecodable
 from .._core.api.request import Api, ApiRequest, Shape, base_url_for, build_httpx_request, remember_json
 from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import BudgetExhaustedError, UnexpectedResponseError, error_from_response
+from .._core.pacing import AUTO, Pacer, Pacing, PacingSetting, coerce_pacing, credential_key, pacing_for, shared_pacer
 from .._core.policy import (
     Action,
     Decision,
@@ -31,7 +32,7 @@ from .._core.session import TogglSession
 
 __all__ = ["AsyncRequester", "BASE_URL_ENV"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 #: Environment variable naming the host to talk to instead of Toggl (e.g. the emulator's URL).
 BASE_URL_ENV = "TOGGL_API_BASE_URL"
@@ -54,6 +55,9 @@ class AsyncRequester:
         host: Root URL to use instead of Toggl's (e.g. ``http://127.0.0.1:8080``); see ``BASE_URL_ENV``.
         rng: Random source for backoff jitter.
         session: Shared limits and quota view; by default the one shared by every user of ``client``.
+        pacing: Burst pacing (``toggl_api.Pacing``, a rate, ``"auto"`` or ``None``). ``"auto"`` (default) paces
+            requests to Toggl's hosts through httpx's default transport (``$TOGGL_API_PACING``, else 1/s with a
+            burst of 2) and nothing else; a value paces every request; ``None`` or 0 turns pacing off.
     """
 
     def __init__(
@@ -67,6 +71,7 @@ class AsyncRequester:
         host: str | None = None,
         rng: random.Random | None = None,
         session: TogglSession | None = None,
+        pacing: PacingSetting = AUTO,
     ) -> None:
         if client is not None and not isinstance(client, httpx.AsyncClient):
             msg = f"client must be an httpx.AsyncClient, not {type(client).__name__}"
@@ -87,15 +92,26 @@ class AsyncRequester:
             msg = f"timeout must be seconds (a number) or an httpx.Timeout, not {type(timeout).__name__}"
             raise TypeError(msg)
         self.auth = auth
+        self.host = resolve_host(host)
+        self.pacing_setting = coerce_pacing(pacing)
+        # A caller's transport (a mock, an ASGI app, the emulator's) is not Toggl: "auto" pacing leaves it alone.
+        self._default_transport = client is None or isinstance(
+            getattr(client, "_transport", None), httpx.AsyncHTTPTransport
+        )
+        # Checked before a client is made, so a malformed $TOGGL_API_PACING leaks nothing (and fails here, not
+        # in the middle of a run).
+        pacing_for(self.pacing_setting, url=self.base_url(Api.TRACK), default_transport=self._default_transport,
+                   env=os.environ)
         self._owns_client = client is None
         self.client = client if client is not None else httpx.AsyncClient()
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.policy = policy or RetryPolicy()
         self.clock: Clock = clock or SYSTEM_CLOCK
-        self.host = resolve_host(host)
         self.rng = rng or random.Random()
         self.session = session if session is not None else TogglSession.for_client(self.client)
         self.request_count = 0
+        self._credentials = credential_key(self.auth if self.auth is not None else self.client.auth)
+        self._pacers: dict[str, Pacer | None] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host={self.host or 'toggl'!r})"
@@ -108,6 +124,24 @@ class AsyncRequester:
     def base_url(self, api: Api) -> str:
         """The base URL for ``api`` on the configured host."""
         return base_url_for(api, self.host)
+
+    def pacing_for(self, url: str) -> Pacing | None:
+        """The pacing of requests sent under ``url`` (``None``: full speed).
+
+        Raises:
+            ValueError: ``$TOGGL_API_PACING`` is malformed.
+        """
+        pacer = self._pacer(url)
+        return pacer.pacing if pacer is not None else None
+
+    def _pacer(self, url: str) -> Pacer | None:
+        if url not in self._pacers:
+            pacing = pacing_for(self.pacing_setting, url=url, default_transport=self._default_transport,
+                                env=os.environ)
+            self._pacers[url] = (
+                shared_pacer(self.clock, self._credentials, url, pacing) if pacing is not None else None
+            )
+        return self._pacers[url]
 
     async def send(
         self,
@@ -153,7 +187,7 @@ class AsyncRequester:
             }
 
         while True:
-            await self._admit(request)
+            await self._admit(request, url_base)
             httpx_request = build_httpx_request(self.client, request, url_base, timeout=self.timeout)
             try:
                 self.request_count += 1
@@ -176,6 +210,8 @@ class AsyncRequester:
                 attempt += 1
                 continue
             self._observe(response)
+            if response.status_code == 429 and (pacer := self._pacer(url_base)) is not None:
+                pacer.rate_limited(self.clock.monotonic())  # the retry below books its slot from an empty bucket
             decision = decide_response(policy, response, quota_waits=quota_waits, **situation())
             if decision.action is Action.RETURN:
                 if not raise_for_status or not response.is_success:
@@ -207,17 +243,21 @@ class AsyncRequester:
                       decision.reason)
             raise error_from_response(response, now=self.clock.now())
 
-    async def _admit(self, request: ApiRequest) -> None:
-        admission = self.session.admit(self.clock.monotonic())
+    async def _admit(self, request: ApiRequest, url_base: str) -> None:
+        now = self.clock.monotonic()
+        admission = self.session.admit(now)
         if admission.refused_for is not None:
             msg = (
                 f"request budget exhausted: {request.method.name} {request.path} was not sent; "
                 f"a request is allowed again in {admission.refused_for:.0f}s"
             )
             raise BudgetExhaustedError(msg, resets_in=admission.refused_for)
-        if admission.wait > 0:
-            log.debug("pacing: waiting %.2fs before %s %s", admission.wait, request.method.name, request.path)
-            await self.clock.asleep(admission.wait)
+        pacer = self._pacer(url_base)
+        # Both slots were booked at `now`; the request goes when the later one comes.
+        wait = max(admission.wait, pacer.reserve(now) if pacer is not None else 0.0)
+        if wait > 0:
+            log.debug("pacing: waiting %.2fs before %s %s", wait, request.method.name, request.path)
+            await self.clock.asleep(wait)
 
     async def _wait(self, request: ApiRequest, decision: Decision) -> None:
         log.warning("%s %s: %s; retrying in %.2fs", request.method.name, request.path, decision.reason,

@@ -3,20 +3,22 @@
 The decisions (what to fetch, where to resume, when to stop, what changed) are pure functions in
 ``toggl_api._core.sync_plan``; this module only sends the requests and applies the answers to the cache.
 
-Example::
+For example:
 
-    async with AsyncTogglSync(auth, AsyncSqliteCache("toggl.sqlite")) as syncer:
-        report = await syncer.sync()
-        print(report.requests, report.added)
+```python
+async with AsyncTogglSync(auth, AsyncSqliteCache("toggl-cache")) as syncer:
+    report = await syncer.sync()
+    print(report.requests, report.added)
+```
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from attrs import evolve, frozen
@@ -31,14 +33,16 @@ from .._core.api import users as users_api
 from .._core.api import workspace as workspace_api
 from .._core.api.request import ApiRequest, RequestMethod, Shape
 from .._core.clock import Clock
-from .._core.coverage import COVERAGE_KEY, Coverage
+from .._core.coverage import Coverage, as_instant
 from .._core.errors import (
     BudgetExhaustedError,
+    DateTimeError,
     PagingLimitError,
     QuotaExceededError,
     TogglAPIError,
     UnexpectedResponseError,
 )
+from .._core.history import OLDEST_DAY, USER_KEY, BackfillProgress, BackfillResult
 from .._core.models import (
     TogglClass,
     TogglClient,
@@ -50,6 +54,8 @@ from .._core.models import (
     TogglWorkspace,
     TogglWorkspaceUser,
 )
+from .._core.outbox import OUTBOX_KEY, FlushReport
+from .._core.pacing import AUTO, PacingSetting
 from .._core.paging import PageGuard
 from .._core.policy import RetryPolicy
 from .._core.quota import bucket_for_path
@@ -66,6 +72,8 @@ from .._core.sync_plan import (
     covered_span,
     current_window,
     diff_models,
+    history_share,
+    lookback_start,
     needs_full_fetch,
     organizations_needed,
     related_needed,
@@ -73,7 +81,10 @@ from .._core.sync_plan import (
     users_needed,
     window_covers,
     window_params,
+    windows_left,
 )
+from .._core.user_facts import USER_FACTS_KEY, UserFacts
+from .backfill import AsyncBackfill
 from .cache.base import TogglAsyncCache
 from .coverage import async_update_coverage
 from .endpoint import TogglAsyncEndpoint, decode_json
@@ -100,10 +111,18 @@ class SyncProgress:
     Attributes:
         step: What is fetched next (e.g. ``"time entries 2026-08-21 → 2026-10-02"``).
         requests: Requests sent so far in this run.
+        stored: Entities added, changed or removed in the cache so far in this run.
+        windows_done: Time-entry windows of a full fetch read so far in this run.
+        windows_left: Estimated windows still to read (``None``: unknown, or no full fetch).
+        share: Part of a full fetch's time span read, 0.0 to 1.0 (``None`` when no full fetch runs).
     """
 
     step: str
     requests: int
+    stored: int = 0
+    windows_done: int = 0
+    windows_left: int | None = None
+    share: float | None = None
 
 
 class _Stop(Exception):
@@ -130,6 +149,11 @@ class _Tally:
             if items:
                 counter[table] = counter.get(table, 0) + len(items)
 
+    @property
+    def stored(self) -> int:
+        """Entities added, changed or removed so far."""
+        return sum(self.added.values()) + sum(self.changed.values()) + sum(self.removed.values())
+
 
 class AsyncTogglSync:
     """Mirror organizations, workspaces, clients, projects, tags, open tasks, workspace members and time entries
@@ -146,6 +170,12 @@ class AsyncTogglSync:
     value store), so ``TrackerEndpoint.collect(start_date=..., end_date=...)`` inside the mirrored span is
     answered from the cache too; a new full fetch starts that coverage afresh.
 
+    ```python
+    async with AsyncTogglSync(auth, AsyncSqliteCache("toggl-cache", expire_after=None)) as syncer:
+        report = await syncer.sync()  # run it again later: only what changed is fetched
+    print(report.requests, report.total_added, report.complete)
+    ```
+
     Args:
         auth: Credentials (``httpx.BasicAuth``).
         cache: Any cache (JSON, SQLite, SQL URL). Use ``expire_after=None`` for a mirror: expired entries are
@@ -153,12 +183,15 @@ class AsyncTogglSync:
         client: An ``httpx.AsyncClient`` to send with (never modified).
         base_url: Host to talk to instead of Toggl (e.g. the emulator's URL).
         clock: Time source (tests and the emulator pass a fake clock).
-        session: Shared limits and quota view (e.g. with pacing or an hourly budget).
+        session: Shared limits and quota view (e.g. with an hourly budget).
+        pacing: Burst pacing, as for endpoints (default ``"auto"``: Toggl's hosts only, 1 request/s, burst 2).
         max_requests: Most requests one run may send (``None``: no explicit limit).
         reserve: Requests to leave in the hourly quota; the run stops when the latest answer reports this many.
         timeout: Seconds per request.
         retries: Retries of each request on server and network errors.
         progress: Called with a ``SyncProgress`` before each request.
+        backfill_progress: Called with a ``BackfillProgress`` after each page of a backfill
+            (``sync(since=...)``), and once when it pauses for the quota.
     """
 
     def __init__(
@@ -170,11 +203,13 @@ class AsyncTogglSync:
         base_url: str | None = None,
         clock: Clock | None = None,
         session: TogglSession | None = None,
+        pacing: PacingSetting = AUTO,
         max_requests: int | None = None,
         reserve: int = DEFAULT_RESERVE,
         timeout: float = 30,
         retries: int = 3,
         progress: Callable[[SyncProgress], None] | None = None,
+        backfill_progress: Callable[[BackfillProgress], None] | None = None,
     ) -> None:
         if not isinstance(cache, TogglAsyncCache):
             msg = f"cache must be a {TogglAsyncCache.__name__}, got {type(cache).__name__}"
@@ -189,6 +224,7 @@ class AsyncTogglSync:
         self.max_requests = max_requests
         self.reserve = reserve
         self.progress = progress
+        self.backfill_progress = backfill_progress
         # A quota 402 stops the run (the state is saved); waiting up to an hour inside a sync helps nobody.
         self._endpoint: TogglAsyncEndpoint[TogglClass] = TogglAsyncEndpoint(
             auth,
@@ -199,9 +235,16 @@ class AsyncTogglSync:
             clock=clock,
             policy=RetryPolicy(retries=retries, wait_for_quota=False),
             session=session,
+            pacing=pacing,
         )
         self._sent_at_start = 0
         self._state = SyncState()
+        self._backfill: AsyncBackfill | None = None
+        self._tally = _Tally()
+        self._windows_done = 0
+        self._auth = auth
+        #: What the outbox flush at the start of the last ``sync()`` did (``None``: nothing was pending).
+        self.last_flush: FlushReport | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cache={self.cache!r}, max_requests={self.max_requests}, reserve={self.reserve})"
@@ -241,27 +284,47 @@ class AsyncTogglSync:
 
     # -- the run -----------------------------------------------------------------------------------
 
-    async def sync(self, *, full: bool = False) -> SyncReport:
+    async def sync(self, *, full: bool = False, since: date | None = None, rescan: bool = False) -> SyncReport:
         """Run one sync.
 
         Args:
             full: Re-read every time entry within the look-back even when an incremental read would do.
+            since: Also mirror the entries older than ``/me/time_entries`` serves, back to this day (UTC), through
+                Reports v3 (a *backfill*: windows of up to a year per workspace, paged, resumable). Windows the
+                cache already covers cost nothing.
+            rescan: With ``since``: read the whole range again (old and recent), replacing its entries and
+                removing those gone from Toggl.
 
         Returns:
             What the run did: requests spent, entities added/changed/removed per model, and whether (and
             why) it stopped early.
 
         Raises:
+            TypeError: ``since`` is not a ``date``.
+            ValueError: ``rescan`` without ``since``.
+            DateTimeError: ``since`` before 2006-01-01.
             TogglAPIError: Toggl refused a request for a reason other than the quota (e.g. bad credentials).
             UnexpectedResponseError: an answer was not what its route documents (e.g. a Wi-Fi login page);
                 nothing of it was applied and earlier steps stay as they were saved.
             PagingLimitError: the time-entry windows did not end within the window cap.
             httpx.TransportError: Toggl could not be reached (after retries).
         """
+        self.last_flush = await self._flush_outbox()
         self._sent_at_start = self._endpoint._requester.request_count
-        tally = _Tally()
+        if since is not None and (isinstance(since, datetime) or not isinstance(since, date)):
+            msg = f"since must be a date (YYYY-MM-DD), got {type(since).__name__}"
+            raise TypeError(msg)
+        if since is not None and since < OLDEST_DAY:
+            msg = f"since must be on or after {OLDEST_DAY.isoformat()} (Toggl holds no older entry), got {since}"
+            raise DateTimeError(msg)
+        if rescan and since is None:
+            msg = "rescan needs since: the first day of the range to read again"
+            raise ValueError(msg)
+        tally = self._tally = _Tally()
+        self._windows_done = 0
         state = await self.load_state()
-        is_full = needs_full_fetch(state, self.clock.now(), force=full)
+        is_full = needs_full_fetch(state, self.clock.now(), force=full or rescan)
+        self._backfill = None
         stop: _Stop | None = None
         bad_answer = False
         # Each phase saves the state after every request it applies, and keeps ``self._state`` current, so an
@@ -288,6 +351,8 @@ class AsyncTogglSync:
                 [m.user for m in await self.cache.load(TogglWorkspaceUser)],
             ):
                 await self._sync_users(tally)
+            if since is not None:
+                await self._sync_history(tally, since, rescan=rescan)
         except _Stop as exc:
             stop = exc
         except QuotaExceededError as exc:
@@ -303,6 +368,9 @@ class AsyncTogglSync:
         finally:
             if not bad_answer:
                 await self._set_state(evolve(self._state, last_run=self.clock.now()))
+        backfill = self._backfill.result() if self._backfill is not None else None
+        if stop is not None and backfill is not None and not backfill.complete:
+            stop = self._backfill_paused(stop, backfill)
         report = SyncReport(
             requests=self._spent(),
             added=tally.added,
@@ -313,9 +381,34 @@ class AsyncTogglSync:
             stopped=stop.reason if stop else None,
             resets_at=stop.resets_at if stop else None,
             message=stop.message if stop else "",
+            backfill=backfill,
         )
         log.info("sync %s: %d requests, +%d ~%d -%d", "complete" if report.complete else "stopped",
                  report.requests, report.total_added, report.total_changed, report.total_removed)
+        return report
+
+    async def _flush_outbox(self) -> FlushReport | None:
+        """Send the writes waiting in the cache's offline outbox first (see docs/outbox.md), so the mirror then
+        reads them back from Toggl."""
+        if not (await self.cache.get_value(OUTBOX_KEY)):
+            return None
+        from .endpoints.tracker import AsyncTrackerEndpoint  # the endpoints build on this module's neighbours
+
+        # Each write names its own workspace; the endpoint's own workspace is never used by a replay. Assigning
+        # the cache makes the endpoint its parent: the cache's own parent is put back afterwards.
+        parent = self.cache._parent
+        try:
+            tracker = AsyncTrackerEndpoint(
+                0, self._auth, cast("TogglAsyncCache[TogglTracker]", self.cache), client=self._endpoint.client,
+                clock=self.clock, session=self.session, retries=self._endpoint.retries,
+            )
+            if tracker._usable_cache() is None:
+                return None
+            report = await tracker.flush()
+        finally:
+            self.cache._parent = parent
+        log.info("outbox: %d writes landed, %d remain, %d conflicts", report.landed, report.remaining,
+                 len(report.conflicts))
         return report
 
     def _spent(self) -> int:
@@ -326,6 +419,12 @@ class AsyncTogglSync:
     ) -> tuple[Any, httpx.Response]:
         """Send one GET after checking the budget; the checked JSON (``UnexpectedResponseError`` when it is not
         ``expect``) and the response."""
+        self._check_budget(step, path)
+        response = await self._endpoint._send(ApiRequest(RequestMethod.GET, path, tuple(params), expect=expect))
+        return decode_json(response), response
+
+    def _check_budget(self, step: str, path: str) -> None:
+        """Raise ``_Stop`` when one more request to ``path`` would pass the budget; else report ``step``."""
         quota = self.session.quotas.get(bucket_for_path(path))
         reason = budget_stop(
             self._spent(),
@@ -343,9 +442,17 @@ class AsyncTogglSync:
                 quota.resets_at,
             )
         if self.progress is not None:
-            self.progress(SyncProgress(step, self._spent()))
-        response = await self._endpoint._send(ApiRequest(RequestMethod.GET, path, tuple(params), expect=expect))
-        return decode_json(response), response
+            share = history_share(self._state)
+            self.progress(
+                SyncProgress(
+                    step,
+                    self._spent(),
+                    stored=self._tally.stored,
+                    windows_done=self._windows_done,
+                    windows_left=windows_left(share, self._windows_done),
+                    share=share,
+                )
+            )
 
     async def _apply(self, model: type[TogglClass], changes: Changes, tally: _Tally) -> None:
         if changes.removed:
@@ -371,6 +478,7 @@ class AsyncTogglSync:
             "workspaces, clients, projects and tags", "me", (("with_related_data", "true"),), expect=Shape.OBJECT
         )
         data = check_me(data, response=response, related=True)
+        await self.cache.set_value(USER_KEY, str(data["id"]))
         now = self.clock.now()
         # Decode every list before touching the cache: one bad list must leave all of them as they were.
         decoded = {key: decode_list_field(model, data, key, now=now, response=response) for key, model in _RELATED}
@@ -398,6 +506,8 @@ class AsyncTogglSync:
             for active in (True, False, "both"):
                 await self.cache.mark_complete(project_api.list_scope(wid, active), now)
             await self.cache.mark_complete(task_api.list_scope(wid, True), now)
+        # The user's time zone and default workspace, for offline readers (the CLI's --tz default, report scope).
+        await self.cache.set_value(USER_FACTS_KEY, UserFacts.from_me(data).to_json())
         await self._set_state(evolve(self._state, related_at=now))
 
     async def _sync_organizations(self, tally: _Tally) -> None:
@@ -435,8 +545,11 @@ class AsyncTogglSync:
 
     async def _sync_windows(self, tally: _Tally, *, force: bool) -> None:
         if not self._state.full_fetch_in_progress:
-            # A new full fetch replaces what the cache knew about complete time-entry ranges.
-            await self.cache.set_value(COVERAGE_KEY, None)
+            # A new full fetch replaces what the cache knew about complete time-entry ranges within its reach
+            # (older ranges, read by a backfill, stay covered).
+            floor = lookback_start(self.clock.now())
+            end = datetime.max.replace(tzinfo=floor.tzinfo)
+            await async_update_coverage(self.cache, lambda c: c.remove(floor, end))
         await self._set_state(begin_full_fetch(self._state, self.clock.now()))
         cached = await self._cached(TogglTracker)
         done = False
@@ -472,6 +585,7 @@ class AsyncTogglSync:
             ]
             known_at = min([requested_at, *fetched])
             await async_update_coverage(self.cache, partial(Coverage.add, lo=lo, hi=hi, at=known_at))
+            self._windows_done += 1
             try:
                 state, done = after_window(self._state, starts)
             except ValueError as exc:  # a capped answer that cannot move the window: paging cannot go on
@@ -488,3 +602,58 @@ class AsyncTogglSync:
         cached = await self._cached(TogglTracker)
         await self._apply(TogglTracker, diff_models(cached, entries), tally)
         await self._set_state(after_since(self._state, [e.at for e in entries], requested_at))
+
+    async def _user_id(self) -> int:
+        stored = await self.cache.get_value(USER_KEY)
+        if stored is not None and stored.isdigit():
+            return int(stored)
+        data, response = await self._get("your user id", "me", expect=Shape.OBJECT)
+        ident = int(check_me(data, response=response)["id"])
+        await self.cache.set_value(USER_KEY, str(ident))
+        await self.cache.commit()
+        return ident
+
+    async def _sync_history(self, tally: _Tally, since: date, *, rescan: bool) -> None:
+        """The backfill phase: entries starting from ``since`` up to the look-back floor, through Reports v3."""
+        limit = lookback_start(self.clock.now())
+        lower = as_instant(since, "since")
+        if lower >= limit:
+            return
+        workspaces = [w.id for w in await self.cache.load(TogglWorkspace)]
+        backfill = AsyncBackfill(
+            self._endpoint,
+            self.cache,
+            user_id=await self._user_id(),
+            workspace_ids=workspaces,
+            before_request=lambda step: self._check_budget(step, "workspace/search/time_entries"),
+            progress=self.backfill_progress,
+        )
+        self._backfill = backfill
+        try:
+            await backfill.run(lower, limit, rescan=rescan)
+        finally:
+            result = backfill.result()
+            for counter, value in ((tally.added, result.added), (tally.changed, result.changed),
+                                   (tally.removed, result.removed)):
+                if value:
+                    counter["tracker"] = counter.get("tracker", 0) + value
+
+    def _backfill_paused(self, stop: _Stop, backfill: BackfillResult) -> _Stop:
+        """The stop, saying how much of the backfill is left; the progress callback hears of the pause."""
+        workspaces = len(self._backfill.workspace_ids) if self._backfill is not None else 1
+        left = backfill.windows_left
+        message = (
+            f"{stop.message}; backfill: {left} window(s) left over {workspaces} workspace(s) "
+            f"(at least {left * workspaces} more requests), resumes where it stopped"
+        )
+        if self.backfill_progress is not None:
+            self.backfill_progress(
+                BackfillProgress(
+                    fetched=backfill.fetched,
+                    requests=backfill.requests,
+                    window=None,
+                    windows_left=left,
+                    paused_until=stop.resets_at,
+                )
+            )
+        return _Stop(stop.reason, message, stop.resets_at)

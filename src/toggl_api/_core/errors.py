@@ -1,29 +1,31 @@
 """Every exception ``toggl_api`` raises, and the one function that maps an HTTP status to a class.
 
-The tree::
+The tree:
 
-    TogglError                                   base of everything we raise
-    ├── TogglAPIError(httpx.HTTPStatusError)     .status, .message (Toggl's text), .request, .response
-    │   ├── BadRequestError          400
-    │   ├── AuthenticationFailedError 401 / 403 (also an AuthenticationError)
-    │   │   └── ForbiddenError       403
-    │   ├── NotFoundError            404
-    │   ├── MethodNotAllowedError    405
-    │   ├── ConflictError            409
-    │   ├── PaymentRequiredError     402
-    │   │   ├── QuotaExceededError   402 with X-Toggl-Quota-* headers (.remaining, .resets_in, .resets_at)
-    │   │   └── PremiumFeatureError  402 without them (a paid plan is needed)
-    │   ├── RateLimitError           429 (.retry_after)
-    │   ├── ServerError              5xx
-    │   └── UnexpectedResponseError  a 2xx whose body is not what the route documents (also httpx.DecodingError)
-    ├── CacheError
-    │   ├── CorruptCacheError        (.path, .moved_to)
-    │   ├── MissingParentError       (also an AttributeError, as in toggl-api-wrapper)
-    │   └── NoCacheAssignedError     (also an AttributeError, as in toggl-api-wrapper)
-    ├── BudgetExhaustedError         the client-side request budget refused to send
-    ├── PagingLimitError             a paging loop hit its page cap or a server repeated a page (also RuntimeError)
-    └── ValueErrors kept from toggl-api-wrapper: NamingError, DateTimeError, InvalidExtensionError,
-        AuthenticationError, WorkspaceMissingError
+```text
+TogglError                                   base of everything we raise
+├── TogglAPIError(httpx.HTTPStatusError)     .status, .message (Toggl's text), .request, .response
+│   ├── BadRequestError          400
+│   ├── AuthenticationFailedError 401 / 403 (also an AuthenticationError)
+│   │   └── ForbiddenError       403
+│   ├── NotFoundError            404
+│   ├── MethodNotAllowedError    405
+│   ├── ConflictError            409
+│   ├── PaymentRequiredError     402
+│   │   ├── QuotaExceededError   402 with X-Toggl-Quota-* headers (.remaining, .resets_in, .resets_at)
+│   │   └── PremiumFeatureError  402 without them (a paid plan is needed)
+│   ├── RateLimitError           429 (.retry_after)
+│   ├── ServerError              5xx
+│   └── UnexpectedResponseError  a 2xx whose body is not what the route documents (also httpx.DecodingError)
+├── CacheError
+│   ├── CorruptCacheError        (.path, .moved_to)
+│   ├── MissingParentError       (also an AttributeError, as in toggl-api-wrapper)
+│   └── NoCacheAssignedError     (also an AttributeError, as in toggl-api-wrapper)
+├── BudgetExhaustedError         the client-side request budget refused to send
+├── PagingLimitError             a paging loop hit its page cap or a server repeated a page (also RuntimeError)
+└── ValueErrors kept from toggl-api-wrapper: NamingError, DateTimeError, InvalidExtensionError,
+    AuthenticationError, WorkspaceMissingError
+```
 
 Transport errors (``httpx.TransportError``) pass through unchanged once retries are exhausted.
 docs/errors.md is the contract: every public entry point raises only these, ``httpx.TransportError`` and
@@ -51,6 +53,7 @@ from .plain_errors import (  # re-exported: one class under both module names
     MissingParentError,
     NamingError,
     NoCacheAssignedError,
+    OutboxError,
     TogglError,
     WorkspaceMissingError,
 )
@@ -72,6 +75,7 @@ __all__ = [
     "NamingError",
     "NoCacheAssignedError",
     "NotFoundError",
+    "OutboxError",
     "PagingLimitError",
     "PaymentRequiredError",
     "PremiumFeatureError",

@@ -3,7 +3,7 @@
 - ``RequestBudget``: at most ``limit`` requests in any sliding window of ``window`` seconds; a request over
   the budget is refused before it is sent (the caller raises ``BudgetExhaustedError``).
 - ``Throttle``: at most ``per_second`` requests per second; a request books the next free slot and the caller
-  waits until it comes (no request is refused).
+  waits until it comes (no request is refused). It is a ``pacing.TokenBucket`` of burst 1.
 
 Both are opt-in and off by default; ``TogglSession`` shares them between endpoints.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
+
+from .pacing import TokenBucket
 
 __all__ = ["RequestBudget", "Throttle"]
 
@@ -68,26 +70,21 @@ class RequestBudget:
         return None
 
 
-class Throttle:
-    """Pacing: consecutive requests start at least ``1 / per_second`` seconds apart.
+class Throttle(TokenBucket):
+    """Pacing: consecutive requests start at least ``1 / per_second`` seconds apart (a token bucket of burst 1).
 
     Args:
         per_second: Requests per second (e.g. 1.0, Toggl's documented safe rate).
     """
 
     def __init__(self, per_second: float) -> None:
-        if isinstance(per_second, bool) or not per_second > 0 or math.isinf(per_second):
+        if isinstance(per_second, bool) or not isinstance(per_second, (int, float)) or not per_second > 0 \
+                or math.isinf(per_second):
             msg = f"per_second must be a positive number, got {per_second!r}"
             raise ValueError(msg)
+        super().__init__(per_second, burst=1)
         self.per_second = float(per_second)
         self.interval = 1.0 / self.per_second
-        self._next: float | None = None
 
     def __repr__(self) -> str:
         return f"Throttle(per_second={self.per_second:g})"
-
-    def reserve(self, now: float) -> float:
-        """Book the next free slot for a request made at ``now``; return how long to wait for it."""
-        slot = now if self._next is None else max(now, self._next)
-        self._next = slot + self.interval
-        return slot - now

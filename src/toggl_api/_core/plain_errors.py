@@ -21,6 +21,7 @@ __all__ = [
     "MissingParentError",
     "NamingError",
     "NoCacheAssignedError",
+    "OutboxError",
     "TogglError",
     "WorkspaceMissingError",
 ]
@@ -60,6 +61,11 @@ class WorkspaceMissingError(TogglError, ValueError):
 
 class CacheError(TogglError):
     """Base class of cache problems."""
+
+
+class OutboxError(CacheError):
+    """The offline outbox cannot be read, a pending write was misused, or a request named a temporary id of an
+    entry created offline (the message says what to do; see docs/outbox.md)."""
 
 
 class CorruptCacheError(CacheError):

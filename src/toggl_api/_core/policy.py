@@ -5,7 +5,8 @@ Rules (Toggl's limits are in the reference, §4); the same for sync and async cl
 - 2xx/3xx: done.
 - 5xx: retried only for idempotent methods (never POST: a lost answer would create a second entry).
 - 429: back off (``Retry-After`` wins when present), bounded by ``max_rate_limit_wait``; any method, because a
-  429 means the request was refused, not applied.
+  429 means the request was refused, not applied. When the request is paced (``pacing.py``), the requester
+  also empties the pacing bucket, so the retry and the requests after it wait for their slots as well.
 - 402 with quota headers: raised, unless ``wait_for_quota`` and the reset is within ``max_quota_wait`` (one
   wait per call: after a reset the whole hourly quota is back, so a second 402 means someone else spends it).
 - 402 without quota headers, other 4xx: raised at once.

@@ -28,10 +28,13 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
+from .history import BackfillResult
 from .models import TogglClass
 from .timeutil import date_floor, format_iso, get_timestamp
 
 __all__ = [
+    "history_share",
+    "windows_left",
     "ENTRY_CAP",
     "LOOKBACK_MONTHS",
     "ORGANIZATIONS_MAX_AGE",
@@ -181,6 +184,7 @@ class SyncReport:
         stopped: Why the run stopped early, if it did.
         resets_at: When the quota (or budget) allows requests again, when the stop was about quota.
         message: A one-line explanation of an early stop.
+        backfill: What the backfill of older entries (``sync(since=...)``) did, when one ran.
     """
 
     requests: int = 0
@@ -192,6 +196,7 @@ class SyncReport:
     stopped: StopReason | None = None
     resets_at: datetime | None = None
     message: str = ""
+    backfill: BackfillResult | None = None
 
     @property
     def total_added(self) -> int:
@@ -220,6 +225,7 @@ class SyncReport:
             "stopped": self.stopped.value if self.stopped else None,
             "resets_at": self.resets_at.isoformat() if self.resets_at else None,
             "message": self.message,
+            "backfill": self.backfill.as_dict() if self.backfill else None,
         }
 
 
@@ -264,6 +270,30 @@ def current_window(state: SyncState) -> Window:
         msg = "no full fetch in progress; call begin_full_fetch first"
         raise ValueError(msg)
     return Window(state.window_floor, state.window_end)
+
+
+def history_share(state: SyncState) -> float | None:
+    """How much of a full fetch's time span is read, from 0.0 to 1.0 (``None`` when no full fetch runs).
+
+    Windows are read newest first, from one day after ``full_started + SKEW_MARGIN`` (where ``begin_full_fetch``
+    put the first window's end) back to ``window_floor``; ``window_end`` marks how far they have come.
+    """
+    if state.window_floor is None or state.window_end is None or state.full_started is None:
+        return None
+    top = state.full_started + SKEW_MARGIN + timedelta(days=1)
+    span = (top - state.window_floor).total_seconds()
+    if span <= 0:
+        return None
+    return min(1.0, max(0.0, (top - state.window_end).total_seconds() / span))
+
+
+def windows_left(share: float | None, windows_done: int) -> int | None:
+    """An estimate of the windows still to read, at the pace so far (``None`` before one moved the share)."""
+    if share is None or windows_done <= 0 or share <= 0.0:
+        return None
+    if share >= 1.0:
+        return 0
+    return max(1, -(-round(windows_done * (1.0 - share) * 1000) // round(share * 1000)))
 
 
 def window_params(window: Window) -> tuple[tuple[str, str], ...]:

@@ -65,16 +65,18 @@ from .seams import step as _step
 __all__ = [
     "FORMAT",
     "JOURNAL",
+    "META_FILE",
     "CustomDecoder",
     "CustomEncoder",
     "JSONSession",
     "MarkerStore",
     "atomic_write",
+    "clear_directory",
     "commit_together",
     "recover_commit",
 ]
 
-log = logging.getLogger("toggl-api-wrapper.cache")
+log = logging.getLogger("toggl_api.cache")
 
 #: Version of the file layout; files with another value are quarantined.
 FORMAT = 1
@@ -85,6 +87,8 @@ _LOCK_TIMEOUT = 60.0
 JOURNAL = "cache_commit.journal"
 #: Lock serializing multi-file commits (and journal recovery) of one cache directory.
 COMMIT_LOCK = "cache_commit.lock"
+#: The JSON cache's file of list markers and stored values (next to the ``cache_<table>.json`` model files).
+META_FILE = "cache_meta.json"
 _PENDING_SUFFIX = ".pending"
 
 T = TypeVar("T", bound=TogglClass)
@@ -1065,6 +1069,58 @@ def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]
     _step("done")
     for store, _, key, data in written:
         store._finish(key, data)
+
+
+class _Emptied(_SyncedFile):
+    """A file of a cache being cleared: its new content is the empty layout of its kind (no pending changes)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._fspath = os.fspath(path)
+
+    def _clear_pending(self) -> None:
+        pass
+
+
+def _empty_content(path: Path) -> bytes:
+    """The content of an empty cache file: no entities and no tombstones, or no markers and no values."""
+    if path.name == META_FILE:
+        payload: dict[str, Any] = {"format": FORMAT, "version": __version__, "markers": {}, "values": {}}
+    else:
+        table = path.name[len("cache_") : -len(".json")]
+        payload = {"format": FORMAT, "version": __version__, "model": table, "data": [], "deleted": {}}
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def clear_directory(directory: Path, lock: FileLock) -> list[Path]:
+    """Empty every cache file of ``directory`` (entities, tombstones, list markers, stored values) at once.
+
+    One journaled commit (see the module docstring) under the commit lock and every file's own lock: a reader in
+    another process sees the whole old cache or an empty one, never a mix, and a writer waits for the locks and
+    then merges its own pending changes into the emptied files (what it writes after the clear is kept). Files
+    are rewritten in place of being deleted, so they stay 0600 and other processes notice the change by ``stat``.
+    Quarantined copies (``*.corrupt-*``) are left alone: they are the user's to inspect.
+
+    Returns:
+        The files emptied.
+    """
+    make_private_dirs(directory)
+    with lock, contextlib.ExitStack() as held:
+        recover_commit(directory, lock)
+        files = sorted(p for p in directory.glob("cache_*.json") if p.is_file())
+        stores = [_Emptied(path) for path in files]
+        for store in stores:
+            held.enter_context(store._lock(store._require_path(None)))
+        prepared: list[tuple[_SyncedFile, bytes]] = [
+            (store, _empty_content(store._require_path(None))) for store in stores
+        ]
+        if len(prepared) == 1:
+            only, data = prepared[0]
+            only._finish(atomic_write(only._require_path(None), data), data)
+        elif prepared:
+            _commit_journaled(directory, prepared)
+    return files
 
 
 def iter_problems(*stores: _SyncedFile) -> Iterator[CorruptCacheError]:

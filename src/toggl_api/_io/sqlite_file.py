@@ -27,7 +27,7 @@ from .._core.errors import CorruptCacheError
 
 __all__ = ["HEADER", "check_database", "create_database", "open_database"]
 
-log = logging.getLogger("toggl-api-wrapper.cache")
+log = logging.getLogger("toggl_api.cache")
 
 #: The first 16 bytes of every SQLite 3 database.
 HEADER = b"SQLite format 3\x00"

@@ -24,6 +24,7 @@ from .._async.endpoints.reports import (
     AsyncSummaryReportEndpoint,
     AsyncWeeklyReportEndpoint,
 )
+from .._async.sync import AsyncTogglSync, SyncProgress
 
 __all__ = [
     "AsyncClientEndpoint",
@@ -39,11 +40,13 @@ __all__ = [
     "AsyncSummaryReportEndpoint",
     "AsyncTagEndpoint",
     "AsyncTaskEndpoint",
+    "AsyncTogglSync",
     "AsyncTrackerEndpoint",
     "AsyncUserEndpoint",
     "AsyncWeeklyReportEndpoint",
     "AsyncWorkspaceEndpoint",
     "AsyncWorkspaceUserEndpoint",
+    "SyncProgress",
     "TogglAsyncCache",
     "TogglAsyncCachedEndpoint",
     "TogglAsyncEndpoint",

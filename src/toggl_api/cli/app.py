@@ -1,9 +1,10 @@
 """``toggl-api``: mirror a Toggl account into a local cache and read it offline.
 
 Commands: ``sync``, ``entries``, ``projects``, ``clients``, ``tags``, ``workspaces``, ``report``, ``quota``,
-``cache stats|check|export`` and ``fake-server``. ``--fake`` runs everything against the built-in emulator's demo
-account (deterministic data and clock), so ``toggl-api --fake sync && toggl-api --fake report --by project``
-works without an account. Errors are one line on stderr and a non-zero exit code (``--debug`` shows tracebacks).
+``cache stats|check|export|clear``, ``start``, ``stop``, ``current``, ``config path|show`` and ``fake-server``.
+``--fake`` runs everything against the built-in emulator's demo account (deterministic data and clock), so
+``toggl-api --fake sync && toggl-api --fake report --by project`` works without an account. Errors are one line
+on stderr and a non-zero exit code (``--debug`` shows tracebacks); Ctrl-C is one line and exit code 130.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 
 from ..__about__ import __title__, __version__
@@ -35,23 +37,45 @@ from .._core.models import (
     TogglOrganization,
     TogglProject,
     TogglTag,
+    TogglTask,
     TogglTracker,
     TogglWorkspace,
     to_record,
 )
+from .._core.pacing import AUTO, PACING_ENV, TOGGL_PACING, Pacing, PacingSetting, parse_pacing
 from .._core.plain_errors import AuthenticationError, BudgetExhaustedError, CorruptCacheError, TogglError
+from .._core.user_facts import USER_FACTS_KEY, UserFacts
 from .._io.paths import make_private_dirs
-from . import filters, render
-from .offline import EntryFilter, OfflineReader
+from . import filters, render, scope, shape, tally
+from .offline import EntryFilter, OfflineReader, day_start
 
 if TYPE_CHECKING:
     import httpx
 
+    from .._core.history import BackfillProgress
     from .._sync.cache.base import TogglCache
     from .._sync.sync import SyncProgress
 
-# Sessions, endpoints, the sync engine and the caches are imported by the commands that use them: the offline
-# commands (``entries``, ``report``) start without them (see docs/cli.md, "Speed").
+# Sessions, endpoints, the sync engine and HTTP are imported by the commands that use them: the offline commands
+# (``entries``, ``report``) start without them (see docs/cli.md, "Speed").
+_LAZY = {
+    "TogglEndpoint": "toggl_api._sync.endpoint",
+    "TogglSync": "toggl_api._sync.sync",
+    "TogglSession": "toggl_api._core.session",
+    "StopReason": "toggl_api._core.sync_plan",
+    "SyncState": "toggl_api._core.sync_plan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names this module imported eagerly before, still reachable as its attributes."""
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    from importlib import import_module
+
+    return getattr(import_module(module), name)
 
 __all__ = ["DEFAULT_CACHE_ENV", "cli", "default_cache_dir", "main", "make_emulator"]
 
@@ -62,8 +86,9 @@ DEFAULT_CACHE_ENV = "TOGGL_API_CACHE_DIR"
 #: Environment variable naming the cache folder of ``--fake`` runs.
 FAKE_CACHE_ENV = "TOGGL_API_FAKE_CACHE_DIR"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-#: Toggl's documented safe pace.
-REQUESTS_PER_SECOND = 1.0
+#: Base URL of ``--fake`` requests: the in-process emulator answers them. A reserved name (RFC 2606) that never
+#: resolves, so ``--debug`` logs show where requests really go and none could ever leave the machine.
+FAKE_BASE_URL = "http://emulator.invalid"
 NO_CREDENTIALS = (
     "No Toggl credentials: set TOGGL_API_TOKEN (plus TOGGL_PASSWORD for an email login) or add an [auth] "
     "section to ~/.togglrc; or try the demo account with --fake."
@@ -164,9 +189,21 @@ class CliError(click.ClickException):
 class Env:
     """What every command needs: where the cache is, how to reach Toggl (or the emulator), the clock."""
 
-    def __init__(self, cache: str | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+    def __init__(
+        self,
+        cache: str | None,
+        cache_type: str | None,
+        fake: bool,
+        debug: bool,
+        tz: str | None = None,
+        pacing: PacingSetting = AUTO,
+    ) -> None:
         self.fake = fake
         self.debug = debug
+        self.tz_option = tz
+        self._zone: scope.Zone | None = None
+        # --fake paces like Toggl by default: the emulator enforces Toggl's burst limit, on a fake clock (free).
+        self.pacing: PacingSetting = TOGGL_PACING if fake and pacing == AUTO else pacing
         # An SQLAlchemy URL (e.g. postgresql+psycopg://...) selects an SQL cache on that database.
         self.cache_url = cache if cache is not None and "://" in cache else None
         path = Path(cache) if cache is not None and self.cache_url is None else default_cache_dir(fake=fake)
@@ -177,6 +214,7 @@ class Env:
         # The --fake default folder is shared by nobody: checked (owner, no symlink) before use.
         self.private_folder = fake and cache is None
         self._cache: TogglCache[Any] | None = None
+        self._reader: OfflineReader | None = None
         self._emulator: Any = None
 
     @property
@@ -223,7 +261,7 @@ class Env:
 
     @contextmanager
     def http(self) -> Iterator[dict[str, Any]]:
-        """Keyword arguments for an endpoint or the sync engine: auth, client, clock, session."""
+        """Keyword arguments for an endpoint or the sync engine: auth, client, clock, session, base_url, pacing."""
         import httpx
 
         from .._core.session import TogglSession
@@ -236,7 +274,9 @@ class Env:
                 "auth": auth,
                 "client": client,
                 "clock": self.clock,
-                "session": TogglSession(requests_per_second=REQUESTS_PER_SECOND),
+                "session": TogglSession(),
+                "base_url": FAKE_BASE_URL if self.fake else None,
+                "pacing": self.pacing,
             }
         finally:
             client.close()
@@ -326,11 +366,15 @@ class Env:
             raise CliError(msg) from None
 
     def load(self, model: type[TogglClass]) -> list[Any]:
+        if self._reader is not None and self._cache is None:
+            return self._reader.load(model)
         return self.cache().load(model)
 
     def offline(self) -> OfflineReader | None:
-        """A plain ``sqlite3`` reader of the cache file for read-only commands, or ``None`` (not an SQLite cache
-        file, no such file yet, or the cache already opened): those commands then read through the cache."""
+        """Read this command's cached data with plain ``sqlite3`` (``cli.offline``) when the cache is an SQLite
+        file that reader can open; ``None`` otherwise (the cache answers). For read-only commands only."""
+        if self._reader is not None:
+            return self._reader
         if self.cache_type != "sqlite" or self.cache_url is not None or self._cache is not None:
             return None
         path = self.cache_path
@@ -339,12 +383,62 @@ class Env:
         if not (path.suffix in SQLITE_SUFFIXES or path.is_file()):
             path = path / "cache.sqlite"
         try:
-            return OfflineReader(path)
+            reader = OfflineReader(path)
+            reader.load(TogglWorkspace)  # a damaged or foreign file fails here, before anything is shown
         except sqlite3.Error:
             return None
+        self._reader = reader
+        return reader
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def user_facts(self) -> UserFacts:
+        """The current user's id, Toggl time zone and default workspace as the last sync saw them."""
+        if self._reader is not None and self._cache is None:
+            return UserFacts.from_json(self._reader.get_value(USER_FACTS_KEY))
+        return UserFacts.from_json(self.cache().get_value(USER_FACTS_KEY))
+
+    def zone(self) -> scope.Zone:
+        """The zone of shown times and of ``--since``/``--until`` days: ``--tz``, Toggl's, this computer's, UTC."""
+        if self._zone is None:
+            toggl = None if self.tz_option is not None else self.user_facts().timezone
+            try:
+                self._zone = scope.choose_zone(self.tz_option, toggl, local_zone_name())
+            except filters.FilterError as exc:
+                raise CliError(str(exc)) from None
+        return self._zone
+
+    def names(self) -> shape.Names:
+        """Names of cached workspaces, projects, clients, tasks and tags by id."""
+        return shape.Names.from_models(
+            workspaces=self.load(TogglWorkspace),
+            projects=self.load(TogglProject),
+            clients=self.load(TogglClient),
+            tasks=self.load(TogglTask),
+            tags=self.load(TogglTag),
+        )
+
+
+def local_zone_name() -> str | None:
+    """This computer's IANA zone name: ``$TZ``, else where ``/etc/localtime`` points; ``None`` when unknown.
+
+    A ``$TZ`` that names no zone (a POSIX rule such as ``CET-1CEST``, a typo) is passed over, not trusted.
+    """
+    raw = os.environ.get("TZ", "").strip().lstrip(":")
+    if raw:
+        try:
+            scope.parse_zone(raw)
+        except filters.FilterError:
+            pass
+        else:
+            return raw
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:  # not a symlink, or no such file (Windows): no name to give
+        return None
+    marker = "zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else None
 
 
 pass_env = click.make_pass_decorator(Env)
@@ -454,14 +548,74 @@ def _has_request(exc: httpx.TransportError) -> bool:
     return True
 
 
+def interrupted_line(command: str | None) -> str:
+    """The one line shown on Ctrl-C: every cache write is all-or-nothing, so nothing is half-written."""
+    if command == "sync":
+        return "interrupted; the cache is consistent; run `toggl-api sync` again to resume"
+    return "interrupted; the cache is consistent"
+
+
+class _Context(click.Context):
+    """A context whose own options may also take defaults from the config file's global keys.
+
+    They are kept apart from ``default_map`` (which holds the commands' tables): the global option ``--cache`` and
+    the command group ``cache`` would otherwise share one key.
+    """
+
+    file_globals: dict[str, Any] | None = None
+
+    def lookup_default(self, name: str, call: bool = True) -> Any:
+        if self.file_globals is not None and name in self.file_globals:
+            return self.file_globals[name]
+        return super().lookup_default(name, call=call)  # type: ignore[call-overload]
+
+
 class _Group(click.Group):
     """Turns actionable errors into one line on stderr and exit code 1 (tracebacks only with ``--debug``)."""
+
+    context_class = _Context
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        # The top-level command reads the config file: its values become defaults (the command line wins).
+        problem: Exception | None = None
+        file_globals: dict[str, Any] | None = None
+        if parent is None and "default_map" not in extra:
+            from .config_file import ConfigFileError, read_defaults
+
+            try:
+                found = read_defaults(self)
+            except ConfigFileError as exc:
+                problem = exc  # raised once the command is known: `config path` must still work
+            else:
+                if found is not None:
+                    file_globals, extra["default_map"] = found
+        # As click's own make_context, with the file's global defaults set before the arguments are parsed.
+        for key, value in self.context_settings.items():
+            extra.setdefault(key, value)
+        ctx = self.context_class(self, info_name=info_name, parent=parent, **extra)
+        if isinstance(ctx, _Context):
+            ctx.file_globals = file_globals
+        if problem is not None:
+            ctx.meta["toggl_api.config_error"] = problem
+        with ctx.scope(cleanup=False):
+            self.parse_args(ctx, args)
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            env = ctx.find_object(Env)
+            if env is not None and env.debug:
+                import traceback
+
+                traceback.print_exc()  # click would only say "Aborted!"
+            click.echo(interrupted_line(ctx.invoked_subcommand), err=True)
+            raise click.exceptions.Exit(130) from None
         except Exception as exc:
             env = ctx.find_object(Env)
             if env is not None and env.debug:
@@ -488,13 +642,68 @@ class _Group(click.Group):
 )
 @click.option("--fake", is_flag=True, help="Use the built-in emulator's demo account instead of Toggl.")
 @click.option("--debug", is_flag=True, help="Log requests and show tracebacks.")
+@click.option(
+    "--tz",
+    "tz",
+    default=None,
+    metavar="ZONE",
+    help="Time zone of shown times and of --since/--until days, e.g. Europe/Paris or UTC. Default: your Toggl "
+    "time zone (cached by sync), else this computer's, else UTC.",
+)
+@click.option(
+    "--pacing",
+    "pacing",
+    default=None,
+    metavar="RATE[:BURST]|off",
+    callback=lambda _ctx, _param, value: _pacing_option(value),
+    help=f"Requests per second to Toggl, with an optional burst (default 1:2, Toggl's safe rate; ${PACING_ENV} "
+    "sets the default too); 'off' sends at full speed.",
+)
 @click.version_option(package_name=__title__, prog_name="toggl-api")
 @click.pass_context
-def cli(ctx: click.Context, cache: str | None, cache_type: str | None, fake: bool, debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    cache: str | None,
+    cache_type: str | None,
+    fake: bool,
+    debug: bool,
+    tz: str | None,
+    pacing: PacingSetting,
+) -> None:
     """Mirror your Toggl Track account into a local cache and query it offline."""
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Env(cache, cache_type, fake, debug)
+    problem = ctx.meta.get("toggl_api.config_error")
+    if problem is not None and ctx.invoked_subcommand != "config":
+        raise CliError(str(problem))
+    if os.environ.get(DEFAULT_CACHE_ENV) and ctx.get_parameter_source("cache") is ParameterSource.DEFAULT_MAP:
+        cache = None  # the environment variable wins over the file, as an option given on the command line does
+    if fake:  # the demo account never uses the config file (its cache would land in the real one)
+        ctx.default_map = None
+        if isinstance(ctx, _Context):
+            ctx.file_globals = None
+        cache = None if ctx.get_parameter_source("cache") is ParameterSource.DEFAULT_MAP else cache
+        if ctx.get_parameter_source("cache_type") is ParameterSource.DEFAULT_MAP:
+            cache_type = None
+        if ctx.get_parameter_source("tz") is ParameterSource.DEFAULT_MAP:
+            tz = None
+        if ctx.get_parameter_source("pacing") is ParameterSource.DEFAULT_MAP:
+            pacing = AUTO
+    if tz is not None:
+        try:
+            scope.parse_zone(tz)  # an unknown zone fails before any work, whatever the command
+        except filters.FilterError as exc:
+            raise CliError(str(exc)) from None
+    ctx.obj = Env(cache, cache_type, fake, debug, tz, pacing)
+
+
+def _pacing_option(value: str | None) -> Pacing | str | None:
+    if value is None:
+        return AUTO
+    try:
+        return parse_pacing(value, source="--pacing")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _console(err: bool = False) -> Console:
@@ -514,27 +723,67 @@ def _emit_json(value: Any) -> None:
 @click.option(
     "--reserve", type=click.IntRange(min=0), default=3, show_default=True, help="Requests to leave in the hourly quota."
 )
+@click.option(
+    "--since",
+    "since_day",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Also mirror older entries back to this day, through Reports v3 (a resumable backfill).",
+)
+@click.option("--rescan", is_flag=True, help="With --since: read the whole range again and drop what Toggl lost.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_env
-def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: bool) -> None:
+def sync(
+    env: Env, full: bool, max_requests: int | None, reserve: int, since_day: str | None, rescan: bool, as_json: bool
+) -> None:
     """Mirror organizations, workspaces, clients, projects, tags and time entries into the cache."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 
     from .._core.sync_plan import StopReason
     from .._sync.sync import TogglSync
+    from .sync_progress import progress_counts
 
+    since = _parse_day(since_day, "--since")
+    if rescan and since is None:
+        raise CliError("--rescan needs --since: the first day of the range to read again")
     cache = env.cache()
     err = _console(err=True)
     with (
         env.http() as http,
         Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=as_json
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[counts]}"),
+            console=err,
+            transient=True,
+            # Only for a person watching: never in --json runs, pipes or logs.
+            disable=as_json or not err.is_terminal,
         ) as progress,
     ):
-        task = progress.add_task("syncing", total=None)
+        task = progress.add_task("syncing", total=None, counts="")
+        backfill_task: list[Any] = []
 
         def on_step(step: SyncProgress) -> None:
-            progress.update(task, description=f"request {step.requests + 1}: {step.step}")
+            progress.update(
+                task,
+                description=f"request {step.requests + 1}: {step.step}",
+                counts=progress_counts(step),
+                # The bar and its ETA follow the share of the time-entry history read (a full fetch only).
+                total=1.0 if step.share is not None else None,
+                completed=step.share or 0.0,
+            )
+
+        def on_backfill(step: BackfillProgress) -> None:
+            if not backfill_task:  # the first report knows how many windows the backfill has
+                backfill_task.append(progress.add_task("backfill", total=step.windows_left, counts=""))
+            total = progress.tasks[backfill_task[0]].total or step.windows_left
+            progress.update(
+                backfill_task[0], completed=total - step.windows_left, description=render.backfill_line(step)
+            )
+            if step.paused_until is not None and not as_json:
+                err.print(render.backfill_line(step, now=http["clock"].now()))
 
         with TogglSync(
             http["auth"],
@@ -542,11 +791,18 @@ def sync(env: Env, full: bool, max_requests: int | None, reserve: int, as_json: 
             client=http["client"],
             clock=http["clock"],
             session=http["session"],
+            base_url=http["base_url"],
+            pacing=http["pacing"],
             max_requests=max_requests,
             reserve=reserve,
             progress=on_step,
+            backfill_progress=on_backfill,
         ) as syncer:
-            report = syncer.sync(full=full)
+            report = syncer.sync(full=full, since=since, rescan=rescan)
+    if syncer.last_flush is not None:  # writes waiting in the offline outbox were sent first
+        flushed = syncer.last_flush
+        click.echo(f"outbox: {flushed.landed} writes sent, {flushed.remaining} pending, "
+                   f"{len(flushed.conflicts)} conflicts (toggl-api outbox list)", err=True)
     if as_json:
         _emit_json(report.as_dict())
     else:
@@ -590,35 +846,6 @@ def _match(models: list[Any], wanted: str, kind: str, workspace: int | None = No
         raise CliError(str(exc)) from None
 
 
-def _entry_filter(
-    env: Env,
-    load: Callable[[type[Any]], list[Any]],
-    since: str | None,
-    until: str | None,
-    project: str | None,
-    client: str | None,
-    tag: str | None,
-    workspace: str | None,
-) -> tuple[EntryFilter, dict[int, TogglProject]]:
-    """The filter the options ask for, names resolved to ids against the cached lists; and the projects by id."""
-    first, last = _parse_range(since, until)
-    projects = {p.id: p for p in load(TogglProject)}
-    names_given = any(v is not None for v in (project, client, tag, workspace))
-    workspaces = load(TogglWorkspace) if names_given else []
-    if names_given and not workspaces:  # nothing to match names against yet
-        _fail("the cache is empty: run `toggl-api sync` first, then filter by name.")
-    wid = _match(workspaces, workspace, "workspace") if workspace is not None else None
-    wanted = EntryFilter(
-        first=first,
-        last=last,
-        workspace=wid,
-        project=_match(list(projects.values()), project, "project", wid) if project is not None else None,
-        client=_match(load(TogglClient), client, "client", wid) if client is not None else None,
-        tag=_match(load(TogglTag), tag, "tag", wid) if tag is not None else None,
-    )
-    return wanted, projects
-
-
 def _filtered_entries(
     env: Env,
     since: str | None,
@@ -627,85 +854,65 @@ def _filtered_entries(
     client: str | None,
     tag: str | None,
     workspace: str | None = None,
-) -> tuple[list[TogglTracker], dict[int, TogglProject]]:
-    wanted, projects = _entry_filter(env, env.load, since, until, project, client, tag, workspace)
+    zone: tzinfo = timezone.utc,
+    *,
+    limit: int = 0,
+    light: bool = False,
+) -> tuple[list[Any], dict[int, TogglProject]]:
+    """Cached entries matching the filters, newest first; ``--since``/``--until`` are days in ``zone``.
+
+    On the offline path (``Env.offline``) SQL filters, sorts and keeps the first ``limit`` (0: all), and with
+    ``light`` the entries are ``cli.offline.LightEntry`` objects (what a report reads) instead of models.
+    """
+    first, last = _parse_range(since, until)
+    projects = {p.id: p for p in env.load(TogglProject)}
+    names_given = any(v is not None for v in (project, client, tag, workspace))
+    if names_given and not env.load(TogglWorkspace):  # nothing to match names against yet
+        _fail("the cache is empty: run `toggl-api sync` first, then filter by name.")
+    wid = _match(env.load(TogglWorkspace), workspace, "workspace") if workspace is not None else None
+    project_id = _match(list(projects.values()), project, "project", wid) if project is not None else None
+    client_id = _match(env.load(TogglClient), client, "client", wid) if client is not None else None
+    tag_id = _match(env.load(TogglTag), tag, "tag", wid) if tag is not None else None
+    reader = env.offline()
+    if reader is not None:
+        wanted = EntryFilter(
+            start_from=None if first is None else day_start(first, zone),
+            start_before=None if last is None else day_start(last + timedelta(days=1), zone),
+            workspace=wid,
+            project=project_id,
+            client=client_id,
+            tag=tag_id,
+        )
+        found: list[Any] = reader.light_entries(wanted) if light else reader.entries(wanted, limit)
+        if first is not None or last is not None:  # the local days themselves, as the regular path checks them
+            found = [e for e in found if (first is None or scope.local_day(e.start, zone) >= first)
+                     and (last is None or scope.local_day(e.start, zone) <= last)]
+        return found, projects
     entries: list[TogglTracker] = env.load(TogglTracker)
-    if wanted.workspace is not None:
-        entries = [e for e in entries if e.workspace == wanted.workspace]
-    if wanted.first is not None:
-        entries = [e for e in entries if e.start.date() >= wanted.first]
-    if wanted.last is not None:
-        entries = [e for e in entries if e.start.date() <= wanted.last]
-    if wanted.project is not None:
-        entries = [e for e in entries if e.project == wanted.project]
-    if wanted.client is not None:
+    if wid is not None:
+        entries = [e for e in entries if e.workspace == wid]
+    if first is not None:
+        entries = [e for e in entries if scope.local_day(e.start, zone) >= first]
+    if last is not None:
+        entries = [e for e in entries if scope.local_day(e.start, zone) <= last]
+    if project_id is not None:
+        entries = [e for e in entries if e.project == project_id]
+    if client_id is not None:
         entries = [
             e
             for e in entries
-            if e.project is not None and projects.get(e.project) and projects[e.project].client == wanted.client
+            if e.project is not None and projects.get(e.project) and projects[e.project].client == client_id
         ]
-    if wanted.tag is not None:
-        entries = [e for e in entries if any(t.id == wanted.tag for t in e.tags)]
+    if tag_id is not None:
+        entries = [e for e in entries if any(t.id == tag_id for t in e.tags)]
     entries.sort(key=lambda e: (e.start, e.id), reverse=True)
     return entries, projects
-
-
-NEVER_SYNCED = "The cache is empty: run `toggl-api sync` first."
 
 
 def _hint_if_never_synced(env: Env, found: list[Any]) -> None:
     """An empty answer from a cache that holds no workspace at all means it was never synced: say so."""
     if not found and not env.load(TogglWorkspace):
-        click.echo(NEVER_SYNCED, err=True)
-
-
-def _offline_entries(
-    env: Env,
-    since: str | None,
-    until: str | None,
-    project: str | None,
-    client: str | None,
-    tag: str | None,
-    workspace: str | None,
-    limit: int,
-) -> tuple[list[TogglTracker], dict[int, TogglProject], bool] | None:
-    """``entries`` answered by SQL on the cache file: (entries, projects by id, whether the cache was ever
-    synced), or ``None`` when the regular path must answer (no SQLite file, or one ``sqlite3`` cannot read)."""
-    reader = env.offline()
-    if reader is None:
-        return None
-    try:
-        with reader:
-            wanted, projects = _entry_filter(env, reader.load, since, until, project, client, tag, workspace)
-            found = reader.entries(wanted, limit)
-            return found, projects, bool(found) or bool(reader.load(TogglWorkspace))
-    except sqlite3.Error:  # damaged, locked or foreign: the cache itself reports (or repairs) it
-        return None
-
-
-def _offline_facts(
-    env: Env,
-    by: str,
-    since: str | None,
-    until: str | None,
-    project: str | None,
-    client: str | None,
-    tag: str | None,
-    workspace: str | None,
-) -> tuple[list[Fact], list[TogglProject], list[TogglClient], bool] | None:
-    """A report's facts read by SQL on the cache file, the projects, the clients, and whether the cache was ever
-    synced; ``None`` when the regular path must answer."""
-    reader = env.offline()
-    if reader is None:
-        return None
-    try:
-        with reader:
-            wanted, _ = _entry_filter(env, reader.load, since, until, project, client, tag, workspace)
-            facts = reader.facts(wanted, env.now(), with_tags=by == "tag")
-            synced = bool(facts) or bool(reader.load(TogglWorkspace))
-            return facts, reader.load(TogglProject), reader.load(TogglClient), synced
-    except sqlite3.Error:
-        return None
+        click.echo("The cache is empty: run `toggl-api sync` first.", err=True)
 
 
 def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -719,8 +926,8 @@ def _range_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--project", default=None, help="Only entries of this project (exact name, any case, or id)."
     )(func)
-    func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, UTC), inclusive.")(func)
-    return click.option("--since", default=None, help="First day (YYYY-MM-DD, UTC).")(func)
+    func = click.option("--until", default=None, help="Last day (YYYY-MM-DD, in the --tz zone), inclusive.")(func)
+    return click.option("--since", default=None, help="First day (YYYY-MM-DD, in the --tz zone).")(func)
 
 
 @cli.command()
@@ -740,20 +947,18 @@ def entries(
     as_json: bool,
 ) -> None:
     """Time entries from the cache, newest first (no request)."""
-    fast = _offline_entries(env, since, until, project, client, tag, workspace, limit)
-    if fast is not None:
-        found, projects, synced = fast
-        if not synced:
-            click.echo(NEVER_SYNCED, err=True)
-    else:
-        found, projects = _filtered_entries(env, since, until, project, client, tag, workspace)
-        _hint_if_never_synced(env, found)
+    env.offline()  # read-only: plain sqlite3 on an SQLite cache file, when it can
+    zone = env.zone()
+    found, _ = _filtered_entries(env, since, until, project, client, tag, workspace, zone.tz, limit=limit)
+    _hint_if_never_synced(env, found)
     if limit:
         found = found[:limit]
+    names, now = env.names(), env.now()
     if as_json:
-        _emit_json([to_record(e) for e in found])
+        shaped = [shape.public_entry(e, names=names, tz=zone.tz, now=now) for e in found]
+        _emit_json(shape.document("entries", shaped, tz=zone.tz))
         return
-    _console().print(render.entries_table(found, projects, env.now()))
+    _console().print(render.entries_table(found, names, now, zone.tz, zone.describe()))
 
 
 def _list_command(name: str, model: type[TogglClass], help_text: str) -> None:
@@ -780,44 +985,6 @@ _list_command("organizations", TogglOrganization, "Organizations from the cache 
 # -- report --------------------------------------------------------------------------------------------
 
 
-#: What a local report needs of one time entry: its elapsed seconds at the report's "now", project id, UTC day
-#: (``YYYY-MM-DD``) and tag names.
-Fact = tuple[float, "int | None", str, list[str]]
-
-
-def _facts(entries: list[TogglTracker], now: datetime) -> list[Fact]:
-    return [(e.elapsed(now).total_seconds(), e.project, e.start.date().isoformat(), e.tag_names()) for e in entries]
-
-
-def _report_rows(
-    facts: list[Fact], by: str, project_list: list[TogglProject], client_list: list[TogglClient]
-) -> list[dict[str, Any]]:
-    """Totals per project, client, tag or day computed from cached entries' facts."""
-    projects = {p.id: p for p in project_list}
-    clients = {c.id: c for c in client_list}
-    totals: dict[str, list[float]] = {}
-
-    def add(key: str, seconds: float) -> None:
-        slot = totals.setdefault(key, [0.0, 0])
-        slot[0] += seconds
-        slot[1] += 1
-
-    for seconds, project_id, day, tag_names in facts:
-        project = projects.get(project_id) if project_id is not None else None
-        if by == "project":
-            add(project.name if project else "(no project)", seconds)
-        elif by == "client":
-            client = clients.get(project.client) if project is not None and project.client is not None else None
-            add(client.name if client else "(no client)", seconds)
-        elif by == "tag":
-            for name in tag_names or ["(no tag)"]:
-                add(name, seconds)
-        else:
-            add(day, seconds)
-    ordered = sorted(totals.items()) if by == "day" else sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return [{"name": k, "seconds": round(v[0]), "entries": int(v[1])} for k, v in ordered]
-
-
 def _workspace_id(env: Env, workspace: str | int | None) -> int:
     if isinstance(workspace, int):
         return workspace
@@ -836,37 +1003,86 @@ def _workspace_id(env: Env, workspace: str | int | None) -> int:
     _fail("which workspace? pass --workspace ID or set TOGGL_WORKSPACE_ID")
 
 
-def remote_report(env: Env, by: str, first: date, last: date, workspace: str | None) -> list[dict[str, Any]]:
-    """Totals from the Reports API summary endpoint (one request)."""
+def _default_workspace(env: Env) -> int | None:
+    """The workspace a remote report takes without --workspace: TOGGL_WORKSPACE_ID, else the user's default."""
+    raw = os.environ.get("TOGGL_WORKSPACE_ID")
+    if raw and raw.strip().isdigit():
+        return int(raw)
+    if env.fake:
+        return int(env.emulator.account.workspace_id)
+    return env.user_facts().default_workspace_id
+
+
+def _report_workspaces(env: Env, workspace: str | None, remote: bool) -> scope.ReportWorkspaces:
+    cached = {w.id: w.name for w in env.load(TogglWorkspace)}
+    given = _workspace_id(env, workspace) if workspace is not None else None
+    try:
+        return scope.report_workspaces(
+            given=given, remote=remote, cached=cached, default=None if given is not None else _default_workspace(env)
+        )
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
+
+
+def remote_report(
+    env: Env, by: str, first: date, last: date, wid: int, names: shape.Names, user_id: int | None
+) -> tuple[tuple[tally.Row, ...], int, int]:
+    """Rows, distinct total seconds and requests spent, from the Reports API summary endpoint.
+
+    One request by project or client. By tag, a second one (grouped by project) gives the distinct total: an
+    entry with several tags is in several tag groups, so their sum counts it more than once.
+    """
     from .._core.api.reports import ReportBody
+
+    grouping = tally.GROUPINGS[by]
+    if grouping is None:
+        _fail("--remote reports group by project, client or tag (Toggl's summary report has no days)")
+    users = [user_id] if user_id is not None else []
+
+    def body(group: str) -> ReportBody:
+        return ReportBody(
+            start_date=first,
+            end_date=last,
+            grouping=group,
+            sub_grouping="time_entries",
+            include_time_entry_ids=False,
+            user_ids=users,
+        )
+
     from .._sync.endpoints.reports import SummaryReportEndpoint
 
-    if by not in ("project", "client"):
-        _fail("--remote reports group by project or client only (Toggl's summary report)")
-    wid = _workspace_id(env, workspace)
-    names: dict[int, str] = {m.id: m.name for m in env.load(TogglProject if by == "project" else TogglClient)}
+    # One session for both requests of a tag report: its pacing spaces them as Toggl asks.
     with env.http() as http:
         endpoint = SummaryReportEndpoint(
-            wid, http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
+            wid, http["auth"], client=http["client"], clock=http["clock"], session=http["session"],
+            base_url=http["base_url"], pacing=http["pacing"],
         )
-        data = endpoint.search_time_entries(
-            ReportBody(start_date=first, end_date=last, grouping=f"{by}s", sub_grouping="time_entries")
-        )
-    rows: list[dict[str, Any]] = []
-    for group in data.get("groups") or []:
-        group_id = group.get("id")
-        seconds = sum(int(s.get("seconds") or 0) for s in group.get("sub_groups") or [])
-        label = names.get(group_id, f"#{group_id}") if group_id else f"(no {by})"
-        rows.append({"name": label, "seconds": seconds, "entries": None})
-    rows.sort(key=lambda r: (-int(r["seconds"]), str(r["name"])))
-    return rows
+        answer = endpoint.search_time_entries(body(grouping))
+        rows = tally.remote_rows(answer, by, names)
+        if by != "tag":
+            return rows, tally.remote_total(answer), 1
+        return rows, tally.remote_total(endpoint.search_time_entries(body("projects"))), 2
+
+
+def _row_json(row: tally.Row, whole: int) -> dict[str, Any]:
+    return {
+        "id": row.key if isinstance(row.key, int) else None,
+        "name": row.name,
+        "seconds": row.seconds,
+        "entries": row.entries,
+        "share": tally.share(row.seconds, whole),
+    }
 
 
 @cli.command()
 @click.option("--by", type=click.Choice(["project", "client", "tag", "day"]), default="project", show_default=True)
 @_range_options
-@click.option("--remote", is_flag=True, help="Ask Toggl's Reports API (summary) instead of the cache (1 request).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON rows.")
+@click.option(
+    "--remote",
+    is_flag=True,
+    help="Ask Toggl's Reports API (summary) instead of the cache: 1 request (2 with --by tag).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_env
 def report(
     env: Env,
@@ -880,40 +1096,93 @@ def report(
     remote: bool,
     as_json: bool,
 ) -> None:
-    """Tracked time per project, client, tag or day (from the cache: no request)."""
+    """Tracked time per project, client, tag or day (from the cache: no request).
+
+    Local and --remote reports cover the same days (default: the last 30, today included, cut in the --tz
+    zone) and, given --workspace, the same workspace; like Toggl's reports, running entries are not counted.
+    """
+    if not remote:
+        env.offline()  # read-only: plain sqlite3 on an SQLite cache file, when it can
+    zone = env.zone()
+    given_first, given_last = _parse_range(since, until)
+    try:
+        first, last = scope.report_range(env.now().astimezone(zone.tz).date(), given_first, given_last)
+    except filters.FilterError as exc:
+        raise CliError(str(exc)) from None
+    names = env.names()
+    notes: list[str] = []
+    facts = env.user_facts()
     if remote:
-        today = env.now().date()
-        given_first, given_last = _parse_range(since, until)
-        first = given_first or today - timedelta(days=30)
-        last = given_last or today
-        if first > last:
-            _fail(f"the range {first} → {last} is reversed: pass --since on or before --until")
         if project or client or tag:
             _fail("--project/--client/--tag filters apply to cached reports only")
-        rows = remote_report(env, by, first, last, workspace)
-        title = f"Time per {by}, {first} → {last} (Reports API)"
-        totals = None
+        covered = _report_workspaces(env, workspace, remote=True)
+        rows, total, requests = remote_report(env, by, first, last, covered.ids[0], names, facts.user_id)
+        entries_total: int | None = None
+        source = "Toggl's Reports API"
+        if facts.user_id is None:
+            notes.append(
+                "Every member's time is counted: run sync once so the report keeps to your own entries (and "
+                f"shows the days Toggl cuts in your Toggl time zone, which may not be {zone.name})."
+            )
+        if facts.timezone is not None and zone.name != facts.timezone:
+            notes.append(
+                f"Toggl cuts report days in your Toggl time zone ({facts.timezone}), not in {zone.name}: entries "
+                "near midnight may fall on other days than in the local report."
+            )
+        running = None
     else:
-        now = env.now()
-        fast = _offline_facts(env, by, since, until, project, client, tag, workspace)
-        if fast is not None:
-            facts, project_list, client_list, synced = fast
-            if not synced:
-                click.echo(NEVER_SYNCED, err=True)
-        else:
-            found, _ = _filtered_entries(env, since, until, project, client, tag, workspace)
-            facts = _facts(found, now)
-            project_list, client_list = env.load(TogglProject), env.load(TogglClient)
-            _hint_if_never_synced(env, found)
-        rows = _report_rows(facts, by, project_list, client_list)
-        span = f"{since or 'first'} → {until or 'last'}"
-        title = f"Time per {by}, {span} (cache)"
-        # An entry with two tags is in two tag groups: the total counts each entry once.
-        totals = (len(facts), round(sum(fact[0] for fact in facts)))
+        covered = _report_workspaces(env, workspace, remote=False)
+        found, _ = _filtered_entries(
+            env, first.isoformat(), last.isoformat(), project, client, tag, workspace, zone.tz, light=True
+        )
+        _hint_if_never_synced(env, found)
+        counted = tally.local_tally(found, by, names=names, zone=zone.tz, now=env.now())
+        rows, total, entries_total = counted.rows, counted.total_seconds, counted.total_entries
+        source, requests = "the cache", 0
+        running = {"entries": counted.running_entries, "seconds": counted.running_seconds}
+        if counted.running_entries:
+            what = "the running entry" if counted.running_entries == 1 else f"{counted.running_entries} running entries"
+            notes.append(
+                f"Not counted: {what} ({render.duration_text(counted.running_seconds)} so far), as in Toggl's reports."
+            )
+    overlap = tally.shares_sum(rows, total)
+    if by == "tag":
+        notes.insert(
+            0,
+            f"An entry with several tags counts once per tag: shares add up to {render.percent_text(overlap)}; "
+            "the total counts each entry once.",
+        )
+    if covered.note:
+        notes.append(covered.note)
+    elif not remote and workspace is None and len(covered.ids) > 1:
+        notes.append(
+            f"This covers all {len(covered.ids)} cached workspaces; Toggl's reports (--remote) cover one at a time: "
+            "pass --workspace to compare the same one."
+        )
     if as_json:
-        _emit_json(rows)
+        body: dict[str, Any] = {
+            "by": by,
+            "source": "reports_api" if remote else "cache",
+            "since": first.isoformat(),
+            "until": last.isoformat(),
+            "workspaces": [{"id": i, "name": names.workspaces.get(i)} for i in covered.ids],
+            "rows": [_row_json(r, total) for r in rows],
+            "total": {"seconds": total, "entries": entries_total},
+            "shares_sum": overlap,
+            "requests": requests,
+            "notes": notes,
+        }
+        if running is not None:
+            body["running_not_counted"] = running
+        _emit_json(shape.document("report", body, tz=zone.tz))
         return
-    _console().print(render.report_table(by, rows, title, totals))
+    days = (last - first).days + 1
+    click.echo(f"Time per {by} from {source}")
+    click.echo(f"Days: {first} → {last}, {days} days in {zone.describe()}")
+    click.echo(f"Covers: {covered.label}")
+    _console().print(render.report_table(by, rows, total, entries_total))
+    for note in notes:
+        click.echo(note)
 
 
 # -- quota ---------------------------------------------------------------------------------------------
@@ -928,25 +1197,29 @@ def quota(env: Env, as_json: bool) -> None:
 
     with env.http() as http:
         endpoint: TogglEndpoint[Any] = TogglEndpoint(
-            http["auth"], client=http["client"], clock=http["clock"], session=http["session"]
+            http["auth"], client=http["client"], clock=http["clock"], session=http["session"],
+            base_url=http["base_url"], pacing=http["pacing"],
         )
         infos = endpoint.get_quota()
-    if as_json:
-        _emit_json(
-            [
-                {
-                    "organization_id": i.organization_id,
-                    "remaining": i.remaining,
-                    "total": i.total,
-                    "resets_in": i.resets_in,
-                    "resets_at": i.resets_at,
-                }
-                for i in infos
-            ]
-        )
-        return
+    zone = env.zone()
     orgs = {o.id: o.name for o in env.load(TogglOrganization)}
-    _console().print(render.quota_table(infos, orgs))
+    if as_json:
+        buckets = [
+            {
+                "bucket": i.bucket.value,
+                "organization_id": i.organization_id,
+                "organization": None if i.organization_id is None else orgs.get(i.organization_id),
+                "limit": i.total,
+                "remaining": i.remaining,
+                "resets_in": i.resets_in,
+                "resets_at": shape.iso(i.resets_at, zone.tz),
+            }
+            for i in infos
+        ]
+        _emit_json(shape.document("quota", buckets, tz=zone.tz))
+        return
+    for line in render.quota_lines(infos, orgs, zone.tz, zone.name):
+        click.echo(line)
 
 
 # -- cache ---------------------------------------------------------------------------------------------
@@ -1144,5 +1417,10 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="toggl-api")
 
 
-# The webhook commands live in their own module; importing it registers them on ``cli``.
+# The other commands live in their own modules; importing them registers them on ``cli``.
+from . import cache_clear as _cache_clear  # noqa: E402, F401
+from . import config_file as _config_file  # noqa: E402, F401
+from . import history as _history  # noqa: E402, F401  (toggl-api import, likewise)
+from . import outbox as _outbox  # noqa: E402, F401
+from . import timer as _timer  # noqa: E402, F401
 from . import webhooks as _webhooks  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """What the CLI's filters mean, as pure functions: dates, ranges and names to ids (no I/O, no clock).
 
-Every refusal is a :class:`FilterError` whose message is one line saying what to pass instead; the CLI shows it
+Every refusal is a ``FilterError`` whose message is one line saying what to pass instead; the CLI shows it
 as ``Error: ...`` with exit code 1, like its other refusals of bad input.
 """
 

@@ -22,15 +22,24 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from attrs import fields
 
 from .._core.models import TogglClass, TogglTag, TogglTracker
 
-__all__ = ["EntryFilter", "OfflineReader", "entries_sql", "facts_sql", "tags_sql"]
+__all__ = [
+    "EntryFilter",
+    "LightEntry",
+    "LightTag",
+    "OfflineReader",
+    "day_start",
+    "entries_sql",
+    "facts_sql",
+    "tags_sql",
+]
 
 M = TypeVar("M", bound=TogglClass)
 
@@ -39,10 +48,11 @@ _EPOCH = datetime(1970, 1, 1)
 
 @dataclass(frozen=True)
 class EntryFilter:
-    """Which time entries a command wants (ids already resolved from names; days in UTC, both inclusive)."""
+    """Which time entries a command wants: ids already resolved from names; ``start_from``/``start_before`` are
+    aware instants (the first day's midnight and the day after the last one's, in the command's zone)."""
 
-    first: date | None = None
-    last: date | None = None
+    start_from: datetime | None = None
+    start_before: datetime | None = None
     workspace: int | None = None
     project: int | None = None
     client: int | None = None
@@ -56,13 +66,14 @@ def _where(wanted: EntryFilter) -> tuple[str, list[Any]]:
     if wanted.workspace is not None:
         clauses.append("t.workspace = ?")
         params.append(wanted.workspace)
-    # Stored starts are "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, so day bounds compare as text (and use the index).
-    if wanted.first is not None:
+    # Stored starts are "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, so instants compare as text of that shape (and use
+    # the index).
+    if wanted.start_from is not None:
         clauses.append("t.start >= ?")
-        params.append(wanted.first.isoformat())
-    if wanted.last is not None:
+        params.append(_stored(wanted.start_from))
+    if wanted.start_before is not None:
         clauses.append("t.start < ?")
-        params.append((wanted.last + timedelta(days=1)).isoformat())
+        params.append(_stored(wanted.start_before))
     if wanted.project is not None:
         clauses.append("t.project = ?")
         params.append(wanted.project)
@@ -73,6 +84,21 @@ def _where(wanted: EntryFilter) -> tuple[str, list[Any]]:
         clauses.append("EXISTS (SELECT 1 FROM tracker_tag AS g WHERE g.tracker = t.id AND g.tag = ?)")
         params.append(wanted.tag)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The first instant of ``day`` in ``zone`` (its midnight; after a gap at midnight, the gap's end).
+
+    Local days follow each other in every zone where clocks never go back across midnight: there an entry's
+    local day is ``day`` or later exactly when it starts at or after this instant. (Where a zone moved clocks back
+    over midnight, entries of the repeated hour are checked again by the caller.)
+    """
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(timezone.utc)
+
+
+def _stored(moment: datetime) -> str:
+    """An aware instant as the cache stores it: UTC wall time, ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def entries_sql(columns: Sequence[str], wanted: EntryFilter, limit: int) -> tuple[str, list[Any]]:
@@ -105,10 +131,10 @@ def facts_sql(wanted: EntryFilter) -> tuple[str, list[Any]]:
 
 
 def tags_sql(wanted: EntryFilter) -> tuple[str, list[Any]]:
-    """SELECT of (entry id, tag name) of the wanted entries, in each entry's tag order."""
+    """SELECT of (entry id, tag id, tag name) of the wanted entries, in each entry's tag order."""
     where, params = _where(wanted)
     sql = (
-        "SELECT g.tracker, g.name FROM tracker_tag AS g "
+        "SELECT g.tracker, g.tag, g.name FROM tracker_tag AS g "
         f"WHERE g.tracker IN (SELECT t.id FROM tracker AS t{where}) ORDER BY g.tracker, g.position"
     )
     return sql, params
@@ -180,6 +206,16 @@ class OfflineReader:
             built.append(model(**values))
         return built
 
+    def get_value(self, key: str) -> str | None:
+        """The small text value the cache stores under ``key`` (``TogglCache.get_value``), if any."""
+        try:
+            row = self._db.execute("SELECT value FROM cache_value WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        return None if row is None else str(row[0])
+
     def load(self, model: type[M]) -> list[M]:
         """Every entry of ``model`` (a small table: projects, clients, tags, workspaces), ordered by id."""
         layout = self._layout(model)
@@ -210,27 +246,42 @@ class OfflineReader:
                 entry.tags.append(TogglTag(tag, name, entry.timestamp, workspace=workspace))
         return found
 
-    def facts(self, wanted: EntryFilter, now: datetime, with_tags: bool) -> list[tuple[float, int | None, str,
-                                                                                       list[str]]]:
-        """(seconds, project, UTC day, tag names) of every wanted entry, newest first, for reports.
-
-        No model and no datetime is built for a stopped entry: SQL computes its exact microseconds, and
-        ``micros / 1e6`` is the float ``timedelta.total_seconds()`` gives. A running entry counts until ``now``
-        (never negative), as ``TogglTracker.elapsed``.
-        """
+    def light_entries(self, wanted: EntryFilter) -> list[LightEntry]:
+        """The wanted entries, newest first, as ``LightEntry`` objects for reports: no model is built, and a
+        stopped entry's duration comes exact from SQL."""
         sql, params = facts_sql(wanted)
         rows = self._db.execute(sql, params).fetchall()
-        names: dict[int, list[str]] = {}
-        if with_tags:
-            sql, params = tags_sql(wanted)
-            for tracker, name in self._db.execute(sql, params):
-                names.setdefault(tracker, []).append(name)
-        found: list[tuple[float, int | None, str, list[str]]] = []
-        for ident, micros, start, project in rows:
-            if micros is None:
-                began = datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
-                seconds = max(now - began, timedelta(0)).total_seconds()
-            else:
-                seconds = micros / 1e6
-            found.append((seconds, project, start[:10], names.get(ident, [])))
-        return found
+        tags: dict[int, list[LightTag]] = {}
+        sql, params = tags_sql(wanted)
+        for tracker, tag, name in self._db.execute(sql, params):
+            tags.setdefault(tracker, []).append(LightTag(tag, name))
+        parse, utc = datetime.fromisoformat, timezone.utc
+        return [LightEntry(parse(start).replace(tzinfo=utc), micros, project, tags.get(ident, []))
+                for ident, micros, start, project in rows]
+
+
+class LightTag(NamedTuple):
+    """A time entry's tag as a report needs it."""
+
+    id: int
+    name: str
+
+
+class LightEntry:
+    """What a report reads of a time entry (``start``, ``project``, ``tags``, ``running()``, ``elapsed(now)``),
+    answering as ``TogglTracker`` does."""
+
+    __slots__ = ("micros", "project", "start", "tags")
+
+    def __init__(self, start: datetime, micros: int | None, project: int | None, tags: list[LightTag]) -> None:
+        self.start, self.micros, self.project, self.tags = start, micros, project, tags
+
+    def running(self) -> bool:
+        """True while the entry runs (no stop)."""
+        return self.micros is None
+
+    def elapsed(self, now: datetime) -> timedelta:
+        """``stop - start`` (exact), or ``now - start`` while running (never negative)."""
+        if self.micros is not None:
+            return timedelta(microseconds=self.micros)
+        return max(now - self.start, timedelta(0))

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
+from .._core.history import BackfillProgress
 from .._core.models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, to_record
+from .shape import Names
+from .tally import Row, share
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the quota and sync modules load with the commands that use them (they import httpx)
     from .._core.quota import QuotaInfo
     from .._core.sync_plan import SyncReport
 
@@ -23,7 +26,8 @@ __all__ = [
     "entries_table",
     "json_text",
     "models_table",
-    "quota_table",
+    "percent_text",
+    "quota_lines",
     "report_table",
     "sync_table",
 ]
@@ -56,11 +60,24 @@ def _json_default(value: Any) -> Any:
 
 
 def duration_text(seconds: float) -> str:
-    """``H:MM:SS`` (hours may exceed 24)."""
-    total = round(seconds)
+    """A duration people read at a glance: ``7h 05m``, ``12m 30s`` or ``45s``.
+
+    Minutes and seconds are whole (cut, never rounded up: a clock does the same); at an hour or more the
+    seconds are left out. Hours may exceed 24. JSON output gives exact seconds.
+    """
+    total = max(int(seconds), 0)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+def percent_text(value: float) -> str:
+    """A percentage with one decimal: ``42.3%``."""
+    return f"{value:.1f}%"
 
 
 def sync_table(report: SyncReport) -> Table:
@@ -75,11 +92,12 @@ def sync_table(report: SyncReport) -> Table:
     return table
 
 
-def entries_table(entries: Sequence[TogglTracker], projects: Mapping[int, TogglProject], now: datetime) -> Table:
-    """Time entries, newest first as given."""
-    table = Table(title=f"{len(entries)} time entries", title_justify="left")
+def entries_table(entries: Sequence[TogglTracker], names: Names, now: datetime, zone: tzinfo, zone_label: str) -> Table:
+    """Time entries, newest first as given, with times in ``zone`` (named in the caption)."""
+    table = Table(title=f"{len(entries)} time entries", title_justify="left", caption=f"times in {zone_label}")
+    table.caption_justify = "left"
     for name, justify in (
-        ("start (UTC)", "left"),
+        ("start", "left"),
         ("duration", "right"),
         ("project", "left"),
         ("tags", "left"),
@@ -87,13 +105,13 @@ def entries_table(entries: Sequence[TogglTracker], projects: Mapping[int, TogglP
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for entry in entries:
-        project = projects.get(entry.project) if entry.project is not None else None
+        project = names.projects.get(entry.project, f"#{entry.project}") if entry.project is not None else ""
         elapsed = duration_text(entry.elapsed(now).total_seconds()) + (" ▶" if entry.running() else "")
         table.add_row(
-            entry.start.strftime("%Y-%m-%d %H:%M"),
+            entry.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             elapsed,
-            project.name if project else "",
-            ", ".join(entry.tag_names()),
+            project,
+            ", ".join(names.tags.get(t.id, t.name) for t in entry.tags),
             entry.name,
         )
     return table
@@ -128,56 +146,73 @@ def models_table(title: str, models: Iterable[TogglClass], names: Mapping[int, s
     return table
 
 
-def report_table(
-    by: str, rows: Sequence[Mapping[str, Any]], title: str, totals: tuple[int, float] | None = None
-) -> Table:
-    """Totals per group with their share of the whole.
+def report_table(by: str, rows: Sequence[Row], total_seconds: int, total_entries: int | None) -> Table:
+    """Time per group with its share of the total.
 
-    ``totals`` (entries, seconds) is the whole when groups overlap (an entry with two tags is in two groups);
-    by default the whole is the sum of the rows.
+    ``total_seconds`` is the time of the distinct entries: with tags, an entry with two tags is in two rows but
+    once in the total, so shares may add up to more than 100% (the caller says so under the table).
+    ``total_entries`` is ``None`` when the rows carry no counts (Toggl's summary reports).
     """
-    # Reports API summaries carry no entry counts: the column is shown only when the rows have them.
-    counted = any(r.get("entries") is not None for r in rows)
-    table = Table(title=title, title_justify="left")
+    counted = total_entries is not None
+    table = Table()
     table.add_column(by)
     if counted:
         table.add_column("entries", justify="right")
     table.add_column("duration", justify="right")
     table.add_column("share", justify="right")
-    whole_entries = totals[0] if totals else sum(int(r.get("entries") or 0) for r in rows)
-    whole_seconds = float(totals[1]) if totals else sum(float(r["seconds"]) for r in rows)
-    total = whole_seconds or 1.0
     for row in rows:
-        cells = [str(row["name"])]
+        cells = [row.name]
         if counted:
-            cells.append("" if row.get("entries") is None else str(row["entries"]))
-        cells += [duration_text(float(row["seconds"])), f"{100 * float(row['seconds']) / total:5.1f}%"]
+            cells.append("" if row.entries is None else str(row.entries))
+        cells += [duration_text(row.seconds), percent_text(share(row.seconds, total_seconds))]
         table.add_row(*cells)
     table.add_section()
-    footer = ["total"]
+    footer = ["total" if by != "tag" else "total (distinct time)"]
     if counted:
-        footer.append(str(whole_entries))
-    footer += [duration_text(whole_seconds), ""]
+        footer.append(str(total_entries))
+    footer += [duration_text(total_seconds), percent_text(100.0 if total_seconds else 0.0)]
     table.add_row(*footer)
     return table
 
 
-def quota_table(infos: Sequence[QuotaInfo], org_names: Mapping[int, str]) -> Table:
-    """The hourly quota buckets."""
-    table = Table(title="Hourly API quota", title_justify="left")
-    table.add_column("bucket")
-    table.add_column("remaining", justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("resets in", justify="right")
+def _minutes_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{-(-seconds // 60)} min"  # rounded up: "resets in 1 min" rather than "in 0 min"
+
+
+def quota_lines(infos: Sequence[QuotaInfo], org_names: Mapping[int, str], zone: tzinfo, zone_name: str) -> list[str]:
+    """One sentence per hourly quota bucket: what is left, which bucket, when it resets (in ``zone``)."""
+    from .._core.quota import Bucket
+
+    lines = []
     for info in infos:
-        if info.organization_id is None:
-            label = "user (/me requests)"
+        if info.bucket is Bucket.USER or info.organization_id is None:
+            bucket = f"{info.bucket.value} bucket" + (": requests under /me" if info.bucket is Bucket.USER else "")
         else:
-            label = f"organization {org_names.get(info.organization_id, info.organization_id)}"
-        table.add_row(
-            label,
-            str(info.remaining),
-            "" if info.total is None else str(info.total),
-            "" if info.resets_in is None else f"{info.resets_in}s",
-        )
-    return table
+            org = org_names.get(info.organization_id, f"#{info.organization_id}")
+            bucket = f"organization bucket: {org}"
+        left = f"{info.remaining} of {info.total}" if info.total is not None else f"{info.remaining}"
+        unit = "request" if info.total is None and info.remaining == 1 else "requests"
+        line = f"{left} {unit} left this hour ({bucket})"
+        if info.resets_in is not None:
+            line += f", resets in {_minutes_text(info.resets_in)}" if info.resets_in > 0 else ", resets now"
+            if info.resets_at is not None:
+                line += f" (at {info.resets_at.astimezone(zone):%H:%M} {zone_name})"
+        else:
+            line += ", reset time unknown"
+        lines.append(line)
+    return lines
+
+
+def backfill_line(step: BackfillProgress, now: datetime | None = None) -> str:
+    """One line about a backfill: entries fetched, windows left, and when paused the time until the reset."""
+    text = f"backfill: {step.fetched} entries in {step.requests} requests, {step.windows_left} window(s) left"
+    if step.window is not None:
+        text += f" (now {step.window.label()})"
+    if step.paused_until is not None:
+        text += f"; paused until {step.paused_until.isoformat(timespec='minutes')}"
+        if now is not None:
+            minutes = max(0, round((step.paused_until - now).total_seconds() / 60))
+            text += f" (in {minutes} min, when the quota resets)"
+    return text

@@ -53,7 +53,7 @@ def _catch_up(env: Env, http: dict[str, Any]) -> int:
     """One sync (incremental when the cache was synced before); the requests it cost."""
     from .._sync.sync import TogglSync
     with TogglSync(http["auth"], env.cache(), client=http["client"], clock=http["clock"],
-                   session=http["session"]) as syncer:
+                   session=http["session"], base_url=http["base_url"], pacing=http["pacing"]) as syncer:
         return syncer.sync().requests
 
 
@@ -90,7 +90,8 @@ def listen(env: Env, port: int, host: str, public_url: str | None, workspace: st
             with server.lock:
                 startup_requests += _catch_up(env, http)
             wid = _workspace_id(env, workspace)
-        hooks = WebhooksEndpoint(wid, http["auth"], client=http["client"], clock=http["clock"])
+        hooks = WebhooksEndpoint(wid, http["auth"], client=http["client"], clock=http["clock"],
+                                 base_url=http["base_url"], pacing=http["pacing"])
         existing = hooks.subscriptions()
         for sub in existing:  # an existing subscription keeps its secret: learn it before Toggl pings us
             if sub.url_callback == url and sub.secret:
@@ -168,7 +169,7 @@ def list_(env: Env, workspace: str | None, as_json: bool) -> None:
     from .._sync.webhooks import WebhooksEndpoint
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         rows = [_row(s) for s in hooks.subscriptions()]
     if as_json:
         _emit_json(rows)
@@ -200,7 +201,7 @@ def create(env: Env, url: str, workspace: str | None, description: str, filters:
         raise click.BadParameter(str(exc), param_hint="--filter") from None
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         sub = hooks.create(url, chosen, description)
     if as_json:
         _emit_json(_row(sub))
@@ -217,7 +218,7 @@ def delete(env: Env, subscription_id: int, workspace: str | None) -> None:
     from .._sync.webhooks import WebhooksEndpoint
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         hooks.delete(subscription_id)
     click.echo(f"deleted subscription {subscription_id}")
 
@@ -231,7 +232,7 @@ def ping(env: Env, subscription_id: int, workspace: str | None) -> None:
     from .._sync.webhooks import WebhooksEndpoint
     with env.http() as http:
         hooks = WebhooksEndpoint(_workspace_id(env, workspace), http["auth"], client=http["client"],
-                                 clock=http["clock"])
+                                 clock=http["clock"], base_url=http["base_url"], pacing=http["pacing"])
         status = hooks.ping(subscription_id)
     click.echo(f"ping: {status}")
 

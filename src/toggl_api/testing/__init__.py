@@ -1,16 +1,18 @@
 """Offline, stateful emulator of the Toggl Track v9 API (``toggl_api.testing``).
 
-Quick start::
+Quick start:
 
-    from toggl_api.testing import Emulator
+```python
+from toggl_api.testing import Emulator
 
-    emulator = Emulator("demo", limits=False)
-    with emulator.client() as client:          # httpx.Client on the in-process transport
-        me = client.get("/api/v9/me").json()
+emulator = Emulator("demo", limits=False)
+with emulator.client() as client:          # httpx.Client on the in-process transport
+    me = client.get("/api/v9/me").json()
+```
 
 Or serve it: ``with serve(emulator) as server: httpx.get(server.url + "/api/v9/status")``.
 
-``emulator.webhooks`` (a :class:`WebhookHub`) is Toggl's webhook side: the Webhooks API routes, and signed
+``emulator.webhooks`` (a ``WebhookHub``) is Toggl's webhook side: the Webhooks API routes, and signed
 deliveries of every change to in-process ASGI apps (``emulator.webhooks.mount(url, app)``) or over HTTP.
 """
 
@@ -18,7 +20,7 @@ from .app import BASE_URL, Emulator, RecordedRequest
 from .clock import FakeClock
 from .errors import EmulatorError
 from .faults import Fault, FaultRule, Faults
-from .limits import Limits
+from .limits import Limits, ReportRules
 from .seed import (
     DEMO_API_TOKEN,
     DEMO_EMAIL,
@@ -59,6 +61,7 @@ __all__ = [
     "Faults",
     "Limits",
     "RecordedRequest",
+    "ReportRules",
     "StaticReceiver",
     "WebhookFaults",
     "WebhookHub",

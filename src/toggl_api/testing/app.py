@@ -3,7 +3,7 @@
 ``Emulator.handle`` does, in order: record the request, scripted faults, routing (404/405),
 authentication (401/403), the burst limit (429), the hourly quota (402), the handler, rendering
 (JSON bodies, JSON-string errors) and the ``X-Toggl-Quota-*`` headers. The same function backs the
-in-process transport (:meth:`Emulator.transport`) and the loopback server (:mod:`.server`).
+in-process transport (``Emulator.transport``) and the loopback server (``server``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from .webhooks import WEBHOOKS_PREFIX, WebhookHub
 
 __all__ = ["BASE_URL", "JSON_CONTENT_TYPE", "Emulator", "RecordedRequest", "Seed"]
 
-#: Base URL used by :meth:`Emulator.client` (the host is ignored by the emulator).
+#: Base URL used by ``Emulator.client`` (the host is ignored by the emulator).
 BASE_URL = "https://api.track.toggl.com"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 MSG_BAD_CREDENTIALS = "Incorrect username and/or password"
@@ -63,7 +63,7 @@ class RecordedRequest:
         params: Query parameters (last value wins).
         json: Parsed JSON body, or None (empty or not JSON).
         status: Status answered, None when a network fault hid the answer.
-        fault: Kind of :class:`~toggl_api.testing.faults.Fault` applied, if any.
+        fault: Kind of ``Fault`` applied, if any.
         state_touched: True if a handler ran (the backend saw the request).
         time: Fake-clock time of arrival.
         headers: Request headers (lower-case names).
@@ -87,23 +87,23 @@ class Emulator:
 
     Args:
         seed: ``"demo"`` (full demo account), ``"empty"`` (user, organization, workspace) or None
-            (no data at all; add it through :attr:`state`).
+            (no data at all; add it through ``state``).
         clock: Clock for every timestamp, quota window and ``slow`` fault (default: a new
-            :class:`FakeClock` at 2026-11-20T12:00:00Z).
+            ``FakeClock`` at 2026-11-20T12:00:00Z).
         limits: ``True``/``False`` to switch 429/402 enforcement with default numbers, or a
-            :class:`Limits` for custom numbers.
+            ``Limits`` for custom numbers.
         plan: Plan of the seeded organization (``free``, ``starter``, ``premium``, ``enterprise``).
         random_seed: Seed of the demo data generator.
-        id_starts: First id per kind (see :data:`toggl_api.testing.state.DEFAULT_ID_STARTS`).
-        log_file: Append one JSON line per request to this file (see :attr:`request_log`).
+        id_starts: First id per kind (see ``toggl_api.testing.state.DEFAULT_ID_STARTS``).
+        log_file: Append one JSON line per request to this file (see ``request_log``).
 
     Attributes:
-        state: The :class:`~toggl_api.testing.state.Backend`.
+        state: The ``Backend``.
         account: Credentials and ids of the seeded account (None without a seed).
         faults: Scripted faults (``emulator.faults.add(Fault.timeout(), times=2)``).
         limits: Limit switches and numbers; mutable at any time.
         requests: Every request seen, in order (with bodies and headers; for assertions).
-        request_log: The request log (see :attr:`request_log`), secrets redacted.
+        request_log: The request log (see ``request_log``), secrets redacted.
     """
 
     def __init__(
@@ -168,8 +168,10 @@ class Emulator:
     def clock_warnings(self) -> list[str]:
         """Running entries started after the emulator's now (by more than a minute), one message each.
 
-        Such an entry comes from code that reads the system clock while the emulator runs on a fake one;
-        stopping it gives a zero duration. The pytest fixture turns each into a ``TogglClockWarning``.
+        Such an entry comes from code that reads the system clock while the emulator runs on a pinned fake
+        one; it cannot get a real duration: ``PATCH .../stop`` refuses it (400) until the clock reaches its
+        start, and an auto-stop by a new running entry gives it a zero duration (flagged here too). The
+        pytest fixture turns each flag into a ``TogglClockWarning``.
         """
         return list(self.state.clock_warnings)
 
@@ -191,11 +193,11 @@ class Emulator:
         return httpx.MockTransport(self.handle)
 
     def client(self, *, auth: httpx.Auth | None = None, **kwargs: Any) -> httpx.Client:
-        """An ``httpx.Client`` on :meth:`transport` with ``base_url`` and the seeded user's token."""
+        """An ``httpx.Client`` on ``transport`` with ``base_url`` and the seeded user's token."""
         return httpx.Client(transport=self.transport(), base_url=BASE_URL, auth=auth or self._auth(), **kwargs)
 
     def async_client(self, *, auth: httpx.Auth | None = None, **kwargs: Any) -> httpx.AsyncClient:
-        """An ``httpx.AsyncClient`` on :meth:`transport` (see :meth:`client`)."""
+        """An ``httpx.AsyncClient`` on ``transport`` (see ``client``)."""
         return httpx.AsyncClient(transport=self.transport(), base_url=BASE_URL, auth=auth or self._auth(), **kwargs)
 
     def _auth(self) -> httpx.Auth | None:

@@ -1,6 +1,6 @@
 """A fake clock that the emulator (and tests) read instead of the system clock.
 
-Sleeping on a :class:`FakeClock` never blocks: it advances the clock at once and records the sleep.
+Sleeping on a ``FakeClock`` never blocks: it advances the clock at once and records the sleep.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from datetime import datetime, timedelta, timezone
 
 __all__ = ["DEFAULT_START", "FakeClock"]
 
-#: Default start of a :class:`FakeClock`: 2026-11-20T12:00:00Z.
+#: Start of a ``FakeClock()`` built without one: 2026-11-20T12:00:00Z, fixed so that code building its own
+#: clock is repeatable. The pytest plugin's ``fake_clock`` fixture starts at the real current time instead.
 DEFAULT_START = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
 
 
@@ -27,12 +28,12 @@ class FakeClock:
 
     Args:
         start: First instant of the clock (naive values are taken as UTC). Defaults to
-            :data:`DEFAULT_START`.
+            ``DEFAULT_START``.
         ticking: If true the clock also follows real elapsed time (used by the stand-alone
-            server so that running entries grow); manual :meth:`advance` still adds on top.
+            server so that running entries grow); manual ``advance`` still adds on top.
 
     Attributes:
-        sleeps: Every duration passed to :meth:`sleep` / :meth:`asleep`, in call order.
+        sleeps: Every duration passed to ``sleep`` / ``asleep``, in call order.
     """
 
     def __init__(self, start: datetime | None = None, *, ticking: bool = False) -> None:
@@ -41,7 +42,7 @@ class FakeClock:
         self._ticking = ticking
         self._real_anchor = _time.monotonic()
         self._monotonic = 0.0
-        #: Real-time mode (:meth:`system`): ``now`` is the system clock plus this offset.
+        #: Real-time mode (``system``): ``now`` is the system clock plus this offset.
         self._system_offset: timedelta | None = None
         self.sleeps: list[float] = []
 
@@ -49,7 +50,7 @@ class FakeClock:
     def system(cls) -> FakeClock:
         """A clock that reads the system's real time, to the microsecond (the stand-alone server's).
 
-        :meth:`advance` and :meth:`set` still work: they shift it by an offset from real time.
+        ``advance`` and ``set`` still work: they shift it by an offset from real time.
         """
         clock = cls(datetime.now(timezone.utc), ticking=True)
         clock._system_offset = timedelta(0)
@@ -80,7 +81,7 @@ class FakeClock:
         return self.now().timestamp()
 
     def monotonic(self) -> float:
-        """Return seconds elapsed on this clock (never goes backwards, ignores :meth:`set`)."""
+        """Return seconds elapsed on this clock (never goes backwards, ignores ``set``)."""
         with self._lock:
             self._sync()
             return 1000.0 + self._monotonic
@@ -111,7 +112,7 @@ class FakeClock:
         self.advance(seconds)
 
     async def asleep(self, seconds: float) -> None:
-        """Async twin of :meth:`sleep`; yields to the event loop once."""
+        """Async twin of ``sleep``; yields to the event loop once."""
         self.sleep(seconds)
         await asyncio.sleep(0)
 

@@ -1,6 +1,6 @@
 """The one exception the emulator raises for an HTTP error answer.
 
-Handlers and the backend raise :class:`EmulatorError` anywhere; ``app.Emulator`` renders it once.
+Handlers and the backend raise ``EmulatorError`` anywhere; ``app.Emulator`` renders it once.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from attrs import define, field
 
 from .clock import FakeClock
 
-__all__ = ["QUOTA_MESSAGE", "RATE_LIMIT_HTML", "Limits", "LimitTracker", "QuotaStatus"]
+__all__ = ["QUOTA_MESSAGE", "RATE_LIMIT_HTML", "LimitTracker", "Limits", "QuotaStatus", "ReportRules"]
 
 #: 402 body when an hourly quota is exhausted (``{seconds}`` is filled in).
 QUOTA_MESSAGE = "You have hit your hourly limit for API calls. Your quota will reset in {seconds} seconds."
@@ -31,6 +31,33 @@ def _default_plan_quotas() -> dict[str, int]:
 
 
 @define
+class ReportRules:
+    """Range and page limits of the Reports v3 detailed search, and the layout of its CSV export.
+
+    Toggl documents none of these numbers for v3 (reference §4.4, §E.1, §H); the defaults are our choices, kept
+    on the strict side so that a client which works here works on Toggl. Unlike the quotas they do not follow
+    `Limits.enabled`: they are validation rules, not rate limits.
+
+    Attributes:
+        max_span: Refuse a detailed search (JSON or export) whose ``end_date`` lies more than one calendar year
+            after its ``start_date`` (400). v2 documented "Maximum date span (until - since) is one year" and a
+            v3 client reports the same; with only one of the two dates, the other is clamped to one year away and
+            reported in ``X-Range-Start`` / ``X-Range-End``.
+        max_page_size: Largest ``page_size`` the detailed search accepts (above it: 400). 50 is the only value
+            Toggl is known to accept (its default; its overview says results come 50 at a time, and published
+            clients cap their own input at 50); no public source shows a larger page accepted.
+        csv_bom: Start CSV exports with a UTF-8 byte-order mark, as some Toggl files do.
+        csv_billable: The ``Billable`` words of CSV exports, (yes, no); they follow the user's UI language on
+            Toggl (``("はい", "いいえ")`` in Japanese).
+    """
+
+    max_span: bool = True
+    max_page_size: int = 50
+    csv_bom: bool = False
+    csv_billable: tuple[str, str] = ("Yes", "No")
+
+
+@define
 class Limits:
     """Switches and numbers of the limits (mutable: change them on a live emulator).
 
@@ -43,6 +70,7 @@ class Limits:
         plan_quotas: Hourly requests per (user, organization) by plan name.
         user_quota: Hourly requests of the user bucket (``/me*`` paths).
         window_seconds: Length of a quota window.
+        reports: Reports v3 range/page rules and CSV layout (not switched by ``enabled``).
     """
 
     enabled: bool = True
@@ -53,6 +81,7 @@ class Limits:
     plan_quotas: dict[str, int] = field(factory=_default_plan_quotas)
     user_quota: int = 30
     window_seconds: int = 3600
+    reports: ReportRules = field(factory=ReportRules)
 
     def total_for(self, plan: str | None) -> int:
         """Quota size of a bucket: the user bucket for ``None``, else the plan's."""

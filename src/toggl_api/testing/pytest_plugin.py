@@ -4,9 +4,16 @@ Fixtures: ``fake_clock`` (alias ``toggl_fake_clock``), ``toggl_emulator`` (demo 
 ``toggl_emulator`` marker changes its settings per test), ``toggl_account``, ``toggl_auth``,
 ``toggl_workspace_id``, ``toggl_transport``, ``toggl_server``, ``toggl_env``. None touch ``$HOME``.
 
+The fake clock starts at the real current time (read once, when the fixture is created, to the second)
+and then moves only when told, so code that reads ``datetime.now()`` agrees with the emulator. Pin it per
+test with ``@pytest.mark.toggl_emulator(now="2026-11-20T12:00:00Z")`` or per project with the
+``toggl_emulator_now`` ini option.
+
 While ``toggl_emulator`` (or any fixture built on it) is active, nothing reaches Toggl: requests to
 Toggl's hosts through httpx's default transports are answered by the emulator, and any other attempt
-to resolve a Toggl host fails at once with :class:`TogglNetworkBlockedError`.
+to resolve a Toggl host fails at once with
+[`TogglNetworkBlockedError`][toggl_api.testing.pytest_plugin.TogglNetworkBlockedError]. The SDK's default pacing of
+requests to Toggl (`$TOGGL_API_PACING`) is off meanwhile, so those requests never wait on the real clock.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import copy
 import socket
 import warnings
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
@@ -28,6 +36,7 @@ from .server import EmulatorServer
 
 __all__ = [
     "MARKER",
+    "NOW_INI",
     "TogglClockWarning",
     "TogglNetworkBlockedError",
     "fake_clock",
@@ -43,8 +52,12 @@ __all__ = [
     "warn_clock_mixups",
 ]
 
-#: Name of the marker that sets the ``toggl_emulator`` fixture's keyword arguments.
+#: Name of the marker that sets the ``toggl_emulator`` fixture's keyword arguments (and ``now=``, the clock's start).
 MARKER = "toggl_emulator"
+#: Name of the ini option that pins the start of every test's fake clock (an ISO 8601 instant, or ``now``).
+NOW_INI = "toggl_emulator_now"
+# Settings of the marker passed on to ``Emulator``; ``now`` is the fake clock's.
+_EMULATOR_SETTINGS = frozenset({"seed", "plan", "limits", "random_seed", "id_starts", "log_file"})
 
 
 class TogglClockWarning(UserWarning):
@@ -69,13 +82,61 @@ def is_toggl_host(host: str | bytes | None) -> bool:
     return name == "toggl.com" or name.endswith(".toggl.com")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``toggl_emulator_now`` ini option."""
+    parser.addini(
+        NOW_INI,
+        "start of the fake_clock fixture for every test: an ISO 8601 instant (naive = UTC), or 'now' "
+        "(the default: the real current time when the fixture is created)",
+        default="now",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``toggl_emulator`` marker."""
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**kwargs): keyword arguments of the toggl_emulator fixture's Emulator "
-        "(seed, plan, limits, random_seed, id_starts, log_file), e.g. plan='starter', limits=True",
+        "(seed, plan, limits, random_seed, id_starts, log_file), e.g. plan='starter', limits=True; "
+        "now=<datetime or ISO 8601 instant, or 'now'> pins the fake_clock's start",
     )
+
+
+def _parse_now(value: object, where: str) -> datetime | None:
+    """The clock start ``value`` names (None: the real current time); a clear usage error otherwise."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("", "now"):
+            return None
+        try:
+            # ``fromisoformat`` reads a trailing ``Z`` only from Python 3.11 on.
+            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "zZ" else text)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+    raise pytest.UsageError(
+        f"{where} must be a datetime, an ISO 8601 instant such as '2026-11-20T12:00:00Z', or 'now'; got {value!r}"
+    )
+
+
+def _clock_start(request: pytest.FixtureRequest) -> datetime:
+    """Where the test's fake clock starts: the marker's ``now=``, else the ini option, else the real now."""
+    marked = _marker_kwargs(request)
+    if "now" in marked:
+        start = _parse_now(marked["now"], f"@pytest.mark.{MARKER}(now=...)")
+    else:
+        start = _parse_now(request.config.getini(NOW_INI), f"the {NOW_INI} ini option")
+    if start is None:
+        # Read once: the clock then moves only when the test moves it. Whole seconds, as Toggl's times are.
+        start = datetime.now(timezone.utc).replace(microsecond=0)
+    return start
+
+
+#: The SDK's pacing variable (``toggl_api.Pacing``): the fixture turns the default pacing off.
+PACING_ENV = "TOGGL_API_PACING"
 
 
 def _guard_toggl_hosts(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> None:
@@ -113,12 +174,22 @@ def _guard_toggl_hosts(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> N
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle_request)
     monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    # The SDK paces requests to Toggl's hosts on the real clock by default; answered in-process, they need not
+    # wait (the variable is read by name: the emulator imports no client code).
+    monkeypatch.setenv(PACING_ENV, "off")
 
 
 @pytest.fixture
-def fake_clock() -> FakeClock:
-    """A :class:`FakeClock` at 2026-11-20T12:00:00Z."""
-    return FakeClock()
+def fake_clock(request: pytest.FixtureRequest) -> FakeClock:
+    """A [`FakeClock`][toggl_api.testing.FakeClock] at the real current time, unless the test pins it.
+
+    The real time is read once, when the fixture is created (to the second); the clock then moves only
+    through ``advance``/``set``/``sleep``. ``@pytest.mark.toggl_emulator(now=...)`` (a datetime or an ISO
+    8601 instant) pins one test, module or class; the ``toggl_emulator_now`` ini option pins every test
+    (``now`` there, or in the marker, means the real current time again). The demo data of
+    ``toggl_emulator`` is seeded relative to this start.
+    """
+    return FakeClock(_clock_start(request))
 
 
 @pytest.fixture
@@ -134,12 +205,10 @@ def _marker_kwargs(request: pytest.FixtureRequest) -> dict[str, Any]:
         if marker.args:
             raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only, got {marker.args!r}")
         kwargs.update(marker.kwargs)
-    allowed = {"seed", "plan", "limits", "random_seed", "id_starts", "log_file"}
+    allowed = _EMULATOR_SETTINGS | {"now"}
     unknown = sorted(set(kwargs) - allowed)
     if unknown:
-        raise pytest.UsageError(
-            f"@pytest.mark.{MARKER} got unknown settings {unknown}; use {sorted(allowed)} (the clock is fake_clock)"
-        )
+        raise pytest.UsageError(f"@pytest.mark.{MARKER} got unknown settings {unknown}; use {sorted(allowed)}")
     return kwargs
 
 
@@ -147,12 +216,15 @@ def _marker_kwargs(request: pytest.FixtureRequest) -> dict[str, Any]:
 def toggl_emulator(
     request: pytest.FixtureRequest, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Emulator]:
-    """An :class:`Emulator` with the demo account on ``fake_clock``; limits are off.
+    """An [`Emulator`][toggl_api.testing.Emulator] with the demo account on ``fake_clock``; limits are off.
 
-    ``@pytest.mark.toggl_emulator(plan="starter", limits=True, seed="empty")`` changes its settings.
-    While it is active, requests to Toggl's hosts never leave the machine (see the module docstring).
+    ``@pytest.mark.toggl_emulator(plan="starter", limits=True, seed="empty")`` changes its settings
+    (``now=`` pins the clock, see ``fake_clock``). While it is active, requests to Toggl's hosts never
+    leave the machine (see the module docstring). At teardown each clock mix-up the emulator flagged
+    and the test did not take becomes a ``TogglClockWarning``.
     """
     kwargs = _marker_kwargs(request)
+    kwargs.pop("now", None)  # the clock's, already applied by fake_clock
     kwargs.setdefault("limits", False)
     if isinstance(kwargs["limits"], Limits):
         # The marker's object lives as long as the module: each test gets its own copy to mutate.

@@ -2,11 +2,11 @@
 
 To add an operation: write the handler in ``handlers/<resource>.py`` and append a
 ``route(...)`` row to that module's ``ROUTES``. A new resource module is registered by adding it
-to :data:`TRACK_MODULES` (Track v9) or :data:`REPORTS_MODULES` (Reports v3).
+to ``TRACK_MODULES`` (Track v9) or ``REPORTS_MODULES`` (Reports v3).
 
 Reports v3 plugs in here: create ``handlers/reports.py`` with ``ROUTES`` whose paths are relative
 to ``/reports/api/v3`` (e.g. ``route("POST", "/workspace/{wid}/search/time_entries", ...)``) and add
-the module to :data:`REPORTS_MODULES`. Quota accounting for ``/workspace/{wid}/...`` paths already
+the module to ``REPORTS_MODULES``. Quota accounting for ``/workspace/{wid}/...`` paths already
 charges the workspace's organization.
 """
 

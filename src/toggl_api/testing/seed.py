@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 from attrs import define
 
-from .state import Backend, Group, Project, ProjectUser, Tag, User, Workspace
+from .state import Backend, Group, Project, ProjectUser, Tag, Task, User, Workspace
 
 __all__ = [
     "DEMO_API_TOKEN",
@@ -76,6 +76,11 @@ _SIDE_PROJECTS = (("Blog", True, "#d92b2b"), ("Open Source", True, "#525266"), (
 _TAGS = ("billable", "meeting", "bug", "feature", "review", "urgent", "planning", "research", "support", "deep-work")
 _SIDE_TAGS = ("writing", "oss")
 _HISTORY_DAYS = 150
+#: Total span of the demo history: the 150 dense days above plus older, sparser days (issue 15: a backfill
+#: through Reports v3 and a CSV import need more than a year behind the three months ``/me/time_entries`` serves).
+_OLD_HISTORY_DAYS = 430
+#: Descriptions of the old days; one has a comma, quotes and a non-ASCII letter, as real CSV files do.
+_OLD_DESCRIPTIONS = (*_DESCRIPTIONS, 'Workshop, Zürich "kick-off"', "Quarterly report")
 _Choice = tuple[Workspace, Project | None, list[Tag]]
 
 
@@ -188,10 +193,63 @@ def _entries_for_day(
             lunch_done = True
 
 
+def _old_history(
+    backend: Backend,
+    rng: random.Random,
+    user: User,
+    first_day: datetime,
+    work: list[_Choice],
+    weekend: list[_Choice],
+    task: Task,
+) -> None:
+    """Days ``_HISTORY_DAYS`` to ``_OLD_HISTORY_DAYS`` back: a few longer entries per working day.
+
+    Added after everything else with its own random stream, so the newest 150 days (and every id handed out
+    for them) stay exactly what they were. Seeding and cloning stay cheap: about 4 entries per working day
+    instead of about 17. The ids are taken just below the first time-entry id and rise with ``start``, as
+    Toggl's ids rise with creation time.
+    """
+    planned: list[tuple[_Choice, datetime, datetime, str | None, bool]] = []
+    day = first_day - timedelta(days=_OLD_HISTORY_DAYS - _HISTORY_DAYS)
+    while day < first_day:
+        if day.weekday() < 5 and rng.random() > 0.06:
+            cursor = day + timedelta(hours=8, minutes=rng.randint(0, 60))
+            for _ in range(rng.randint(3, 5)):
+                stop = cursor + timedelta(minutes=rng.randint(30, 110), seconds=rng.randint(0, 59))
+                choice = rng.choice(work)
+                description = rng.choice(_OLD_DESCRIPTIONS) if rng.random() < 0.92 else None
+                planned.append((choice, cursor, stop, description, choice[1] is not None and rng.random() < 0.3))
+                cursor = stop + timedelta(minutes=rng.randint(5, 40))
+        elif day.weekday() >= 5 and rng.random() < 0.1:
+            start = day + timedelta(hours=10, minutes=rng.randint(0, 120))
+            stop = start + timedelta(minutes=rng.randint(20, 90))
+            planned.append((rng.choice(weekend), start, stop, "Blog post", False))
+        day += timedelta(days=1)
+    base = min(backend.time_entries, default=0) - len(planned)
+    for index, ((ws, project, tags), start, stop, description, billable) in enumerate(planned):
+        tag_ids = [t.id for t in rng.sample(tags, k=rng.choice((0, 0, 1, 1, 2)))] if tags else []
+        te = backend.add_time_entry(
+            ws,
+            user,
+            start,
+            stop,
+            description=description,
+            project_id=project.id if project else None,
+            tag_ids=tag_ids,
+            billable=billable,
+            created_with=rng.choice(("Toggl Track", "TogglDesktop")),
+            at=stop + timedelta(seconds=rng.randint(0, 600), microseconds=rng.randint(0, 999_999)),
+            entry_id=base + index if base > 0 else None,
+        )
+        if project is not None and project.id == task.project_id and rng.random() < 0.25:
+            te.task_id = task.id
+
+
 def seed_demo(backend: Backend, *, plan: str = "free", random_seed: int = 2026) -> DemoAccount:
     """The demo account: 1 organization, 2 workspaces, 6 clients (one archived), 15 projects
     (3 archived), 12 tags, about 2500 time entries over the 5 months before the clock's now
-    (working days, a few weekends), exactly one running entry, 3 soft-deleted entries, and a second
+    (working days, a few weekends) and about 800 sparser ones in the 280 days before (430 days in all, some
+    billable, some with a task), exactly one running entry, 3 soft-deleted entries, and a second
     user with their own organization and workspace. Also a colleague (a member of the demo
     organization and default workspace, no entries), 3 tasks (one done) on two projects, a group
     "Developers" and one project user. Fully deterministic for a given clock start.
@@ -289,6 +347,7 @@ def seed_demo(backend: Backend, *, plan: str = "free", random_seed: int = 2026) 
     backend.groups[group.id] = group
     pu = ProjectUser(backend.next_id("project_user"), ws.id, projects[0].id, teammate.id, history)
     backend.project_users[pu.id] = pu
+    _old_history(backend, random.Random(random_seed + 1), user, first_day, old_work, weekend, wireframes)
     return DemoAccount(
         DEMO_API_TOKEN,
         DEMO_EMAIL,

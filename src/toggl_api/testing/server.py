@@ -1,4 +1,4 @@
-"""A loopback HTTP server in a background thread over :meth:`Emulator.handle`.
+"""A loopback HTTP server in a background thread over ``Emulator.handle``.
 
 Behaviour is identical to the in-process transport, except for network faults: a fault that raises
 an httpx transport error in the transport closes the connection without an answer here, which httpx
@@ -99,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class EmulatorServer:
-    """Serve an :class:`Emulator` on a loopback port from a background thread.
+    """Serve an ``Emulator`` on a loopback port from a background thread.
 
     Args:
         emulator: The emulator to serve.

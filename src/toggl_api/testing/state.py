@@ -1,7 +1,7 @@
 """The emulator's backend: in-memory Toggl state, id sequences and shared operations.
 
 The backend knows no HTTP. Handlers read a request, call into it, and build Toggl-shaped JSON.
-Everything time-dependent reads the injected :class:`~toggl_api.testing.clock.FakeClock`.
+Everything time-dependent reads the injected ``FakeClock``.
 """
 
 from __future__ import annotations
@@ -245,7 +245,7 @@ class Task:
 class WorkspaceMember:
     """A workspace user: the per-workspace record of a member (its own id, not the user id).
 
-    The role itself lives in :attr:`Workspace.members`; this holds the rest.
+    The role itself lives in ``Workspace.members``; this holds the rest.
     """
 
     id: int
@@ -322,13 +322,13 @@ class Backend:
 
     Args:
         clock: The clock every ``at`` / ``created_at`` comes from.
-        id_starts: Override the first id per kind (keys of :data:`DEFAULT_ID_STARTS`).
+        id_starts: Override the first id per kind (keys of ``DEFAULT_ID_STARTS``).
     """
 
     def __init__(self, clock: FakeClock, id_starts: Mapping[str, int] | None = None) -> None:
         self.clock = clock
         self._next_ids = dict(DEFAULT_ID_STARTS)
-        #: Running entries started after the clock's now (see :attr:`Emulator.clock_warnings`).
+        #: Running entries started after the clock's now (see ``Emulator.clock_warnings``).
         self.clock_warnings: list[str] = []
         self._next_ids.update(id_starts or {})
         self.users: dict[int, User] = {}
@@ -485,8 +485,9 @@ class Backend:
         billable: bool = False,
         created_with: str = "toggl-emulator",
         at: datetime | None = None,
+        entry_id: int | None = None,
     ) -> TimeEntry:
-        """Store a time entry as given (no auto-stop, no validation)."""
+        """Store a time entry as given (no auto-stop, no validation); ``entry_id`` picks its id (seeding)."""
         start = start.replace(microsecond=0)
         if stop is not None:
             stop = stop.replace(microsecond=0)
@@ -494,7 +495,7 @@ class Backend:
         elif duration is None:
             duration = -int(start.timestamp())
         te = TimeEntry(
-            self.next_id("time_entry"),
+            self.next_id("time_entry") if entry_id is None else entry_id,
             ws.id,
             user.id,
             start,

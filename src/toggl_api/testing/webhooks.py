@@ -4,11 +4,11 @@
 and tags (and of tasks when the backend has them) after every request, and delivers them to each matching
 subscription's ``url_callback``:
 
-- to an ASGI app mounted with :meth:`WebhookHub.mount` (in-process; the app runs on a private event-loop thread),
+- to an ASGI app mounted with ``WebhookHub.mount`` (in-process; the app runs on a private event-loop thread),
 - else over real HTTP (loopback when the emulator is served standalone).
 
 Deliveries are at-least-once: a non-2xx answer or a network error is retried on a schedule of emulator time
-(:attr:`WebhookHub.retry_schedule`). Faults (:class:`WebhookFaults`) duplicate, reorder, delay or drop deliveries
+(``WebhookHub.retry_schedule``). Faults (``WebhookFaults``) duplicate, reorder, delay or drop deliveries
 and take the receiver down for a while. Everything reads the emulator's clock; nothing here imports client code.
 
 Choices where Toggl's documents are silent: webhook API calls are not counted against the hourly quota; the plan
@@ -287,7 +287,7 @@ class _Portal:
 
 
 class WebhookHub:
-    """Subscriptions, change detection and deliveries of one :class:`~toggl_api.testing.Emulator`.
+    """Subscriptions, change detection and deliveries of one ``Emulator``.
 
     Attributes:
         subscriptions: Stored subscriptions by id.
@@ -372,7 +372,7 @@ class WebhookHub:
         self._pumper.start()
 
     def stop_background(self) -> None:
-        """Stop :meth:`run_in_background`."""
+        """Stop ``run_in_background``."""
         if self._pumper is not None:
             self._stop_pumper.set()
             self._pumper.join(5)
@@ -380,7 +380,7 @@ class WebhookHub:
 
     # -- routes ----------------------------------------------------------------------------------------
     def routes(self) -> list[Route]:
-        """The Webhooks API v1 routes (relative to :data:`WEBHOOKS_PREFIX`; none counted against the quota)."""
+        """The Webhooks API v1 routes (relative to ``WEBHOOKS_PREFIX``; none counted against the quota)."""
         return [
             route("GET", "/subscriptions/{wid}", self._list, counted=False),
             route("POST", "/subscriptions/{wid}", self._create, counted=False),

@@ -32,7 +32,7 @@ from .._sync.endpoint import TogglEndpoint, decode_json
 
 __all__ = ["OBJECTS", "PROTECTED_ORGANIZATION", "Cleaner", "main", "path_cleanup"]
 
-log = logging.getLogger("toggl-api-wrapper.utility")  # toggl-api-wrapper's name for this script's logger
+log = logging.getLogger("toggl_api.utility")
 
 #: Sections in deletion order (``-o`` skips some).
 OBJECTS = ("tracker", "project", "tag", "client", "org")

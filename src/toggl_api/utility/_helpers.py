@@ -9,7 +9,7 @@ from typing import ParamSpec, TypeVar
 
 from .._core.timeutil import format_iso, get_timestamp, get_workspace, parse_iso
 
-__all__ = ["_requires", "format_iso", "get_timestamp", "get_workspace", "parse_iso"]
+__all__ = ["format_iso", "get_timestamp", "get_workspace", "parse_iso"]  # ``_requires`` is private (importable)
 
 P = ParamSpec("P")
 R = TypeVar("R")

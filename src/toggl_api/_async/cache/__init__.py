@@ -1,1 +1,1 @@
-"""Async caches (source of ``toggl_api._sync.cache``)."""
+"""The async caches: JSON files and SQL databases."""

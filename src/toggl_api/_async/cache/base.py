@@ -244,6 +244,17 @@ class TogglAsyncCache(ABC, Generic[T]):
     async def completed_at(self, scope: str) -> datetime | None:
         """When the list ``scope`` was last fetched completely, if ever."""
 
+    async def clear(self) -> None:
+        """Remove every cached entity, list marker and stored value, so the next sync is a full one.
+
+        The JSON and SQL caches implement it; this default refuses.
+
+        Raises:
+            NotImplementedError: the cache class does not implement clearing.
+        """
+        msg = f"{type(self).__name__} cannot be cleared: it does not implement clear()"
+        raise NotImplementedError(msg)
+
     async def set_value(self, key: str, value: str | None) -> None:
         """Store a small text value under ``key`` (``None`` removes it); written on ``commit`` where the cache
         defers writes.

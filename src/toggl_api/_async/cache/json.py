@@ -24,7 +24,15 @@ from ..._core.coverage import COVERAGE_KEY
 from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass, TogglTracker
 from ..._core.query import TogglQuery, distinct, validate_queries
-from ..._io.json_store import COMMIT_LOCK, JSONSession, MarkerStore, commit_together, recover_commit
+from ..._io.json_store import (
+    COMMIT_LOCK,
+    META_FILE,
+    JSONSession,
+    MarkerStore,
+    clear_directory,
+    commit_together,
+    recover_commit,
+)
 from ..._io.paths import make_private_dirs
 from .base import TogglAsyncCache, entry_id_of
 
@@ -34,8 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncJSONCache"]
 
 T = TypeVar("T", bound=TogglClass)
-
-META_FILE = "cache_meta.json"
 
 
 class AsyncJSONCache(TogglAsyncCache[T]):
@@ -223,6 +229,18 @@ class AsyncJSONCache(TogglAsyncCache[T]):
         if distinct:
             return _distinct(found, query)
         return found
+
+    async def clear(self) -> None:
+        """Remove every cached entity, list marker, covered range and sync state: the next sync is a full one.
+
+        Every ``cache_*.json`` file of the folder is emptied in one all-or-nothing commit, under the same locks
+        as any commit, so another process sharing the folder sees either the old cache or an empty one; what it
+        commits afterwards is kept. Changes of this object not yet committed are dropped. The files stay 0600.
+        """
+        clear_directory(self._cache_path, self._commit_lock)
+        for store in [*self._sessions.values(), self._markers]:
+            if store.path is not None:
+                store.rollback()  # drop pending changes and re-read: empty now
 
     async def mark_complete(self, scope: str, when: datetime | None) -> None:
         """Record when the list ``scope`` was fetched completely (written on ``commit``)."""

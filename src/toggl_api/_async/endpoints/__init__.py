@@ -1,4 +1,4 @@
-"""The Track v9 resource endpoints (async source; ``toggl_api._sync.endpoints`` is generated from it)."""
+"""The Track v9 resource endpoints, one module per resource."""
 
 from .client import AsyncClientEndpoint
 from .group import AsyncGroupEndpoint

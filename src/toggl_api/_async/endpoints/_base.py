@@ -27,7 +27,7 @@ __all__ = [
     "workspace_id_of",
 ]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 T = TypeVar("T", bound=TogglClass)
 
@@ -167,21 +167,7 @@ class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
 
 
 class AsyncWorkspaceScopedEndpoint(AsyncResourceEndpoint[T]):
-    """An endpoint under ``/workspaces/{workspace_id}`` (clients, projects, tags, time entries).
-
-    Args:
-        workspace_id: The workspace, as an id or a ``TogglWorkspace``.
-        auth: ``httpx.BasicAuth`` with an API token (``token, "api_token"``) or email and password.
-        cache: A cache for the endpoint's model, or ``None``.
-        client: An ``httpx.AsyncClient`` to send with (never modified).
-        timeout: Seconds per request.
-        re_raise: Raise every HTTP error (no tolerated 404s) and disable retries.
-        retries: Retries of idempotent requests (default: the policy's).
-        base_url: Host to talk to instead of Toggl (e.g. the emulator's).
-        clock: Time source (tests pass a fake clock).
-        policy: Full retry settings.
-        kwargs: Further options of ``TogglAsyncCachedEndpoint`` (``session``, ``serve_stale``).
-    """
+    """An endpoint under ``/workspaces/{workspace_id}`` (clients, projects, tags, time entries)."""
 
     def __init__(
         self,
@@ -198,6 +184,22 @@ class AsyncWorkspaceScopedEndpoint(AsyncResourceEndpoint[T]):
         policy: RetryPolicy | None = None,
         **kwargs: Any,
     ) -> None:
+        """Set up the endpoint for one workspace (nothing is sent until the first call).
+
+        Args:
+            workspace_id: The workspace, as an id or a ``TogglWorkspace``.
+            auth: ``httpx.BasicAuth`` with an API token (``token, "api_token"``) or email and password.
+            cache: A cache for the endpoint's model, or ``None``.
+            client: An ``httpx.AsyncClient`` to send with (never modified).
+            timeout: Seconds per request.
+            re_raise: Raise every HTTP error (no tolerated 404s) and disable retries.
+            retries: Retries of idempotent requests (default: the policy's).
+            base_url: Host to talk to instead of Toggl (e.g. the emulator's).
+            clock: Time source (tests pass a fake clock).
+            policy: Full retry settings.
+            kwargs: ``serve_stale`` (answer reads from the cache, even expired, when Toggl fails) and
+                ``session`` (shared limits and quota view), as for ``TogglAsyncCachedEndpoint``.
+        """
         self.workspace_id = workspace_id_of(workspace_id)
         super().__init__(
             auth,
@@ -214,21 +216,7 @@ class AsyncWorkspaceScopedEndpoint(AsyncResourceEndpoint[T]):
 
 
 class AsyncOrganizationScopedEndpoint(AsyncResourceEndpoint[T]):
-    """An endpoint that needs an organization (workspaces created in it, its members).
-
-    Args:
-        organization_id: The organization, as an id or a ``TogglOrganization``.
-        auth: ``httpx.BasicAuth`` with an API token or email and password.
-        cache: A cache for the endpoint's model, or ``None``.
-        client: An ``httpx.AsyncClient`` to send with (never modified).
-        timeout: Seconds per request.
-        re_raise: Raise every HTTP error (no tolerated 404s) and disable retries.
-        retries: Retries of idempotent requests (default: the policy's).
-        base_url: Host to talk to instead of Toggl.
-        clock: Time source.
-        policy: Full retry settings.
-        kwargs: Further options of ``TogglAsyncCachedEndpoint`` (``session``, ``serve_stale``).
-    """
+    """An endpoint that needs an organization (workspaces created in it, its members)."""
 
     def __init__(
         self,
@@ -245,6 +233,22 @@ class AsyncOrganizationScopedEndpoint(AsyncResourceEndpoint[T]):
         policy: RetryPolicy | None = None,
         **kwargs: Any,
     ) -> None:
+        """Set up the endpoint for one organization (nothing is sent until the first call).
+
+        Args:
+            organization_id: The organization, as an id or a ``TogglOrganization``.
+            auth: ``httpx.BasicAuth`` with an API token or email and password.
+            cache: A cache for the endpoint's model, or ``None``.
+            client: An ``httpx.AsyncClient`` to send with (never modified).
+            timeout: Seconds per request.
+            re_raise: Raise every HTTP error (no tolerated 404s) and disable retries.
+            retries: Retries of idempotent requests (default: the policy's).
+            base_url: Host to talk to instead of Toggl.
+            clock: Time source.
+            policy: Full retry settings.
+            kwargs: ``serve_stale`` (answer reads from the cache, even expired, when Toggl fails) and
+                ``session`` (shared limits and quota view), as for ``TogglAsyncCachedEndpoint``.
+        """
         self.organization_id = entity_id(organization_id, "organization_id")
         super().__init__(
             auth,

@@ -18,7 +18,7 @@ from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncClientEndpoint", "ClientBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncClientEndpoint(AsyncWorkspaceScopedEndpoint[TogglClient]):

@@ -13,7 +13,7 @@ from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncGroupEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncGroupEndpoint(AsyncWorkspaceScopedEndpoint[TogglGroup]):

@@ -21,7 +21,7 @@ from ._base import AsyncResourceEndpoint
 
 __all__ = ["AsyncOrganizationEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncOrganizationEndpoint(AsyncResourceEndpoint[TogglOrganization]):

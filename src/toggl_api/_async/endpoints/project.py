@@ -23,7 +23,7 @@ from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncProjectEndpoint", "ProjectBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncProjectEndpoint(AsyncWorkspaceScopedEndpoint[TogglProject]):

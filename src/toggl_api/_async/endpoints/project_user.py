@@ -16,7 +16,7 @@ from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncProjectUserEndpoint", "ProjectUserBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncProjectUserEndpoint(AsyncWorkspaceScopedEndpoint[TogglProjectUser]):

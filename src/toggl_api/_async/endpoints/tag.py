@@ -17,7 +17,7 @@ from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncTagEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncTagEndpoint(AsyncWorkspaceScopedEndpoint[TogglTag]):

@@ -23,7 +23,7 @@ from ._base import AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncTaskEndpoint", "TaskBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncTaskEndpoint(AsyncWorkspaceScopedEndpoint[TogglTask]):

@@ -38,7 +38,7 @@ from ..requester import AsyncRequester
 
 __all__ = ["AsyncUserEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncUserEndpoint(TogglAsyncEndpoint[Any]):

@@ -21,7 +21,7 @@ from ._base import AsyncOrganizationScopedEndpoint, AsyncWorkspaceScopedEndpoint
 
 __all__ = ["AsyncOrganizationUserEndpoint", "AsyncWorkspaceUserEndpoint", "WorkspaceUserBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncWorkspaceUserEndpoint(AsyncWorkspaceScopedEndpoint[TogglWorkspaceUser]):

@@ -15,7 +15,7 @@ from ._base import AsyncOrganizationScopedEndpoint
 
 __all__ = ["AsyncWorkspaceEndpoint", "User", "WorkspaceBody", "WorkspaceStatistics"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class AsyncWorkspaceEndpoint(AsyncOrganizationScopedEndpoint[TogglWorkspace]):

@@ -39,7 +39,6 @@ __all__ = [
     "ReportBody",
     "ReportCache",
     "ReportFormats",
-    "_validate_extension",
     "detailed_export_request",
     "detailed_search_request",
     "detailed_totals_request",

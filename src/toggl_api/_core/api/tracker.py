@@ -118,6 +118,7 @@ class TrackerBody(BaseBody):
         shared_with_user_ids: Users to share the entry with.
         created_with: The app name Toggl records.
         task_id: Task id (a task of the entry's project); ``-1`` removes the task.
+        billable: Whether the entry is billable (``None``: Toggl's default; not in toggl-api-wrapper 2.2.0).
     """
 
     description: str | None = field(default=None, metadata={"endpoints": frozenset({"add", "edit", "bulk_edit"})})
@@ -134,6 +135,7 @@ class TrackerBody(BaseBody):
     created_with: str = field(default="toggl-api-wrapper", metadata={"endpoints": frozenset({"add", "edit"})})
     # Appended after toggl-api-wrapper's fields so their positional order stays the same.
     task_id: int | None = field(default=None, metadata={"endpoints": frozenset({"add", "edit", "bulk_edit"})})
+    billable: bool | None = field(default=None, metadata={"endpoints": frozenset({"add", "edit"})})
 
     def _check(self) -> None:
         if self.tag_action not in (None, "add", "remove"):
@@ -160,6 +162,7 @@ class TrackerBody(BaseBody):
                 "duration",
                 "project_id",
                 "task_id",
+                "billable",
                 "start",
                 "stop",
                 "tag_ids",
@@ -178,6 +181,8 @@ class TrackerBody(BaseBody):
             out["project_id"] = None if self.project_id == -1 else self.project_id
         if "task_id" in send and self.task_id is not None:
             out["task_id"] = None if self.task_id == -1 else self.task_id
+        if "billable" in send and self.billable is not None:
+            out["billable"] = bool(self.billable)
         if "start" in send and self.start is not None:
             out["start"] = _timestamp(self.start, "start")
         if "stop" in send and self.stop is not None:
@@ -354,8 +359,8 @@ def validate_collect(
 
     Raises:
         DateTimeError: ``since`` with ``before``; naive datetimes; years outside 2006-2030; ``start_date`` older
-            than three calendar months or in the future (after ``now``, else after ``today``), as
-            toggl-api-wrapper checked; ``end_date`` before ``start_date``.
+            than three calendar months together with ``since``/``before``, or in the future (after ``now``, else
+            after ``today``), as toggl-api-wrapper checked; ``end_date`` before ``start_date``.
     """
     if since is not None and before is not None:
         msg = "since and before cannot be combined (Toggl rejects it); pass one of them"
@@ -370,10 +375,12 @@ def validate_collect(
             validate_year(value, name)
     if start_date is not None:
         floor = date_floor(today, LOOKBACK_MONTHS)
-        if _utc_date(start_date, "start_date") < floor:
+        # A plain range older than the look-back is read through Reports v3 (``collect``); only a range sent as
+        # it is to /me/time_entries (with ``since``/``before``) must stay inside it.
+        if (since is not None or before is not None) and _utc_date(start_date, "start_date") < floor:
             msg = (
                 f"start_date must not be earlier than {floor.isoformat()} (Toggl looks back {LOOKBACK_MONTHS} "
-                "months); use the Reports API for older entries"
+                "months) together with since or before; pass start_date/end_date alone for older entries"
             )
             raise DateTimeError(msg)
         future = (

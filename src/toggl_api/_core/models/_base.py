@@ -76,28 +76,35 @@ def req_datetime(value: Any) -> datetime:
 
 
 def id_value(value: Any, name: str = "id") -> int:
-    """Converter for entity ids: an int from 0 to 2**63 - 1 (never a bool, a float or a string).
+    """Converter for entity ids: an int from -(2**63 - 1) to 2**63 - 1 (never a bool, a float or a string).
 
     Floats are refused even when integral (``5.0``): a float id is a sign of a bad payload or a caller mistake,
     and rounding one silently could address another entity. 0 is accepted for models built by hand (placeholders,
-    as in toggl-api-wrapper); an answer from Toggl with an id below 1 is refused where answers are decoded.
+    as in toggl-api-wrapper); negative ids mark entries that exist only locally and never had a Toggl id (time
+    entries imported from a CSV export, see ``toggl_api.history``). An answer from Toggl with an id below 1 is
+    refused where answers are decoded, and a request never carries an id below 1.
 
     Raises:
         TypeError: ``value`` is not an int.
-        ValueError: ``value`` is negative or does not fit 64 bits.
+        ValueError: ``value`` does not fit 64 bits.
     """
+    return _checked_id(value, name, -MAX_ID)
+
+
+def _checked_id(value: Any, name: str, lowest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         msg = f"{name} must be an int, not {type(value).__name__}"
         raise TypeError(msg)
-    if not 0 <= value <= MAX_ID:
-        msg = f"{name} must be a 64-bit id from 0 to 2**63 - 1, got {value}"
+    if not lowest <= value <= MAX_ID:
+        low = "0" if lowest == 0 else "-(2**63 - 1)"
+        msg = f"{name} must be a 64-bit id from {low} to 2**63 - 1, got {value}"
         raise ValueError(msg)
     return value
 
 
 def id_or_zero(value: Any) -> int:
     """Converter for a parent reference where 0 means "not known" (toggl-api-wrapper's default), else an id."""
-    return id_value(value, "a referenced id")
+    return _checked_id(value, "a referenced id", 0)
 
 
 def opt_datetime(value: Any) -> datetime | None:

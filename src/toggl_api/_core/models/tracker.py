@@ -73,6 +73,14 @@ class TogglTracker(WorkspaceChild):
     user: int | None = field(default=None, kw_only=True)
     task: int | None = field(default=None, converter=opt_entity_id, kw_only=True)
 
+    @property
+    def pending(self) -> bool:
+        """True when writes to this entry wait in the offline outbox (``offline=True`` endpoints; see
+        docs/outbox.md): it is shown as it will be once they reach Toggl."""
+        from ..outbox import PENDING_EXTRA, is_pending_id  # the outbox's rules import the models
+
+        return PENDING_EXTRA in self.extra or is_pending_id(self.id)
+
     def running(self) -> bool:
         """True while the entry runs (no ``stop``)."""
         return self.stop is None

@@ -849,6 +849,15 @@ class SqliteCache(TogglCache[T]):
         self.stats.entries = count
         return count
 
+    def clear(self) -> None:
+        """Remove every cached entity, list marker, covered range and sync state: the next sync is a full one.
+
+        One transaction deletes every row of every table of the cache (the tables stay), so another process or
+        connection sees the whole old cache or an empty one; a concurrent writer waits for the database's lock
+        (or is retried) and what it writes afterwards is kept. The file keeps its 0600 permissions.
+        """
+        self._write(_clear_all, self.metadata)
+
     def set_value(self, key: str, value: str | None) -> None:
         """Store a small text value under ``key`` (``None`` removes it), in its own transaction."""
         from sqlalchemy.exc import IntegrityError, OperationalError
@@ -876,6 +885,16 @@ class SqliteCache(TogglCache[T]):
 
         rows = self._values(("value",), build, {"key": key})
         return str(rows[0][0]) if rows else None
+
+
+def _clear_all(conn: Connection, metadata: MetaData) -> None:
+    from sqlalchemy import delete
+
+    # Tables in name order, as every other write locks them (see ``_in_lock_order``), so a concurrent writer
+    # waits instead of deadlocking.
+    for table in sorted(metadata.sorted_tables, key=lambda t: t.name):
+        conn.execute(delete(table))
+        step(f"clear {table.name}")
 
 
 def _set_value(conn: Connection, key: str, value: str | None) -> None:

@@ -19,7 +19,7 @@ from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["ClientEndpoint", "ClientBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class ClientEndpoint(WorkspaceScopedEndpoint[TogglClient]):

@@ -14,7 +14,7 @@ from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["GroupEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class GroupEndpoint(WorkspaceScopedEndpoint[TogglGroup]):

@@ -22,7 +22,7 @@ from ._base import ResourceEndpoint
 
 __all__ = ["OrganizationEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class OrganizationEndpoint(ResourceEndpoint[TogglOrganization]):

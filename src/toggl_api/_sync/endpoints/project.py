@@ -24,7 +24,7 @@ from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["ProjectEndpoint", "ProjectBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class ProjectEndpoint(WorkspaceScopedEndpoint[TogglProject]):

@@ -17,7 +17,7 @@ from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["ProjectUserEndpoint", "ProjectUserBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class ProjectUserEndpoint(WorkspaceScopedEndpoint[TogglProjectUser]):

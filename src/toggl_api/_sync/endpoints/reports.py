@@ -70,21 +70,7 @@ def _write_export(path: PathLike | None, content: bytes) -> None:
 
 
 class ReportEndpoint(TogglEndpoint[Any], ABC):
-    """Base of the report endpoints of one workspace.
-
-    Args:
-        workspace_id: The workspace (or its id) the reports cover.
-        auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
-        client: An ``httpx.Client`` to send with; used as given, never modified.
-        timeout: Seconds per request.
-        re_raise: Raise every HTTP error and disable retries.
-        retries: Retries on server and network errors.
-        report_cache: A ``ReportCache`` answering repeated reports without a request (may be shared by the
-            endpoints of one account).
-        report_cache_ttl: Shortcut: create a private ``ReportCache`` with this time to live (seconds or
-            ``timedelta``). Caching is off when neither is given.
-        **kwargs: ``base_url``, ``clock``, ``policy`` as for every endpoint.
-    """
+    """Base of the report endpoints of one workspace."""
 
     BASE_ENDPOINT: ClassVar[str] = "https://api.track.toggl.com/reports/api/v3/"
     API: ClassVar[Api] = Api.REPORTS
@@ -103,6 +89,21 @@ class ReportEndpoint(TogglEndpoint[Any], ABC):
         report_cache_ttl: timedelta | float | None = None,
         **kwargs: Any,
     ) -> None:
+        """Set up the report endpoint for one workspace (nothing is sent until the first call).
+
+        Args:
+            workspace_id: The workspace (or its id) the reports cover.
+            auth: ``httpx.BasicAuth`` with a token (``token, "api_token"``) or email and password.
+            client: An ``httpx.Client`` to send with; used as given, never modified.
+            timeout: Seconds per request.
+            re_raise: Raise every HTTP error and disable retries.
+            retries: Retries on server and network errors.
+            report_cache: A ``ReportCache`` answering repeated reports without a request (may be shared by the
+                endpoints of one account).
+            report_cache_ttl: Shortcut: create a private ``ReportCache`` with this time to live (seconds or
+                ``timedelta``). Caching is off when neither is given.
+            **kwargs: ``base_url``, ``clock``, ``policy`` as for every endpoint.
+        """
         super().__init__(auth, client=client, timeout=timeout, re_raise=re_raise, retries=retries, **kwargs)
         if isinstance(workspace_id, TogglWorkspace):
             workspace_id = workspace_id.id

@@ -18,7 +18,7 @@ from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["TagEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class TagEndpoint(WorkspaceScopedEndpoint[TogglTag]):

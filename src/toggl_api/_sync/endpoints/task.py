@@ -24,7 +24,7 @@ from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["TaskEndpoint", "TaskBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class TaskEndpoint(WorkspaceScopedEndpoint[TogglTask]):

@@ -8,33 +8,151 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+import httpx
+from attrs import define
 from httpx import codes
 
+from ..._core.answers import check_me
 from ..._core.api import tag as tag_api
 from ..._core.api import tracker as api
+from ..._core.api import workspace as workspace_api
 from ..._core.api._fields import chunked, entity_id
-from ..._core.api.request import RequestMethod, Shape
+from ..._core.api.request import ApiRequest, RequestMethod, Shape
 from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, TrackerBody
+from ..._core.clock import Clock
 from ..._core.coverage import Coverage, as_instant
-from ..._core.errors import TogglAPIError
-from ..._core.models import TogglTag, TogglTracker
+from ..._core.errors import NoCacheAssignedError, TogglAPIError
+from ..._core.history import USER_KEY, window_limit
+from ..._core.models import TogglTag, TogglTracker, TogglWorkspace
+from ..._core.outbox import FlushReport, PendingWrite, WriteKind, WriteState, is_pending_id, queue_state
 from ..._core.paging import PageGuard
+from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
+from ..._core.sync_plan import lookback_start
+from ..._core.timeutil import format_iso
+from ..backfill import Backfill
 from ..cache.base import TogglCache
 from ..coverage import load_coverage, update_coverage
+from ..outbox import Outbox
 from ._base import WorkspaceScopedEndpoint
 
 __all__ = ["TrackerEndpoint", "BulkEditParameter", "Edits", "TrackerBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
-    """Time entries: writes under ``/workspaces/{workspace_id}/time_entries``, reads under ``/me/time_entries``."""
+    """Time entries: writes under ``/workspaces/{workspace_id}/time_entries``, reads under ``/me/time_entries``.
+
+    Args:
+        workspace_id: The workspace, as an id or a ``TogglWorkspace``.
+        auth: ``httpx.BasicAuth`` with an API token or email and password.
+        cache: A cache of time entries (needed by ``offline``).
+        offline: Queue writes that cannot reach Toggl (no network, 402 quota, 429, 5xx after retries, the request
+            budget) in the cache's outbox and return the entry as it will be (``entry.pending`` is true) instead
+            of raising; they are sent, in order and once, at the next contact, on ``flush()``, by ``TogglSync`` and
+            by ``toggl-api outbox push`` (see docs/outbox.md).
+        kwargs: The options of every workspace endpoint (``client``, ``timeout``, ``retries``, ``clock``, ...).
+    """
 
     MODEL = TogglTracker
     TRACKER_ALREADY_STOPPED: Final = codes.CONFLICT
     TRACKER_NOT_RUNNING: Final = codes.METHOD_NOT_ALLOWED
+
+    def __init__(
+        self,
+        workspace_id: int | TogglWorkspace,
+        auth: httpx.BasicAuth | None,
+        cache: TogglCache[TogglTracker] | None = None,
+        *,
+        client: httpx.Client | None = None,
+        timeout: httpx.Timeout | int | float = 10,
+        re_raise: bool = False,
+        retries: int | None = None,
+        base_url: str | None = None,
+        clock: Clock | None = None,
+        policy: RetryPolicy | None = None,
+        offline: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if not isinstance(offline, bool):
+            msg = f"offline must be True or False, not {type(offline).__name__}"
+            raise TypeError(msg)
+        if offline and cache is None:
+            msg = "offline=True keeps pending writes in the cache: pass cache=... (a JSON or SQL cache)"
+            raise ValueError(msg)
+        super().__init__(
+            workspace_id, auth, cache, client=client, timeout=timeout, re_raise=re_raise, retries=retries,
+            base_url=base_url, clock=clock, policy=policy, **kwargs,
+        )
+        self.offline = offline
+
+    # -- the outbox -------------------------------------------------------------------------------
+
+    @property
+    def outbox(self) -> Outbox:
+        """The pending writes of this endpoint's cache (``NoCacheAssignedError`` without a usable cache)."""
+        cache = self._usable_cache()
+        if cache is None:
+            msg = "the outbox lives in the cache: this endpoint has no usable cache (pass cache=...)"
+            raise NoCacheAssignedError(msg)
+        return Outbox(self, cache)
+
+    def flush(self, *, force: bool = False) -> FlushReport:
+        """Send the pending writes of the outbox now, in order (see docs/outbox.md).
+
+        Args:
+            force: Also send deletes held because their entry was edited elsewhere.
+
+        Returns:
+            What landed, the conflicts met (also logged), what Toggl refused, what remains, requests spent.
+        """
+        return self.outbox.flush(force=force)
+
+    def pending(self) -> list[PendingWrite]:
+        """Writes waiting in the outbox, oldest first."""
+        return self.outbox.pending()
+
+    def _offline_outbox(self) -> Outbox | None:
+        return self.outbox if self.offline and self._usable_cache() is not None else None
+
+    def _contact(self) -> None:
+        """With ``offline``, send pending writes before talking to Toggl (so reads see them and order holds)."""
+        outbox = self._offline_outbox()
+        if outbox is not None and any(w.state is not WriteState.HELD for w in outbox.pending()):
+            outbox.flush()
+
+    def _queue_first(
+        self, kind: WriteKind, entity: int, workspace_id: int, fields: dict[str, Any], current: TogglTracker | None
+    ) -> tuple[int, _Queued | None, TogglTracker | None]:
+        """Before an offline write: send what waits; the entry's real id, the queued result when this write
+        must wait behind earlier ones (so Toggl sees writes in the order they were made), and the entry as known
+        now (a failed send may make the cache forget it, and the conflict rule needs it)."""
+        outbox = self.outbox
+        if any(w.state is not WriteState.HELD for w in outbox.pending()):
+            outbox.flush()
+        stored = outbox.load()
+        real = stored.real_id(entity)
+        if any(w.state is not WriteState.HELD for w in stored.writes) or is_pending_id(real):
+            return real, _Queued(outbox.queue(kind, real, workspace_id, fields, current=current)), current
+        known = None if kind is WriteKind.CREATE else outbox.cache.find(real, TogglTracker, include_expired=True)
+        return real, None, known if known is not None else current
+
+    def _queue_failed(
+        self,
+        error: Exception,
+        sent: int,
+        kind: WriteKind,
+        real: int,
+        workspace_id: int,
+        fields: dict[str, Any],
+        current: TogglTracker | None,
+    ) -> TogglTracker | None:
+        """Queue an offline write that failed in a queueable way (else re-raise ``error``)."""
+        state = queue_state(error, requests_sent=sent)
+        if state is None:
+            raise error
+        return self.outbox.queue(kind, real, workspace_id, fields, state=state, current=current)
 
     @property
     def endpoint(self) -> str:
@@ -55,6 +173,7 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         With ``refresh=False`` and a fresh running entry in the cache, that entry answers. When Toggl says
         nothing runs, cached entries still marked running are re-read so the cache learns how they ended.
         """
+        self._contact()
         cache = self._usable_cache()
         if cache is not None and not refresh:
             running = cache.query(TogglQuery("stop", None), model=TogglTracker)
@@ -77,12 +196,18 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         if cache is not None:
             # Toggl says nothing runs: cached "running" entries are outdated; the next read fetches them anew.
             for stale in cache.query(TogglQuery("stop", None), model=TogglTracker):
-                self._drop_unseen(stale)
+                if not stale.pending:  # a timer waiting in the outbox is not on Toggl yet
+                    self._drop_unseen(stale)
         return None
 
     def get(self, tracker_id: int | TogglTracker, *, refresh: bool = False) -> TogglTracker | None:
         """An entry by id: from the cache when fresh, else from Toggl (``None`` if Toggl has none)."""
         tid = entity_id(tracker_id, "tracker_id")
+        self._contact()
+        if self.offline and self._usable_cache() is not None:
+            tid = (self.outbox.load()).real_id(tid)
+            if is_pending_id(tid):  # created offline and not on Toggl yet: the cache shows it
+                return self._usable_cache().find(tid, TogglTracker)  # type: ignore[union-attr]
         return self._read_one(tid, api.get(tid), refresh=refresh, tolerated=(404,))
 
     def collect(
@@ -100,7 +225,9 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             since: Entries modified since (unix seconds or an aware datetime). Deleted ones are removed from the
                 cache and not returned.
             before: Entries starting before this day or instant (not with ``since``).
-            start_date: Entries starting at or after (at most three calendar months back).
+            start_date: Entries starting at or after. Older than three calendar months (what
+                ``/me/time_entries`` serves), the older part is read through Reports v3 detailed search, one
+                workspace at a time in windows of up to a year (see ``TogglSync.sync(since=...)``).
             end_date: Entries starting before. With only one of ``start_date``/``end_date`` the other defaults
                 to tomorrow / the look-back limit.
             refresh: Skip the cache.
@@ -110,12 +237,17 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         de-duplicated by id. Such a range is answered from the cache when the cache is known to hold every entry
         starting in it and that knowledge has not expired (``expire_after``): after a fetch of a range
         containing it, or after ``TogglSync`` mirrored the account. Entries of every workspace are returned,
-        from Toggl and from the cache alike. ``since``, ``before`` and unfiltered reads always ask Toggl.
+        from Toggl and from the cache alike. ``since``, ``before`` and unfiltered reads always ask Toggl. A range
+        reaching past the look-back costs, for its old part, one request per workspace and page of each window
+        the cache does not cover (plus ``/me`` and ``/me/workspaces`` when the cache does not know them), and is
+        recorded as coverage like any range.
 
         Raises:
             DateTimeError: ``since`` with ``before``, naive datetimes, years outside 2006-2030, a ``start_date``
-                older than three months or in the future, or an ``end_date`` before it (nothing is sent).
+                older than three months together with ``since``/``before`` or in the future, or an ``end_date``
+                before it (nothing is sent).
         """
+        self._contact()
         now = self.clock.now()
         today = now.date()
         stamp = api.validate_collect(since, before, start_date, end_date, today=today, now=now)
@@ -139,6 +271,14 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         self, start_date: date | datetime, end_date: date | datetime, *, refresh: bool
     ) -> list[TogglTracker]:
         lower, upper_at = as_instant(start_date, "start_date"), as_instant(end_date, "end_date")
+        floor = lookback_start(self.clock.now())
+        if lower < floor:
+            # The part /me/time_entries does not serve comes from Reports v3; the rest as usual.
+            old = self._collect_history(lower, min(upper_at, floor), refresh=refresh)
+            if upper_at <= floor:
+                return _newest_first(old)
+            recent = self._collect_range(floor, end_date, refresh=refresh)
+            return _newest_first({t.id: t for t in (*old, *recent)}.values())
         queries = api.range_queries(lower, upper_at)
         cache = self._usable_cache()
         if cache is not None and not refresh:
@@ -172,7 +312,10 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
                 # The answer is the whole range: cached entries of it that Toggl no longer returns are gone, and
                 # the range is covered from now on.
                 keep = set(seen)
-                stale = [t for t in cache.query(*queries, model=TogglTracker) if t.id not in keep]
+                # Entries waiting in the outbox are not on Toggl yet (or not as shown): they stay.
+                stale = [
+                    t for t in cache.query(*queries, model=TogglTracker) if t.id not in keep and not t.pending
+                ]
                 if stale:
                     # Uncover first: a cache writing step by step (SQL) that stops halfway then asks Toggl
                     # instead of answering the old range minus what was already dropped.
@@ -185,6 +328,46 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
             cache.commit()
         return models
 
+    def _collect_history(self, lower: datetime, upper: datetime, *, refresh: bool) -> list[TogglTracker]:
+        """Entries starting in ``[lower, upper)``, all older than the look-back, through Reports v3."""
+        cache = self._usable_cache()
+        limit = window_limit(upper)
+        if cache is not None and not refresh and not Backfill.windows_to_read(cache, lower, limit):
+            self._count_hit(cache)  # covered: not even /me is asked
+            found = cache.query(*api.range_queries(lower, upper), model=TogglTracker)
+        else:
+            if cache is not None:
+                cache.stats.misses += 1
+            user_id, workspaces = self._history_scope(cache)
+            backfill = Backfill(self, cache, user_id=user_id, workspace_ids=workspaces)
+            backfill.run(lower, limit, rescan=refresh and cache is not None)
+            if cache is None:
+                found = list(backfill.collected.values())
+            else:
+                found = cache.query(*api.range_queries(lower, upper), model=TogglTracker)
+        return [t for t in found if lower <= t.start < upper and t.server_deleted_at is None]
+
+    def _history_scope(self, cache: TogglCache[Any] | None) -> tuple[int, list[int]]:
+        """The user's id and workspace ids: from the cache when it knows them (all of them), else ``/me`` and
+        ``/me/workspaces``."""
+        stored = cache.get_value(USER_KEY) if cache is not None else None
+        if stored is not None and stored.isdigit():
+            user_id = int(stored)
+        else:
+            data, response = self._answer(ApiRequest(RequestMethod.GET, "me"), Shape.OBJECT)
+            user_id = int(check_me(data, response=response)["id"])
+            if cache is not None:
+                cache.set_value(USER_KEY, str(user_id))
+        workspaces: list[int] = []
+        # Only a list the cache holds completely (a sync or a workspace listing wrote it) may stand for "every
+        # workspace": a partial one would record coverage for entries never read.
+        if cache is not None and cache.completed_at(workspace_api.list_scope()) is not None:
+            workspaces = [w.id for w in cache.load(TogglWorkspace)]
+        if not workspaces:
+            listed = self._answer(ApiRequest(RequestMethod.GET, "me/workspaces"), Shape.LIST)
+            workspaces = [w["id"] for w in listed[0] or [] if isinstance(w, dict) and isinstance(w.get("id"), int)]
+        return user_id, workspaces
+
     # -- writes -----------------------------------------------------------------------------------
 
     def add(self, body: TrackerBody) -> TogglTracker:
@@ -193,10 +376,30 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         Raises:
             NamingError: no description.
             DateTimeError: naive datetimes, years outside 2006-2030, ``stop`` before ``start``.
+
+        With ``offline=True`` an entry Toggl cannot take now is queued and returned with a temporary id
+        (``entry.pending``).
         """
+        now = self.clock.now()
+        request = api.add(self.workspace_id, body, now)
+        if self._offline_outbox() is None:
+            return self._add_now(body, request, now)
+        fields = dict(request.json or {})
+        _, queued, _ = self._queue_first(WriteKind.CREATE, 0, self.workspace_id, fields, None)
+        if queued is not None:
+            created = queued.shown
+        else:
+            before = self._requester.request_count
+            try:
+                return self._add_now(body, request, now)
+            except Exception as exc:
+                created = self._queue_failed(exc, self._requester.request_count - before,
+                                                   WriteKind.CREATE, 0, self.workspace_id, fields, None)
+        assert created is not None  # a create always shows its entry
+        return created
+
+    def _add_now(self, body: TrackerBody, request: ApiRequest, now: datetime) -> TogglTracker:
         with self._write_guard(scopes=self._tag_scopes(body)) as guard:
-            now = self.clock.now()
-            request = api.add(self.workspace_id, body, now)
             guard.starts.append(body.start or now)
             if body.stop is None and body.duration is None:  # a running entry stops the one running before
                 guard.dependents.append((TogglTracker, [TogglQuery("stop", None)]))
@@ -218,9 +421,28 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
     def edit(self, tracker: TogglTracker | int, body: TrackerBody, *, meta: bool = False) -> TogglTracker:
         """Change the fields of ``body`` you set (``meta=True`` adds project/client names to the answer).
 
-        Tags are added (``tag_action="remove"`` removes them); the body itself is not modified.
+        Tags are added (``tag_action="remove"`` removes them); the body itself is not modified. With
+        ``offline=True`` an edit Toggl cannot take now is queued and the entry is returned as it will be.
         """
         tid = entity_id(tracker, "tracker")
+        if self._offline_outbox() is None:
+            return self._edit_now(tracker, tid, body, meta=meta)
+        wid = self._workspace_of(tracker)
+        fields = dict(api.edit(wid, tid, body).json or {})
+        current = tracker if isinstance(tracker, TogglTracker) else None
+        real, queued, known = self._queue_first(WriteKind.EDIT, tid, wid, fields, current)
+        if queued is not None:
+            edited = queued.shown
+        else:
+            before = self._requester.request_count
+            try:
+                return self._edit_now(tracker, real, body, meta=meta)
+            except Exception as exc:
+                edited = self._queue_failed(exc, self._requester.request_count - before,
+                                                  WriteKind.EDIT, real, wid, fields, known)
+        return edited if edited is not None else _placeholder(real, wid, fields, self.clock.now())
+
+    def _edit_now(self, tracker: TogglTracker | int, tid: int, body: TrackerBody, *, meta: bool) -> TogglTracker:
         with self._write_guard(ids=[tid], starts=_given_start(body), scopes=self._tag_scopes(body)):
             request = api.edit(self._workspace_of(tracker), tid, body, meta=meta)
             edited = self._one(request)
@@ -302,6 +524,21 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
     def delete(self, tracker: TogglTracker | int) -> None:
         """Delete an entry (a missing one logs a warning unless ``re_raise``); it leaves the cache either way."""
         tid = entity_id(tracker, "tracker")
+        if self._offline_outbox() is None:
+            self._delete_now(tracker, tid)
+            return
+        wid = self._workspace_of(tracker)
+        real, queued, known = self._queue_first(WriteKind.DELETE, tid, wid, {}, None)
+        if queued is not None:
+            return
+        before = self._requester.request_count
+        try:
+            self._delete_now(tracker, real)
+        except Exception as exc:
+            self._queue_failed(exc, self._requester.request_count - before, WriteKind.DELETE, real, wid, {},
+                                     known)
+
+    def _delete_now(self, tracker: TogglTracker | int, tid: int) -> None:
         try:
             with self._write_guard(ids=[tid]):
                 self._send(api.delete(self._workspace_of(tracker), tid))
@@ -312,8 +549,31 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
         self._forget(TogglTracker, tid)
 
     def stop(self, tracker: TogglTracker | int) -> TogglTracker | None:
-        """Stop a running entry; ``None`` if it was already stopped (409, unless ``re_raise``)."""
+        """Stop a running entry; ``None`` if it was already stopped (409, unless ``re_raise``).
+
+        With ``offline=True`` a stop Toggl cannot take now is queued with the time of this call (sent as an edit
+        of ``stop``, so the entry ends when you stopped it, not when the outbox is sent) and the stopped entry is
+        returned (``pending``).
+        """
         tid = entity_id(tracker, "tracker")
+        if self._offline_outbox() is None:
+            return self._stop_now(tracker, tid)
+        wid = self._workspace_of(tracker)
+        fields: dict[str, Any] = {"stop": format_iso(self.clock.now().replace(microsecond=0), "stop")}
+        current = tracker if isinstance(tracker, TogglTracker) else None
+        real, queued, known = self._queue_first(WriteKind.STOP, tid, wid, fields, current)
+        if queued is not None:
+            stopped = queued.shown
+        else:
+            before = self._requester.request_count
+            try:
+                return self._stop_now(tracker, real)
+            except Exception as exc:
+                stopped = self._queue_failed(exc, self._requester.request_count - before,
+                                                   WriteKind.STOP, real, wid, fields, known)
+        return stopped if stopped is not None else _placeholder(real, wid, fields, self.clock.now())
+
+    def _stop_now(self, tracker: TogglTracker | int, tid: int) -> TogglTracker | None:
         try:
             with self._write_guard(ids=[tid]):
                 stopped = self._one(api.stop(self._workspace_of(tracker), tid))
@@ -334,6 +594,25 @@ def _without_starts(coverage: Coverage, starts: Iterable[datetime]) -> Coverage:
     for start in starts:
         coverage = coverage.remove_start(start)
     return coverage
+
+
+@define(frozen=True)
+class _Queued:
+    """An offline write that was queued: the entry as the cache now shows it (``None`` after a delete)."""
+
+    shown: TogglTracker | None
+
+
+def _placeholder(tid: int, workspace_id: int, fields: dict[str, Any], now: datetime) -> TogglTracker:
+    """What an offline edit of an entry the cache does not hold returns: its id and the fields sent, marked
+    pending (the rest is unknown until the write lands)."""
+    from ..._core.outbox import PENDING_EXTRA
+
+    return TogglTracker.from_kwargs(
+        id=tid, workspace_id=workspace_id, timestamp=now, description=fields.get("description"),
+        start=fields.get("start") or now, stop=fields.get("stop"), project_id=fields.get("project_id"),
+        extra={PENDING_EXTRA: 0},
+    )
 
 
 def _given_start(body: TrackerBody) -> list[datetime]:

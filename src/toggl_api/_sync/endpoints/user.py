@@ -39,7 +39,7 @@ from ..requester import Requester
 
 __all__ = ["UserEndpoint"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class UserEndpoint(TogglEndpoint[Any]):

@@ -22,7 +22,7 @@ from ._base import OrganizationScopedEndpoint, WorkspaceScopedEndpoint
 
 __all__ = ["OrganizationUserEndpoint", "WorkspaceUserEndpoint", "WorkspaceUserBody"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class WorkspaceUserEndpoint(WorkspaceScopedEndpoint[TogglWorkspaceUser]):

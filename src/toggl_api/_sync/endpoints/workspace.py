@@ -16,7 +16,7 @@ from ._base import OrganizationScopedEndpoint
 
 __all__ = ["WorkspaceEndpoint", "User", "WorkspaceBody", "WorkspaceStatistics"]
 
-log = logging.getLogger("toggl-api-wrapper.endpoint")
+log = logging.getLogger("toggl_api.endpoint")
 
 
 class WorkspaceEndpoint(OrganizationScopedEndpoint[TogglWorkspace]):

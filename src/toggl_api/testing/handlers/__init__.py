@@ -1,4 +1,4 @@
-"""One module per Toggl resource; each exposes ``ROUTES`` (see :mod:`toggl_api.testing.routes`)."""
+"""One module per Toggl resource; each exposes ``ROUTES`` (see ``toggl_api.testing.routes``)."""
 
 from ._base import EMPTY, Ctx, Handler, Reply, Route, route
 

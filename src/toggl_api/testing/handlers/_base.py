@@ -124,7 +124,7 @@ class Route:
 
 
 def route(method: str, path: str, handler: Handler, *, auth: bool = True, counted: bool = True) -> Route:
-    """Build a :class:`Route`.
+    """Build a ``Route``.
 
     Args:
         method: HTTP method.

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import define
 
 from ..errors import EmulatorError, bad_request
+from ..limits import ReportRules
 from ..state import Backend, Project, TimeEntry, User, Workspace
 from ._base import Ctx, Reply, route
 from ._exports import CONTENT_TYPES, Table, render
@@ -52,6 +53,14 @@ DATE_FORMATS = {
 PREMIUM_FILTERS = ("billable",)
 _EARLIEST = date(2006, 1, 1)
 _LATEST = date(2030, 1, 1)
+#: 400 for a detailed search over more than a year (our wording; Toggl's text for v3 is unknown).
+SPAN_TOO_LONG = "'end_date' must not be more than one year after 'start_date'"
+#: Columns of the detailed CSV export, Toggl's header since 2014 (reference §E.2); the amount column is
+#: ``Amount (<workspace currency>)``.
+DETAILED_CSV_HEADER = (
+    "User", "Email", "Client", "Project", "Task", "Description", "Billable",
+    "Start date", "Start time", "End date", "End time", "Duration", "Tags",
+)  # fmt: skip
 
 
 # -- request parsing ------------------------------------------------------------------------------------------
@@ -220,6 +229,33 @@ def _query(ctx: Ctx, *, require_parameters: bool = True) -> Query:
         raise bad_request("'start_date' must not be after 'end_date'")
     user = ctx.me
     return Query(ctx.backend, ws, user, _zone(user), data, start, end)
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _one_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _limit_span(q: Query, rules: ReportRules) -> None:
+    """Apply the one-year rule of the detailed search: refuse a longer range, clamp a half-open one."""
+    if not rules.max_span:
+        return
+    if q.start is not None and q.end is not None:
+        if q.end > _one_year_after(q.start):
+            raise bad_request(SPAN_TOO_LONG)
+    elif q.start is not None:
+        q.end = _one_year_after(q.start)
+    elif q.end is not None:
+        q.start = _one_year_before(q.end)
 
 
 # -- formatting helpers ---------------------------------------------------------------------------------------
@@ -430,10 +466,12 @@ def _task_name(backend: Backend, task_id: int | None) -> str | None:
     return task.name if task is not None else None
 
 
-def _page_size(body: dict[str, Any]) -> int:
+def _page_size(body: dict[str, Any], rules: ReportRules) -> int:
     value = body.get("page_size", 50)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise bad_request("Invalid 'page_size' value, expected a positive integer")
+    if value > rules.max_page_size:
+        raise bad_request(f"Invalid 'page_size' value, the maximum is {rules.max_page_size}")
     return value
 
 
@@ -454,10 +492,17 @@ def _page_start(body: dict[str, Any], rows: list[list[TimeEntry]]) -> int:
 
 
 def search(ctx: Ctx) -> Reply:
-    """POST /workspace/{wid}/search/time_entries: one page of rows, with the next page's cursor in headers."""
+    """POST /workspace/{wid}/search/time_entries: one page of rows, with the next page's cursor in headers.
+
+    Rows are numbered from 1 over the whole answer; a page that has a successor carries ``X-Next-ID`` (the
+    first entry of the next page) and ``X-Next-Row-Number`` (its row number, to send as ``first_row_number``);
+    the last page carries neither (reference §8.4).
+    """
     q = _query(ctx)
+    rules = ctx.limits.limits.reports
+    _limit_span(q, rules)
+    size = _page_size(q.body, rules)
     rows = _detail_rows(q)
-    size = _page_size(q.body)
     start = _page_start(q.body, rows)
     page = [_detail_row(q, start + i + 1, row) for i, row in enumerate(rows[start : start + size])]
     headers = q.range_headers()
@@ -469,15 +514,21 @@ def search(ctx: Ctx) -> Reply:
 
 
 def search_export(ctx: Ctx) -> Reply:
-    """POST /workspace/{wid}/search/time_entries.{csv,pdf,xlsx}: the whole detailed report as a file."""
+    """POST /workspace/{wid}/search/time_entries.{csv,pdf,xlsx}: the whole detailed report as one file.
+
+    The layout of Toggl's file (reference §E.2): its header, the user's local dates and times without an offset,
+    durations in ``duration_format``, tags joined with ``", "``, ``Billable`` in the words of
+    :attr:`ReportRules.csv_billable`, an optional BOM. No ids: the file cannot be matched to entries by id.
+    Exports are never paged (every client treats one as complete); the one-year rule applies.
+    """
     q = _query(ctx)
+    rules = ctx.limits.limits.reports
+    _limit_span(q, rules)
     extension = ctx.raw_arg("ext")
     style = _choice(q.body, "duration_format", DURATION_FORMATS, "classic")
     day_format = DATE_FORMATS.get(str(q.body.get("date_format")), "%Y-%m-%d") if extension == "pdf" else "%Y-%m-%d"
-    header = [
-        "User", "Email", "Client", "Project", "Task", "Description", "Billable",
-        "Start date", "Start time", "End date", "End time", "Duration", "Tags",
-    ]  # fmt: skip
+    yes, no = rules.csv_billable
+    header = [*DETAILED_CSV_HEADER, f"Amount ({q.ws.default_currency})"]
     table_rows: list[list[str | int | None]] = []
     for row in _detail_rows(q):
         for te in row:
@@ -491,18 +542,22 @@ def search_export(ctx: Ctx) -> Reply:
                     user.email if user else "",
                     _client_name(q.backend, q.client_id(te)) or "",
                     project.name if project else "",
-                    "",
+                    _task_name(q.backend, te.task_id) or "",
                     te.description or "",
-                    "Yes" if te.billable else "No",
+                    yes if te.billable else no,
                     start.strftime(day_format),
                     start.strftime("%H:%M:%S"),
                     stop.strftime(day_format),
                     stop.strftime("%H:%M:%S"),
                     _duration(te.duration, style),
                     ", ".join(_tag_names(q.backend, te.tag_ids)),
+                    "",  # the emulator keeps no rates, so no amounts
                 ]
             )
-    return _file_reply(extension, "Detailed report", (header, table_rows), q.range_headers())
+    reply = _file_reply(extension, "Detailed report", (header, table_rows), q.range_headers())
+    if extension == "csv" and rules.csv_bom:
+        reply = Reply(body=b"\xef\xbb\xbf" + reply.body, headers=reply.headers)
+    return reply
 
 
 def _totals(q: Query, entries: list[TimeEntry], granularity: str, with_graph: bool) -> dict[str, Any]:

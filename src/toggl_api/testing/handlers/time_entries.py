@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -174,17 +174,59 @@ def _running_duration(sent: int, start: datetime) -> int:
     return -1 if sent == -1 else -int(start.timestamp())
 
 
+_CLOCK_HINT = (
+    "Take the time from the emulator's clock (fake_clock.now(), or clock=fake_clock for the SDK's endpoints), "
+    "or leave the fixture's clock at the real current time (do not pin it with the toggl_emulator marker's "
+    "now= or the toggl_emulator_now ini option)."
+)
+
+
+def _in_the_future(backend: Backend, start: datetime) -> bool:
+    return start > backend.now() + FUTURE_START_TOLERANCE
+
+
 def _note_future_running(backend: Backend, start: datetime) -> None:
-    """Record a running entry started in the emulator's future: stopping it would give a zero duration.
+    """Record a running entry started in the emulator's future: it cannot be stopped with a duration.
 
     Toggl's documents are silent on such a start, so it is accepted as before, but flagged.
     """
-    now = backend.now()
-    if start > now + FUTURE_START_TOLERANCE:
+    if _in_the_future(backend, start):
+        now = backend.now()
         backend.clock_warnings.append(
             f"a running time entry was started at {fmt_z(start)}, {start - now} after the emulator's clock "
-            f"({fmt_z(now)}); stopping it gives a zero duration. Take the time from the emulator's clock "
-            "(fake_clock.now(), or clock=fake_clock for the SDK's endpoints) or set the clock to yours."
+            f"({fmt_z(now)}); it would get a zero duration, so stopping it is refused (400) until the clock "
+            f"reaches its start. {_CLOCK_HINT}"
+        )
+
+
+def _auto_stop_running(backend: Backend, user_id: int, *, except_id: int | None = None) -> None:
+    """Stop the user's running entry as Toggl does when another starts; flag one that started in the future.
+
+    Refusing here would refuse the new entry for the old one's sake, so the old one is stopped at its own
+    start (a zero duration) and that is flagged like the start was.
+    """
+    for te in backend.time_entries.values():
+        mine = te.user_id == user_id and te.running and not te.deleted and te.id != except_id
+        if mine and _in_the_future(backend, te.start):
+            backend.clock_warnings.append(
+                f"time entry {te.id}, started at {fmt_z(te.start)} in the emulator's future "
+                f"({fmt_z(backend.now())}), was auto-stopped by a new running entry with a zero duration. "
+                f"{_CLOCK_HINT}"
+            )
+    backend.stop_running(user_id, except_id=except_id)
+
+
+def _refuse_stop_in_the_future(backend: Backend, te: TimeEntry) -> None:
+    """Refuse to stop ``te`` before the emulator's clock reached its start (it would get a zero duration).
+
+    Toggl's documents are silent here (its clock is the real one, so this only happens with a clock
+    mix-up); the emulator answers as Toggl does for a stop before the start, and says why.
+    """
+    if _in_the_future(backend, te.start):
+        now = backend.now()
+        raise bad_request(
+            f"{MSG_STOP_BEFORE_START}: time entry {te.id} started at {fmt_z(te.start)}, {te.start - now} after "
+            f"the emulator's clock ({fmt_z(now)}), so stopping it now would give a zero duration. {_CLOCK_HINT}"
         )
 
 
@@ -267,7 +309,7 @@ def create_time_entry(ctx: Ctx) -> Any:
 
     if stop is None:
         _note_future_running(backend, start)
-        backend.stop_running(me.id)
+        _auto_stop_running(backend, me.id)
     tag_ids += [i for i in backend.resolve_tag_names(ws, me, _list_of(data.get("tags"), "tags")) if i not in tag_ids]
     te = backend.add_time_entry(
         ws,
@@ -305,7 +347,7 @@ def _apply_times(backend: Backend, te: TimeEntry, data: dict[str, Any]) -> None:
         if raw_duration < 0:
             _note_future_running(backend, start)
             if not te.running:
-                backend.stop_running(te.user_id, except_id=te.id)
+                _auto_stop_running(backend, te.user_id, except_id=te.id)
             te.start, te.stop, te.duration = start, None, _running_duration(raw_duration, start)
         else:
             te.start, te.stop, te.duration = start, start + timedelta(seconds=raw_duration), raw_duration
@@ -379,6 +421,7 @@ def stop_time_entry(ctx: Ctx) -> Any:
     te = _own_entry(backend, me, ws, ctx.arg("id"))
     if not te.running:
         raise EmulatorError(409, MSG_ALREADY_STOPPED)
+    _refuse_stop_in_the_future(backend, te)
     backend.stop_entry(te)
     return render_time_entry(backend, te, z=True, meta=ctx.bool_param("meta"))
 
@@ -475,7 +518,14 @@ def list_time_entries(ctx: Ctx) -> Any:
     start_date, end_date = ctx.param("start_date"), ctx.param("end_date")
     if since and before:
         raise bad_request(MSG_SINCE_BEFORE)
-    entries = [t for t in backend.time_entries.values() if t.user_id == me.id]
+    now = ctx.now
+    floor = lookback_floor(now.date())
+    # Toggl serves about three months here and sends older users to the Reports API (reference §4.4, §E.1). Only
+    # an older ``start_date`` is known to answer 400; ``since``, ``before`` and ``end_date`` alone are accepted,
+    # and (our choice, Toggl's documents are silent) their answers never reach entries that start before the
+    # floor, even when such an entry changed recently: old history comes from Reports v3 only.
+    oldest = datetime(floor.year, floor.month, floor.day, tzinfo=timezone.utc)
+    entries = [t for t in backend.time_entries.values() if t.user_id == me.id and (t.start >= oldest or t.running)]
     if since:
         try:
             since_ts = float(since)
@@ -484,11 +534,9 @@ def list_time_entries(ctx: Ctx) -> Any:
         entries = [t for t in entries if t.at.timestamp() >= since_ts]
     else:
         entries = [t for t in entries if not t.deleted]
-    now = ctx.now
     lower: datetime | None = None
     if start_date:
         lower = parse_date_or_ts(start_date, "start_date")
-        floor = lookback_floor(now.date())
         if lower.date() < floor:
             raise bad_request(f"start_date must not be earlier than {fmt_date(floor)}")
         entries = [t for t in entries if t.start >= lower]
