@@ -110,8 +110,7 @@ def batch_of(first: int) -> list[Any]:
 
 
 def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]:
-    from toggl_api._core.models import TogglTracker
-    from toggl_api.meta.cache import Comparison, JSONCache, SqliteCache, TogglQuery
+    from toggl_api.meta.cache import Comparison, TogglQuery
 
     results: dict[str, float] = {}
     ids = [random.randint(1, size) for _ in range(GETS)]
@@ -123,36 +122,47 @@ def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]
     )
     for kind in ("json", "sql"):
         with tempfile.TemporaryDirectory() as tmp:
-            def open_cache() -> Any:
-                if kind == "json":
-                    return JSONCache(Path(tmp), max_length=size + BATCH)
-                return SqliteCache(Path(tmp))
+            results.update(bench_cache(kind, Path(tmp), size, repeat, entries, ids, queries))
+    return results
 
-            writer = open_cache()
-            writer.add(*entries)
-            writer.commit()
-            cache = open_cache()  # a second process's view: reads what the first wrote
-            cache.load(TogglTracker)  # steady state (the JSON cache decodes lazily)
-            find = cache.find
 
-            def get() -> None:
-                for ident in ids:
-                    find(ident, TogglTracker)
+def bench_cache(kind: str, folder: Path, size: int, repeat: int, entries: list[Any], ids: list[int],
+                queries: tuple[Any, ...]) -> dict[str, float]:
+    """get, query and add of one cache kind, in ``folder``."""
+    from toggl_api._core.models import TogglTracker
+    from toggl_api.meta.cache import JSONCache, SqliteCache
 
-            results[f"{kind} get"] = best(get, GETS, repeat)
-            assert len(cache.query(*queries, model=TogglTracker)) > 0
-            results[f"{kind} query"] = best(lambda: cache.query(*queries, model=TogglTracker), 1, repeat)
-            batches = iter(range(10**9))
+    def open_cache() -> Any:
+        if kind == "json":
+            return JSONCache(folder, max_length=size + BATCH)
+        return SqliteCache(folder)
 
-            def add() -> None:
-                first = (next(batches) * BATCH) % max(size - BATCH, 1) + 1
-                cache.add(*batch_of(first))
-                cache.commit()
+    results: dict[str, float] = {}
+    writer = open_cache()
+    writer.add(*entries)
+    writer.commit()
+    cache = open_cache()  # a second process's view: reads what the first wrote
+    cache.load(TogglTracker)  # steady state (the JSON cache decodes lazily)
+    find = cache.find
 
-            results[f"{kind} add"] = best(add, 1, repeat)
-            if kind == "sql":
-                writer.close()
-                cache.close()
+    def get() -> None:
+        for ident in ids:
+            find(ident, TogglTracker)
+
+    results[f"{kind} get"] = best(get, GETS, repeat)
+    assert len(cache.query(*queries, model=TogglTracker)) > 0
+    results[f"{kind} query"] = best(lambda: cache.query(*queries, model=TogglTracker), 1, repeat)
+    batches = iter(range(10**9))
+
+    def add() -> None:
+        first = (next(batches) * BATCH) % max(size - BATCH, 1) + 1
+        cache.add(*batch_of(first))
+        cache.commit()
+
+    results[f"{kind} add"] = best(add, 1, repeat)
+    if kind == "sql":
+        writer.close()
+        cache.close()
     return results
 
 
@@ -397,7 +407,8 @@ def _us(seconds: float) -> str:
 
 
 def report(figures: dict[str, Any]) -> str:
-    lines = ["| entries | workload | ours | floor | ours / floor | target | met |", "|---|---|---|---|---|---|---|"]
+    lines = ["| entries | workload | ours | floor | ours / floor | target | met |",
+             "|---|---|---|---|---|---|---|"]
     sizes = sorted(figures["sizes"])
     for size in sizes:
         data = figures["sizes"][size]
@@ -409,9 +420,9 @@ def report(figures: dict[str, Any]) -> str:
                          f"{ratio:.2f}x | ≤ {target:g}x | {'yes' if ratio <= target else '**no**'} |")
     for size in sizes:
         data = figures["sizes"][size]
-        lines.append(f"| {size:,} | json get / os.stat | {_us(data['ours']['json get'])} | "
-                     f"{_us(data['floors']['stat floor'])} | {data['ours']['json get'] / data['floors']['stat floor']:.2f}x"
-                     " | (floor) | - |")
+        stat = data["floors"]["stat floor"]
+        lines.append(f"| {size:,} | json get / os.stat | {_us(data['ours']['json get'])} | {_us(stat)} | "
+                     f"{data['ours']['json get'] / stat:.2f}x | (floor) | - |")
     if figures["http"]:
         http = figures["http"]
         ratio = http["http get"] / http["http get floor"]

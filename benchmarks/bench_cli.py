@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Time the offline CLI and ``import toggl_api`` at scale, each in a fresh subprocess (wall time + peak RSS).
 
-Builds a cache of N time entries (1 workspace, 5 clients, 40 projects, 12 tags, entries 10 minutes apart, a third
-of them tagged) once per size and kind (``sqlite``: a ``cache.sqlite`` file, ``json``: a folder), then runs:
+Builds a cache of N time entries (1 workspace, 5 clients, 40 projects, 12 tags, entries 10 minutes apart up to the
+start of today, a third of them tagged) once per size and kind (``sqlite``: a ``cache.sqlite`` file, ``json``: a
+folder), then runs:
 
   import          python -c "import toggl_api"
   entries --since toggl-api --cache C entries --since <the last 7 days' first day>
   entries         toggl-api --cache C entries            (newest 50 of all)
-  report          toggl-api --cache C report --by project (every entry)
-  current         toggl-api --cache C current             (skipped when this CLI has no such command)
+  report          toggl-api --cache C report --by project (the last 30 days, the default)
+  report --since  toggl-api --cache C report --by project --since <the first entry's day> (every entry)
+
+(``current`` is not timed: it needs credentials and may ask Toggl, so it is no offline command.)
 
 Baselines in the same run: ``python -c pass`` (interpreter start) and ``python -c "import click, rich.console"``
 (what any click + rich CLI pays). Every command runs ``--repeat`` times; the best wall time and its peak RSS are
@@ -29,8 +32,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 STEP = timedelta(minutes=10)
+#: The entries end at the start of today (UTC), so the default report range (the last 30 days) holds some.
+END = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 PROJECTS, CLIENTS, TAGS = 40, 5, 12
 BUILD = r"""
 import sys
@@ -38,7 +42,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from toggl_api._core.models import TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
 kind, folder, size = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-base, step, stamp = datetime(2026, 1, 1, tzinfo=timezone.utc), timedelta(minutes=10), datetime.now(timezone.utc)
+base, step = datetime.fromisoformat(sys.argv[4]), timedelta(minutes=10)
+n_tags, n_clients, n_projects = (int(v) for v in sys.argv[5:8])
+stamp = datetime.now(timezone.utc)
 if kind == "sqlite":
     from toggl_api.meta.cache import SqliteCache
     cache = SqliteCache(folder, expire_after=None)
@@ -46,33 +52,35 @@ else:
     from toggl_api.meta.cache import JSONCache
     cache = JSONCache(folder, expire_after=None, max_length=10_000_000)
 ws = 1
-tags = [TogglTag(100 + n, f"tag {n}", stamp, workspace=ws) for n in range(%(tags)d)]
+tags = [TogglTag(100 + n, f"tag {n}", stamp, workspace=ws) for n in range(n_tags)]
 cache.add(TogglWorkspace(ws, "Bench workspace", stamp))
-cache.add(*[TogglClient(200 + n, f"client {n}", stamp, workspace=ws) for n in range(%(clients)d)])
-cache.add(*[TogglProject(300 + n, f"project {n}", stamp, workspace=ws, client=200 + n %% %(clients)d)
-            for n in range(%(projects)d)])
+cache.add(*[TogglClient(200 + n, f"client {n}", stamp, workspace=ws) for n in range(n_clients)])
+cache.add(*[TogglProject(300 + n, f"project {n}", stamp, workspace=ws, client=200 + n % n_clients)
+            for n in range(n_projects)])
 cache.add(*tags)
 batch = []
 for i in range(1, size + 1):
     start = base + step * i
     batch.append(TogglTracker(i, f"entry {i}", stamp, workspace=ws, start=start, stop=start + timedelta(minutes=8),
-                              duration=480, project=300 + i %% %(projects)d if i %% 7 else None,
-                              tags=[tags[i %% %(tags)d]] if i %% 3 == 0 else []))
+                              duration=480, project=300 + i % n_projects if i % 7 else None,
+                              tags=[tags[i % n_tags]] if i % 3 == 0 else []))
     if len(batch) == 5000:
         cache.add(*batch)
         batch = []
 cache.add(*batch)
 cache.commit()
-""" % {"tags": TAGS, "clients": CLIENTS, "projects": PROJECTS}
+"""
 
 
 def build_cache(kind: str, folder: Path, size: int) -> Path:
     """Build the cache and return what ``--cache`` takes (the database file, or the JSON folder)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "cache.sqlite" if kind == "sqlite" else folder
-    marker = folder / f".built-{kind}-{size}"
+    marker = folder / f".built-{kind}-{size}-{END.date()}"
     if not marker.exists():
-        subprocess.run([sys.executable, "-c", BUILD, kind, str(folder), str(size)], check=True)
+        base = END - STEP * (size + 1)
+        subprocess.run([sys.executable, "-c", BUILD, kind, str(folder), str(size), base.isoformat(), str(TAGS),
+                        str(CLIENTS), str(PROJECTS)], check=True)
         marker.touch()
     return target
 
@@ -106,11 +114,6 @@ def measure(argv: list[str], repeat: int) -> tuple[float, float]:
     return best
 
 
-def has_command(cli: str, name: str) -> bool:
-    done = subprocess.run([cli, name, "--help"], capture_output=True, text=True)
-    return done.returncode == 0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="25000,100000")
@@ -126,18 +129,18 @@ def main(argv: list[str] | None = None) -> int:
                            ("import toggl_api", [python, "-c", "import toggl_api"])):
         wall, rss = measure(command, args.repeat)
         rows.append(("-", "-", label, wall, rss))
-    current = has_command(cli, "current")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(args.keep) if args.keep else Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
-            since = (BASE + STEP * size - timedelta(days=6)).date().isoformat()
+            since = (END - timedelta(days=6)).date().isoformat()  # the last week of entries
+            first_day = (END - STEP * (size + 1)).date().isoformat()
             for kind in args.kinds.split(","):
                 print(f"building {kind} cache of {size} entries...", file=sys.stderr)
                 target = build_cache(kind, root / f"{kind}-{size}", size)
                 commands = [("entries --since", ["entries", "--since", since]), ("entries", ["entries"]),
-                            ("report --by project", ["report", "--by", "project"])]
-                if current:
-                    commands.append(("current", ["current"]))
+                            ("report --by project", ["report", "--by", "project"]),
+                            ("report --by project --since <first day>",
+                             ["report", "--by", "project", "--since", first_day])]
                 for label, extra in commands:
                     wall, rss = measure([cli, "--cache", str(target), *extra], args.repeat)
                     rows.append((f"{size:,}", kind, label, wall, rss))
