@@ -33,13 +33,15 @@ import math
 import threading
 import weakref
 from collections.abc import Mapping
-from typing import Any, Final, Literal, Union
+from typing import TYPE_CHECKING, Any, Final, Literal, Union
 from urllib.parse import urlsplit
 
-import httpx
 from attrs import field, frozen
 
 from .clock import SYSTEM_CLOCK, SystemClock
+
+if TYPE_CHECKING:  # httpx is imported where a credential is looked at: the CLI's offline commands never do
+    import httpx
 
 __all__ = [
     "AUTO",
@@ -195,6 +197,8 @@ def credential_key(auth: httpx.Auth | None) -> str:
     """
     if auth is None:
         return "anonymous"
+    import httpx
+
     if isinstance(auth, httpx.BasicAuth):
         # The header the auth would send, computed offline (no request is made) and hashed at once.
         probe = next(auth.sync_auth_flow(httpx.Request("GET", "https://toggl.invalid/")))

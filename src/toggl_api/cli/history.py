@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from .._core.history_csv import DATE_FORMATS, CsvImportError
-from .._sync.history import import_csv
 from .app import Env, _emit_json, _fail, _workspace_id, cli, pass_env
 
 __all__ = ["import_command"]
@@ -59,6 +58,8 @@ def import_command(
     wid = _workspace_id(env, workspace)
     zone = _zone(env, tz_name)
     try:
+        from .._sync.history import import_csv
+
         report = import_csv(
             file,
             env.cache(),

@@ -8,13 +8,15 @@ conflicts with changes made elsewhere (see docs/outbox.md); ``discard`` drops on
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .._core.outbox import OUTBOX_KEY, FlushReport, PendingWrite, WriteState, loads
-from .._sync.endpoints.tracker import TrackerEndpoint
 from .app import CliError, Env, _console, _emit_json, _Group, cli, pass_env
+
+if TYPE_CHECKING:  # the endpoint (and httpx) load when an outbox command runs, not with every command
+    from .._sync.endpoints.tracker import TrackerEndpoint
 
 __all__ = ["outbox_group", "queued_message"]
 
@@ -35,6 +37,8 @@ def _pending(env: Env) -> list[PendingWrite]:
 def _endpoint(env: Env, http: dict[str, Any] | None = None) -> TrackerEndpoint:
     # Replays send to each write's own workspace: the endpoint's workspace (0) is never used.
     http = http or {"auth": None, "clock": env.clock}
+    from .._sync.endpoints.tracker import TrackerEndpoint
+
     return TrackerEndpoint(0, http.pop("auth"), env.cache(), offline=True, **http)
 
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from .._core.history import BackfillProgress
 from .._core.models import TogglClass, TogglClient, TogglProject, TogglTag, TogglTracker, to_record
 from .shape import Names
 from .tally import Row, share
 
 if TYPE_CHECKING:  # the quota and sync modules load with the commands that use them (they import httpx)
+    from .._core.history import BackfillProgress
     from .._core.quota import QuotaInfo
     from .._core.sync_plan import SyncReport
 

@@ -17,19 +17,21 @@ Toggl failing), ``start`` and ``stop`` are kept in the cache's outbox, shown at 
 from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .._core.models import TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
 from .._core.outbox import queue_state
 from .._core.query import TogglQuery
-from .._sync.endpoints.tracker import TrackerBody, TrackerEndpoint
 from . import filters, timing
 from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
 from .completion import names_of
 from .outbox import QUEUED
 from .shape import Names, document, public_entry
+
+if TYPE_CHECKING:  # the endpoint (and httpx) load when a timer command runs, not with every command
+    from .._sync.endpoints.tracker import TrackerEndpoint
 
 __all__ = ["current", "start", "stop"]
 
@@ -45,7 +47,9 @@ class _Timer:
     def __init__(self, env: Env, http: dict[str, Any], workspace_id: int) -> None:
         self.env = env
         self.cache = env.cache()
-        self.endpoint = TrackerEndpoint(
+        from .._sync.endpoints.tracker import TrackerEndpoint
+
+        self.endpoint: TrackerEndpoint = TrackerEndpoint(
             workspace_id,
             http["auth"],
             self.cache,
@@ -224,6 +228,8 @@ def start(
         if running is not None and not stop_running:
             line = _line(env, running, _names(env))
             raise CliError(f"a timer runs already: {line}; pass --stop-running to stop it, or `toggl-api stop`")
+        from .._sync.endpoints.tracker import TrackerBody
+
         body = TrackerBody(
             description=description,
             project_id=project_id,
