@@ -29,8 +29,8 @@ from ..._core.paging import PageGuard
 from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..._core.sync_plan import lookback_start
-from ..backfill import Backfill
 from ..._core.timeutil import format_iso
+from ..backfill import Backfill
 from ..cache.base import TogglCache
 from ..coverage import load_coverage, update_coverage
 from ..outbox import Outbox
