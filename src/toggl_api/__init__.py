@@ -67,6 +67,7 @@ from ._sync.endpoints import (
     WorkspaceEndpoint,
     WorkspaceUserEndpoint,
 )
+from ._sync.outbox import Outbox
 from ._sync.sync import SyncProgress, TogglSync
 
 __all__ = [
@@ -89,6 +90,7 @@ __all__ = [
     "OrganizationEndpoint",
     "OrganizationUserEndpoint",
     "Pacing",
+    "Outbox",
     "OutboxConflict",
     "OutboxError",
     "PendingWrite",
