@@ -71,6 +71,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time each name is import
         WorkspaceEndpoint,
         WorkspaceUserEndpoint,
     )
+    from ._sync.outbox import Outbox
     from ._sync.sync import SyncProgress, TogglSync
 
 #: Where each public name lives. ``import toggl_api`` imports none of them: HTTP (httpx), attrs and the endpoints
@@ -94,6 +95,7 @@ _LAZY: dict[str, str] = {
     "NotFoundError": "._core.errors",
     "OrganizationEndpoint": "._sync.endpoints",
     "OrganizationUserEndpoint": "._sync.endpoints",
+    "Outbox": "._sync.outbox",
     "OutboxConflict": "._core.outbox",
     "OutboxError": "._core.errors",
     "Pacing": "._core.pacing",
@@ -196,6 +198,7 @@ __all__ = [
     "OrganizationEndpoint",
     "OrganizationUserEndpoint",
     "Pacing",
+    "Outbox",
     "OutboxConflict",
     "OutboxError",
     "PendingWrite",

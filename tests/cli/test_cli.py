@@ -403,6 +403,51 @@ def test_fake_server_serves_the_demo_account_on_loopback(tmp_path: Path) -> None
         proc.wait(timeout=10)
 
 
+def _serve_fake(*options: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """Start ``toggl-api fake-server`` with ``options``; the process and its first three banner lines."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toggl_api", "fake-server", "--port", "0", *options],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    assert proc.stdout is not None
+    return proc, [proc.stdout.readline() for _ in range(3)]
+
+
+def test_fake_server_says_which_limits_it_enforces_and_how_not_to_wait_for_them() -> None:
+    proc, lines = _serve_fake()
+    try:
+        limits = lines[2]
+        assert limits.startswith("Limits: free plan, 30 requests an hour")
+        assert "restart to reset them, or pass --plan premium or --no-limits" in limits
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_fake_server_plan_sets_the_hourly_quota() -> None:
+    proc, lines = _serve_fake("--plan", "premium")
+    try:
+        url = lines[0].split(" listening on ")[1].split(" ")[0]
+        wid = httpx.get(f"{url}/api/v9/me", auth=(DEMO_API_TOKEN, "api_token"), timeout=10).json()
+        org = httpx.get(f"{url}/api/v9/me/organizations", auth=(DEMO_API_TOKEN, "api_token"), timeout=10).json()
+        quota = httpx.get(f"{url}/api/v9/me/quota", auth=(DEMO_API_TOKEN, "api_token"), timeout=10).json()
+        assert wid["default_workspace_id"]
+        assert {q["total"] for q in quota if q["organization_id"] == org[0]["id"]} == {600}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_fake_server_without_limits_says_so() -> None:
+    proc, lines = _serve_fake("--no-limits")
+    try:
+        assert lines[2].strip() == "Limits: off (no 429, no 402)."
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def test_sqlite_cache_file_gets_the_same_incremental_sync(
     runner: CliRunner, emulators: Emulators, tmp_path: Path
 ) -> None:

@@ -140,3 +140,15 @@ def test_rejected_requests_do_not_consume_quota(lclient: httpx.Client) -> None:
     for _ in range(32):
         lclient.get("/api/v9/me")
     assert lclient.get("/api/v9/me/quota").json()[0]["remaining"] == 0
+
+
+def test_limits_summary_names_the_plan_quota_burst_and_how_to_avoid_waiting() -> None:
+    line = Limits().summary("starter")
+
+    assert "starter plan, 240 requests an hour per organization and 30 for /me" in line
+    assert "429 above 1 request/s after a burst of 3" in line
+    assert "restart to reset them" in line
+
+
+def test_limits_summary_of_switched_off_limits() -> None:
+    assert Limits(enabled=False).summary("free") == "Limits: off (no 429, no 402)."

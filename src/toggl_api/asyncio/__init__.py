@@ -24,9 +24,11 @@ from .._async.endpoints.reports import (
     AsyncSummaryReportEndpoint,
     AsyncWeeklyReportEndpoint,
 )
+from .._async.outbox import AsyncOutbox
 from .._async.sync import AsyncTogglSync, SyncProgress
 
 __all__ = [
+    "AsyncOutbox",
     "AsyncClientEndpoint",
     "AsyncDetailedReportEndpoint",
     "AsyncGroupEndpoint",

@@ -1387,13 +1387,21 @@ def export(env: Env, fmt: str, output: Path | None) -> None:
     default=None,
     help="Append one JSON line per request (never a token or password).",
 )
-def fake_server(port: int, host: str, log_file: Path | None) -> None:
+@click.option(
+    "--plan",
+    type=click.Choice(["free", "starter", "premium", "enterprise"]),
+    default="free",
+    show_default=True,
+    help="The organization's plan, which sets its hourly quota (30, 240, 600, 2000).",
+)
+@click.option("--no-limits", is_flag=True, help="Enforce neither 429 nor 402.")
+def fake_server(port: int, host: str, log_file: Path | None, plan: str, no_limits: bool) -> None:
     """Serve the emulator's demo account over HTTP until interrupted (Ctrl-C)."""
     import time
 
     from ..testing import DEMO_API_TOKEN, Emulator, FakeClock, serve
 
-    emulator = Emulator("demo", clock=FakeClock.system(), limits=True, log_file=log_file)
+    emulator = Emulator("demo", clock=FakeClock.system(), limits=not no_limits, plan=plan, log_file=log_file)
     emulator.webhooks.run_in_background()  # retries and delayed webhook deliveries follow the real clock
     try:
         server_cm = serve(emulator, host=host, port=port)
@@ -1403,6 +1411,7 @@ def fake_server(port: int, host: str, log_file: Path | None) -> None:
     try:
         click.echo(f"Toggl emulator listening on {server.url} (demo API token: {DEMO_API_TOKEN})", err=False)
         click.echo(f"  export TOGGL_API_BASE_URL={server.url} TOGGL_API_TOKEN={DEMO_API_TOKEN}")
+        click.echo(emulator.limits.summary(plan))
         sys.stdout.flush()
         while True:
             time.sleep(3600)

@@ -53,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  Workspace:   {account.workspace_id}", flush=True)
         if args.log:
             print(f"  Request log: {args.log}", flush=True)
+        print(emulator.limits.summary(args.plan), flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         try:
             _wait_until_interrupted()

@@ -89,6 +89,23 @@ class Limits:
             return self.user_quota
         return self.plan_quotas.get(plan, self.plan_quotas.get("free", 30))
 
+    def summary(self, plan: str) -> str:
+        """One line for a served emulator's banner: what is enforced, and how not to wait an hour for it."""
+        if not self.enabled or not (self.quota or self.burst):
+            return "Limits: off (no 429, no 402)."
+        parts = []
+        if self.quota:
+            parts.append(
+                f"{plan} plan, {self.total_for(plan)} requests an hour per organization and {self.user_quota} "
+                "for /me (402 when spent)"
+            )
+        if self.burst:
+            parts.append(f"429 above {self.burst_rate:g} request/s after a burst of {self.burst_capacity}")
+        return (
+            f"Limits: {'; '.join(parts)}. The counts live in memory: restart to reset them, or pass --plan "
+            "premium or --no-limits."
+        )
+
 
 @define
 class QuotaStatus:
