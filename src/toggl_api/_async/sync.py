@@ -42,7 +42,7 @@ from .._core.errors import (
     TogglAPIError,
     UnexpectedResponseError,
 )
-from .._core.history import OLDEST_DAY, USER_KEY, BackfillProgress, BackfillResult
+from .._core.history import OLDEST_DAY, BackfillProgress, BackfillResult
 from .._core.models import (
     TogglClass,
     TogglClient,
@@ -478,7 +478,6 @@ class AsyncTogglSync:
             "workspaces, clients, projects and tags", "me", (("with_related_data", "true"),), expect=Shape.OBJECT
         )
         data = check_me(data, response=response, related=True)
-        await self.cache.set_value(USER_KEY, str(data["id"]))
         now = self.clock.now()
         # Decode every list before touching the cache: one bad list must leave all of them as they were.
         decoded = {key: decode_list_field(model, data, key, now=now, response=response) for key, model in _RELATED}
@@ -604,14 +603,14 @@ class AsyncTogglSync:
         await self._set_state(after_since(self._state, [e.at for e in entries], requested_at))
 
     async def _user_id(self) -> int:
-        stored = await self.cache.get_value(USER_KEY)
-        if stored is not None and stored.isdigit():
-            return int(stored)
+        known = UserFacts.from_json(await self.cache.get_value(USER_FACTS_KEY)).user_id
+        if known is not None:
+            return known
         data, response = await self._get("your user id", "me", expect=Shape.OBJECT)
-        ident = int(check_me(data, response=response)["id"])
-        await self.cache.set_value(USER_KEY, str(ident))
+        facts = UserFacts.from_me(check_me(data, response=response))
+        await self.cache.set_value(USER_FACTS_KEY, facts.to_json())
         await self.cache.commit()
-        return ident
+        return int(data["id"])
 
     async def _sync_history(self, tally: _Tally, since: date, *, rescan: bool) -> None:
         """The backfill phase: entries starting from ``since`` up to the look-back floor, through Reports v3."""

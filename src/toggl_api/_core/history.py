@@ -42,7 +42,6 @@ __all__ = [
     "DETAILED_PAGE_SIZE",
     "OLDEST_DAY",
     "REPORTS_MAX_DAYS",
-    "USER_KEY",
     "WINDOW_DAYS",
     "BackfillCursor",
     "BackfillProgress",
@@ -66,8 +65,6 @@ REPORTS_MAX_DAYS: Final = 365
 WINDOW_DAYS: Final = REPORTS_MAX_DAYS - 2
 #: Value-store key of the backfill in progress.
 BACKFILL_KEY: Final = "history:backfill"
-#: Value-store key of the user's id (read from ``/me``; detailed searches filter on it).
-USER_KEY: Final = "history:user"
 #: The oldest day a report may name (reference §8.2: dates "within 2006-01-01 to 2030-01-01").
 OLDEST_DAY: Final = date(2006, 1, 1)
 _FORMAT = 1

@@ -43,7 +43,7 @@ from .._core.errors import (
     TogglAPIError,
     UnexpectedResponseError,
 )
-from .._core.history import OLDEST_DAY, USER_KEY, BackfillProgress, BackfillResult
+from .._core.history import OLDEST_DAY, BackfillProgress, BackfillResult
 from .._core.models import (
     TogglClass,
     TogglClient,
@@ -479,7 +479,6 @@ class TogglSync:
             "workspaces, clients, projects and tags", "me", (("with_related_data", "true"),), expect=Shape.OBJECT
         )
         data = check_me(data, response=response, related=True)
-        self.cache.set_value(USER_KEY, str(data["id"]))
         now = self.clock.now()
         # Decode every list before touching the cache: one bad list must leave all of them as they were.
         decoded = {key: decode_list_field(model, data, key, now=now, response=response) for key, model in _RELATED}
@@ -605,14 +604,14 @@ class TogglSync:
         self._set_state(after_since(self._state, [e.at for e in entries], requested_at))
 
     def _user_id(self) -> int:
-        stored = self.cache.get_value(USER_KEY)
-        if stored is not None and stored.isdigit():
-            return int(stored)
+        known = UserFacts.from_json(self.cache.get_value(USER_FACTS_KEY)).user_id
+        if known is not None:
+            return known
         data, response = self._get("your user id", "me", expect=Shape.OBJECT)
-        ident = int(check_me(data, response=response)["id"])
-        self.cache.set_value(USER_KEY, str(ident))
+        facts = UserFacts.from_me(check_me(data, response=response))
+        self.cache.set_value(USER_FACTS_KEY, facts.to_json())
         self.cache.commit()
-        return ident
+        return int(data["id"])
 
     def _sync_history(self, tally: _Tally, since: date, *, rescan: bool) -> None:
         """The backfill phase: entries starting from ``since`` up to the look-back floor, through Reports v3."""

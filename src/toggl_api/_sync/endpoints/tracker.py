@@ -22,7 +22,7 @@ from ..._core.api.tracker import BulkEditFailure, BulkEditParameter, Edits, Trac
 from ..._core.clock import Clock
 from ..._core.coverage import Coverage, as_instant
 from ..._core.errors import NoCacheAssignedError, TogglAPIError
-from ..._core.history import USER_KEY, window_limit
+from ..._core.history import window_limit
 from ..._core.models import TogglTag, TogglTracker, TogglWorkspace
 from ..._core.outbox import FlushReport, PendingWrite, WriteKind, WriteState, is_pending_id, queue_state
 from ..._core.paging import PageGuard
@@ -30,6 +30,7 @@ from ..._core.policy import RetryPolicy
 from ..._core.query import TogglQuery
 from ..._core.sync_plan import lookback_start
 from ..._core.timeutil import format_iso
+from ..._core.user_facts import USER_FACTS_KEY, UserFacts
 from ..backfill import Backfill
 from ..cache.base import TogglCache
 from ..coverage import load_coverage, update_coverage
@@ -350,14 +351,14 @@ class TrackerEndpoint(WorkspaceScopedEndpoint[TogglTracker]):
     def _history_scope(self, cache: TogglCache[Any] | None) -> tuple[int, list[int]]:
         """The user's id and workspace ids: from the cache when it knows them (all of them), else ``/me`` and
         ``/me/workspaces``."""
-        stored = cache.get_value(USER_KEY) if cache is not None else None
-        if stored is not None and stored.isdigit():
-            user_id = int(stored)
+        known = UserFacts.from_json(cache.get_value(USER_FACTS_KEY)).user_id if cache is not None else None
+        if known is not None:
+            user_id = known
         else:
             data, response = self._answer(ApiRequest(RequestMethod.GET, "me"), Shape.OBJECT)
             user_id = int(check_me(data, response=response)["id"])
             if cache is not None:
-                cache.set_value(USER_KEY, str(user_id))
+                cache.set_value(USER_FACTS_KEY, UserFacts.from_me(data).to_json())
         workspaces: list[int] = []
         # Only a list the cache holds completely (a sync or a workspace listing wrote it) may stand for "every
         # workspace": a partial one would record coverage for entries never read.
