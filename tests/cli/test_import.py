@@ -86,3 +86,10 @@ def test_an_unknown_time_zone_is_refused_by_name(tmp_path: Path, emulators: list
     result = _run(tmp_path / "cache", "import", str(_export(tmp_path, "2026-01-01", "2026-01-02")), "--tz", "Mars/Base")
     assert result.exit_code != 0
     assert "unknown time zone 'Mars/Base'" in result.output
+
+
+def test_date_format_choices_are_the_formats_the_reader_knows() -> None:
+    from toggl_api._core.history_csv import DATE_FORMATS
+    from toggl_api.cli.history import DATE_FORMAT_NAMES
+
+    assert list(DATE_FORMAT_NAMES) == list(DATE_FORMATS)

@@ -1,7 +1,8 @@
-"""The offline read path of ``entries`` and ``report`` on an SQLite cache file (``toggl_api.cli.offline``).
+"""The offline read path of ``entries``, ``report`` and the lists (``projects``...) on an SQLite cache file
+(``toggl_api.cli.offline``).
 
 It must answer exactly what the regular path (through ``SqliteCache``) answers, on the same file, for every
-filter and grouping; and it must not import SQLAlchemy, which is what makes it fast.
+filter and grouping; and it must import neither SQLAlchemy nor httpx, which is what makes it fast.
 """
 
 from __future__ import annotations
@@ -109,6 +110,12 @@ def _names(path: Path) -> tuple[str, str, str, str]:
         ("report", "--by", "tag", "--json"),
         ("report", "--by", "day", "--since", "2026-11-01", "--json"),
         ("report", "--by", "project"),
+        ("projects", "--json"),
+        ("projects",),
+        ("clients", "--json"),
+        ("tags",),
+        ("workspaces", "--json"),
+        ("organizations", "--json"),
     ],
 )
 def test_offline_answers_equal_the_regular_path(database: Path, monkeypatch: pytest.MonkeyPatch,
@@ -187,21 +194,42 @@ def test_a_damaged_cache_file_is_left_to_the_regular_path(database: Path, monkey
     assert (result.exit_code, result.stderr) == (regular.exit_code, regular.stderr)
 
 
-def test_offline_commands_do_not_import_sqlalchemy(database: Path) -> None:
-    code = (
-        "import sys\n"
-        "from toggl_api.cli.app import main\n"
-        "try:\n"
-        f"    main(['--cache', {str(database)!r}, 'report', '--by', 'tag', '--json'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('LOADED' if 'sqlalchemy' in sys.modules else 'CLEAN', file=sys.stderr)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ),
-                          timeout=120)
+#: Python code running the CLI in a fresh interpreter, then printing on stderr which heavy libraries it loaded.
+LOADED = (
+    "import sys\n"
+    "from toggl_api.cli.app import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit as exc:\n"
+    "    code = exc.code\n"
+    "heavy = sorted(m for m in ('httpx', 'httpcore', 'sqlalchemy') if m in sys.modules)\n"
+    "print(f'EXIT {code} LOADED {\",\".join(heavy) or \"nothing\"}', file=sys.stderr)\n"
+)
 
-    assert done.stderr.strip().splitlines()[-1] == "CLEAN", done.stderr
-    assert json.loads(done.stdout)
+
+def loaded_by(*args: str, env: dict[str, str] | None = None) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """The last stderr line of the CLI run in a fresh interpreter (``EXIT <code> LOADED <libraries>``)."""
+    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True,
+                          env=env or dict(os.environ), timeout=120)
+    return done.stderr.strip().splitlines()[-1], done
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "--by", "tag", "--json"),
+        ("report", "--by", "project"),
+        ("entries", "--since", "2026-11-01"),
+        ("entries", "--json"),
+        ("projects",),
+        ("tags", "--json"),
+    ],
+)
+def test_offline_commands_import_neither_httpx_nor_sqlalchemy(database: Path, args: tuple[str, ...]) -> None:
+    last, done = loaded_by("--cache", str(database), *args)
+
+    assert last == "EXIT 0 LOADED nothing", done.stderr
+    assert done.stdout.strip()
 
 
 def test_new_cli_caches_are_sqlite_and_json_caches_stay_json(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ from .errors import (
     UnexpectedResponseError,
 )
 from .models import TogglTracker
+from .pending import PENDING_EXTRA, PENDING_ID_BASE, is_pending_id
 from .timeutil import parse_datetime
 
 __all__ = [
@@ -76,11 +77,6 @@ __all__ = [
 
 #: Value-store key of the outbox (one JSON document, so each step is one atomic write on every cache kind).
 OUTBOX_KEY = "toggl_api.outbox.v1"
-#: Temporary ids of entries created offline are ``PENDING_ID_BASE + n`` (n = 1, 2, ...): 9 * 10**18 and up, inside
-#: the 64-bit ids the caches store, far above Toggl's ids, and disjoint from CSV imports' negative ids.
-PENDING_ID_BASE = 9_000_000_000_000_000_000
-#: ``extra`` key of a cached entity with writes waiting in the outbox (its value: the newest write's key).
-PENDING_EXTRA = "toggl_api_pending"
 #: Ids of creates that landed, kept to rewrite later calls and to never match one remote entry twice.
 _REMEMBER_LANDED = 500
 #: Fields of an edit compared with Toggl's copy of the entry (the payload keys ``TrackerBody`` sends).
@@ -268,11 +264,6 @@ def loads(text: str | None) -> OutboxState:
 
 
 # -- ids --------------------------------------------------------------------------------------------------------
-
-
-def is_pending_id(value: object) -> bool:
-    """Whether ``value`` is a temporary id of an entry created offline."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= PENDING_ID_BASE
 
 
 def check_sendable_path(path: str) -> None:

@@ -966,6 +966,7 @@ def _list_command(name: str, model: type[TogglClass], help_text: str) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print JSON records.")
     @pass_env
     def command(env: Env, as_json: bool) -> None:
+        env.offline()  # read-only: plain sqlite3 on an SQLite cache file, when it can
         items = sorted(env.load(model), key=lambda m: (m.name.lower(), m.id))
         _hint_if_never_synced(env, items)
         if as_json:

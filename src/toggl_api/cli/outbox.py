@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .._core.outbox import OUTBOX_KEY, FlushReport, PendingWrite, WriteState, loads
 from .app import CliError, Env, _console, _emit_json, _Group, cli, pass_env
 
-if TYPE_CHECKING:  # the endpoint (and httpx) load when an outbox command runs, not with every command
+if TYPE_CHECKING:  # the outbox's rules, the endpoint (and httpx) load when an outbox command runs, not with every
+    # command (the offline ones import neither httpx nor SQLAlchemy: docs/cli.md, "Speed")
+    from .._core.outbox import FlushReport, PendingWrite
     from .._sync.endpoints.tracker import TrackerEndpoint
 
 __all__ = ["outbox_group", "queued_message"]
@@ -31,6 +32,8 @@ def queued_message(entry: Any) -> str | None:
 
 def _pending(env: Env) -> list[PendingWrite]:
     # Listing needs neither credentials nor the network: the outbox is read from the cache as stored.
+    from .._core.outbox import OUTBOX_KEY, loads
+
     return list(loads(env.cache().get_value(OUTBOX_KEY)).writes)
 
 
@@ -76,6 +79,8 @@ def outbox_group() -> None:
 @pass_env
 def list_writes(env: Env, as_json: bool) -> None:
     """The pending writes, oldest first (the order they will be sent in)."""
+    from .._core.outbox import WriteState
+
     writes = _pending(env)
     if as_json:
         _emit_json([_record(w) for w in writes])

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .._core.models import TogglClient, TogglProject, TogglTag, TogglTracker, TogglWorkspace
-from .._core.outbox import queue_state
 from .._core.query import TogglQuery
 from . import filters, timing
 from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
@@ -86,6 +85,8 @@ class _Timer:
         try:
             entry = self.endpoint.current(refresh=True)
         except Exception as exc:
+            from .._core.outbox import queue_state
+
             if queue_state(exc, requests_sent=1) is None:  # not an outage: the user must see it
                 raise
             # Toggl cannot be reached: the cache (with writes waiting in the outbox) is the best answer there is.

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from attrs import define, field
 
+from ..pending import PENDING_EXTRA, is_pending_id
 from ._base import WorkspaceChild, now_utc, opt_datetime, opt_entity_id, opt_timedelta, req_datetime
 from .client import TogglTag
 
@@ -77,8 +78,6 @@ class TogglTracker(WorkspaceChild):
     def pending(self) -> bool:
         """True when writes to this entry wait in the offline outbox (``offline=True`` endpoints; see
         docs/outbox.md): it is shown as it will be once they reach Toggl."""
-        from ..outbox import PENDING_EXTRA, is_pending_id  # the outbox's rules import the models
-
         return PENDING_EXTRA in self.extra or is_pending_id(self.id)
 
     def running(self) -> bool:
