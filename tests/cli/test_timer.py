@@ -4,16 +4,22 @@ how many requests each spent (counted by the emulator)."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import os
+import socket
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from toggl_api._core.models import TogglTracker
-from toggl_api.cli import app
+from toggl_api._core.models import TogglTracker, TogglWorkspace
+from toggl_api._io.live import MODELLED_ENTITIES, LiveMarker
+from toggl_api.cli import app, timer, timing
+from toggl_api.cli.outbox import QUEUED
 from toggl_api.meta.cache import SqliteCache
 from toggl_api.testing import DEMO_API_TOKEN, Emulator, EmulatorServer, FakeClock, Fault, Limits
+
+from .test_offline import loaded_by
 
 
 @pytest.fixture
@@ -328,3 +334,116 @@ def test_start_with_stop_running_offline_queues_the_stop_before_the_new_entry(
     assert result.exit_code == 0, result.output
     assert [t.id for t in entries_named(account, "Next task")] == running_ids(account)
     assert not set(before) & set(running_ids(account))
+
+
+# -- current from the cache file alone: plain sqlite3, no endpoint ----------------------------------------------
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.parametrize("running", [True, False])
+def test_current_from_a_fresh_cache_file_equals_the_regular_path(
+    real_env: dict[str, str], toggl_server: EmulatorServer, cache: Path, monkeypatch: pytest.MonkeyPatch,
+    running: bool, as_json: bool,
+) -> None:
+    runner = CliRunner()
+    runner.invoke(app.cli, ["--cache", str(cache), "sync"], env=real_env)  # names of projects, clients, tags
+    runner.invoke(app.cli, ["--cache", str(cache), "stop"], env=real_env)
+    if running:
+        started = runner.invoke(app.cli, ["--cache", str(cache), "start", "Fresh", "--project", "Website Redesign",
+                                          "--tag", "meeting", "--tag", "urgent"], env=real_env)
+        assert started.exit_code == 0, started.output
+    args = ["--cache", str(cache), "current", *(["--json"] if as_json else [])]
+    before = toggl_server.emulator.request_count()
+
+    def no_endpoint(*_: object) -> None:
+        raise AssertionError("the fast path should have answered without an endpoint")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(timer, "_Timer", no_endpoint)
+        fast = runner.invoke(app.cli, args, env=real_env)
+    with monkeypatch.context() as patch:
+        patch.setattr(timer, "_known_offline", lambda env: None)
+        regular = runner.invoke(app.cli, args, env=real_env)
+
+    assert fast.exit_code == regular.exit_code == 0, fast.output
+    assert (fast.stdout, fast.stderr) == (regular.stdout, regular.stderr)
+    assert toggl_server.emulator.request_count() == before
+    if as_json:
+        shown = json.loads(fast.stdout)
+        assert shown["requests"] == 0
+        assert (shown["entry"]["description"] if running else shown["entry"]) == ("Fresh" if running else None)
+    else:
+        expected = "▶ Fresh · Website Redesign (Acme Corp) · #meeting #urgent · started " if running else "nothing"
+        assert fast.stdout.startswith(expected)
+        assert "(0 requests)" in fast.stderr
+
+
+def test_current_from_the_cache_file_trusts_webhook_pushes_that_keep_it_live(
+    real_env: dict[str, str], toggl_server: EmulatorServer, fake_clock: FakeClock, cache: Path
+) -> None:
+    runner = CliRunner()
+    runner.invoke(app.cli, ["--cache", str(cache), "stop"], env=real_env)
+    fake_clock.advance(3600)  # long after the timer command learned what runs
+    LiveMarker(cache).write(fake_clock.now() + timedelta(minutes=5), MODELLED_ENTITIES)
+    before = toggl_server.emulator.request_count()
+
+    result = runner.invoke(app.cli, ["--cache", str(cache), "current"], env=real_env)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "nothing is running\n"
+    assert "(0 requests)" in result.stderr
+    assert toggl_server.emulator.request_count() == before
+
+
+def test_current_from_the_cache_file_shows_a_timer_waiting_in_the_outbox(
+    real_env: dict[str, str], toggl_server: EmulatorServer, cache: Path
+) -> None:
+    runner = CliRunner()
+    runner.invoke(app.cli, ["--cache", str(cache), "stop"], env=real_env)
+    toggl_server.emulator.faults.add(Fault.connect_error(), times=None)
+    started = runner.invoke(app.cli, ["--cache", str(cache), "start", "On the train"], env=real_env)
+    assert QUEUED in started.stderr
+    before = toggl_server.emulator.request_count()
+
+    result = runner.invoke(app.cli, ["--cache", str(cache), "current"], env=real_env)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("▶ On the train")
+    assert QUEUED in result.stderr
+    assert "(0 requests)" in result.stderr
+    assert toggl_server.emulator.request_count() == before
+
+
+def closed_port() -> int:
+    """A loopback port where nothing listens: a request there is refused at once, it never reaches anything."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_current_on_a_fresh_cache_file_sends_nothing_and_loads_neither_httpx_nor_sqlalchemy(
+    tmp_path: Path, running: bool
+) -> None:
+    folder = tmp_path / "cache"
+    now = datetime.now(timezone.utc)  # the CLI below runs on the system clock: the marker must be fresh for it
+    stored = SqliteCache(folder, expire_after=None)
+    try:
+        stored.add(TogglWorkspace(1, "Mine", now))
+        stored.add(TogglTracker(6, "Done", now, workspace=1, start=now - timedelta(hours=2),
+                                stop=now - timedelta(hours=1), duration=3600))
+        if running:
+            stored.add(TogglTracker(7, "Running here", now, workspace=1, start=now - timedelta(minutes=5)))
+        stored.set_value(timing.CHECKED_KEY, now.isoformat())  # as a timer command records what Toggl said
+        stored.commit()
+    finally:
+        stored.close()
+    env = {**os.environ, "TOGGL_API_TOKEN": "not-a-real-token", "TOGGL_API_BASE_URL": f"http://127.0.0.1:{closed_port()}"}
+
+    last, done = loaded_by("--cache", str(folder), "current", env=env)
+
+    assert last == "EXIT 0 LOADED nothing", done.stderr
+    assert done.stdout.startswith("▶ Running here" if running else "nothing is running")
+    assert "(0 requests)" in done.stderr
+    assert "unreachable" not in done.stderr

@@ -390,6 +390,12 @@ class Env:
         self._reader = reader
         return reader
 
+    def close_offline(self) -> None:
+        """Close the plain ``sqlite3`` reader (a command that found it cannot answer goes on through the cache)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
     def now(self) -> datetime:
         return self.clock.now()
 

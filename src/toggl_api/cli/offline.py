@@ -1,10 +1,11 @@
 """The CLI's fast read path over an SQLite cache file: plain ``sqlite3``, filters and sorting pushed to SQL.
 
-``toggl-api entries`` and ``report`` read a cache that may hold 100k time entries, in a fresh process each time.
-Through ``SqliteCache`` every run would import SQLAlchemy (about 0.2 s) and build a model per entry (100k models
-take more than 100 MB). This reader opens the database the SQL cache wrote with the standard library only, lets
-SQLite filter (``start``, ``workspace`` and ``project`` are indexed), sort and limit, builds models only for the
-rows shown, and hands the report plain tuples.
+``toggl-api entries``, ``report``, the lists (``projects``...) and ``current`` (while the cache knows what runs)
+read a cache that may hold 100k time entries, in a fresh process each time. Through ``SqliteCache`` every run
+would import SQLAlchemy (about 0.2 s) and build a model per entry (100k models take more than 100 MB). This
+reader opens the database the SQL cache wrote with the standard library only, lets SQLite filter (``start``,
+``stop``, ``workspace`` and ``project`` are indexed), sort and limit, builds models only for the rows shown, and
+hands the report plain tuples.
 
 It reads the layout of ``toggl_api._core.models.tables`` (table and column names equal model and field names;
 datetimes are UTC wall-time text, ``duration`` an SQLAlchemy ``Interval``, ``extra`` JSON text, booleans 0/1) and
@@ -57,6 +58,8 @@ class EntryFilter:
     project: int | None = None
     client: int | None = None
     tag: int | None = None
+    #: Only entries without a stop (the running one, and any an import or a lost stop left open).
+    running: bool = False
 
 
 def _where(wanted: EntryFilter) -> tuple[str, list[Any]]:
@@ -83,6 +86,8 @@ def _where(wanted: EntryFilter) -> tuple[str, list[Any]]:
     if wanted.tag is not None:
         clauses.append("EXISTS (SELECT 1 FROM tracker_tag AS g WHERE g.tracker = t.id AND g.tag = ?)")
         params.append(wanted.tag)
+    if wanted.running:
+        clauses.append("t.stop IS NULL")  # indexed
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

@@ -16,6 +16,7 @@ Toggl failing), ``start`` and ``stop`` are kept in the cache's outbox, shown at 
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from .._core.query import TogglQuery
 from . import filters, timing
 from .app import CliError, Env, _emit_json, _workspace_id, cli, pass_env
 from .completion import names_of
+from .offline import EntryFilter
 from .outbox import QUEUED
 from .shape import Names, document, public_entry
 
@@ -38,6 +40,49 @@ __all__ = ["current", "start", "stop"]
 def _zone(env: Env) -> tzinfo:
     """The display zone: the global ``--tz``, else the user's Toggl zone, else this computer's, else UTC."""
     return env.zone().tz
+
+
+def _checked_at(raw: str | None) -> datetime | None:
+    """When a timer command last learned from Toggl what runs (the value stored under ``timing.CHECKED_KEY``)."""
+    try:
+        return datetime.fromisoformat(raw) if raw else None
+    except ValueError:  # written by us, so only a hand-edited value: not trusted
+        return None
+
+
+def _newest(found: list[TogglTracker]) -> TogglTracker | None:
+    """The running entry among the cached entries without a stop: the latest start (the lowest id on a tie)."""
+    return max(sorted(found, key=lambda t: t.id), key=lambda t: t.start) if found else None
+
+
+def _known_offline(env: Env) -> tuple[TogglTracker | None] | None:
+    """What runs now, read from an SQLite cache file with plain ``sqlite3`` when the cache knows it.
+
+    The fast path of ``current``: the freshness rule of ``_Timer.running`` (``timing.knows_running``) on the
+    file's stored values and the webhook live marker, then the entries without a stop through the ``stop`` index.
+    No endpoint, credentials, httpx or SQLAlchemy: it answers as fast as ``entries``.
+
+    Returns:
+        ``(entry,)`` (``(None,)`` when nothing runs) when the cache knows; ``None`` when Toggl must be asked (or
+        the cache is no SQLite file this reader opens), the reader then closed.
+    """
+    if env.fake:  # every --fake command meets a new demo account: its cache never knows what runs
+        return None
+    reader = env.offline()
+    if reader is None:
+        return None
+    from .._io.live import LiveMarker
+
+    now = env.now()
+    # The marker of the folder the cache's files are in, as ``TogglCache.live`` reads it.
+    live = LiveMarker(reader.path.parent).active(now)
+    try:
+        if timing.knows_running(_checked_at(reader.get_value(timing.CHECKED_KEY)), now, live=live):
+            return (_newest(reader.entries(EntryFilter(running=True), 0)),)
+    except sqlite3.Error:  # locked by a writer, or damaged past the first table: the cache knows what to do
+        pass
+    env.close_offline()
+    return None
 
 
 class _Timer:
@@ -67,21 +112,14 @@ class _Timer:
     def requests(self) -> int:
         return self.endpoint._requester.request_count - self._sent_before
 
-    def _checked_at(self) -> datetime | None:
-        raw = self.cache.get_value(timing.CHECKED_KEY)
-        try:
-            return datetime.fromisoformat(raw) if raw else None
-        except ValueError:  # written by us, so only a hand-edited value: not trusted
-            return None
-
     def running(self, *, refresh: bool = False) -> TogglTracker | None:
         """The running entry: from the cache when it knows (0 requests), else from Toggl (1 request)."""
         now = self.env.now()
         # --fake: every command meets a new demo account on a frozen clock, so the cache never knows what runs.
         trusted = not refresh and not self.env.fake
-        if trusted and timing.knows_running(self._checked_at(), now, live=self.cache.live):
-            found = self.cache.query(TogglQuery("stop", None), model=TogglTracker)
-            return max(found, key=lambda t: t.start) if found else None
+        checked_at = _checked_at(self.cache.get_value(timing.CHECKED_KEY))
+        if trusted and timing.knows_running(checked_at, now, live=self.cache.live):
+            return _newest(self.cache.query(TogglQuery("stop", None), model=TogglTracker))
         try:
             entry = self.endpoint.current(refresh=True)
         except Exception as exc:
@@ -92,8 +130,7 @@ class _Timer:
             # Toggl cannot be reached: the cache (with writes waiting in the outbox) is the best answer there is.
             self.unreachable = f"{type(exc).__name__}: {exc}"
             click.echo(f"Toggl is unreachable ({self.unreachable}); answered from the cache", err=True)
-            found = self.cache.query(TogglQuery("stop", None), model=TogglTracker)
-            return max(found, key=lambda t: t.start) if found else None
+            return _newest(self.cache.query(TogglQuery("stop", None), model=TogglTracker))
         self.learned()
         return entry
 
@@ -275,6 +312,10 @@ def stop(env: Env, as_json: bool) -> None:
 @pass_env
 def current(env: Env, refresh: bool, as_json: bool) -> None:
     """The running timer: from the cache when it is fresh (no request), else from Toggl (1 request)."""
+    known = None if refresh else _known_offline(env)
+    if known is not None:
+        _show(env, known[0], as_json, 0)
+        return
     wid = _any_workspace(env)
     with env.http() as http:
         timer = _Timer(env, http, wid)
