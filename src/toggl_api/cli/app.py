@@ -554,6 +554,27 @@ def _has_request(exc: httpx.TransportError) -> bool:
     return True
 
 
+#: Exit code when the reader of the output went away (``toggl-api entries | head -1``): 128 + SIGPIPE, the status
+#: a shell reports for ``cat`` or ``grep`` stopped the same way, so a pipeline under ``set -o pipefail`` treats
+#: ``toggl-api`` as it treats them; 0 would claim that everything was written.
+BROKEN_PIPE_EXIT = 141
+
+
+def output_gone() -> NoReturn:
+    """Exit quietly with ``BROKEN_PIPE_EXIT`` once the reader of stdout closed it: no message, no traceback.
+
+    Python ignores SIGPIPE, so a write to a closed pipe raises ``BrokenPipeError``, and Python's own flush of
+    stdout at exit would fail again ("Exception ignored ..."): stdout is pointed at the null device first.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout (tests, embedding): nothing to flush at exit
+        pass
+    raise click.exceptions.Exit(BROKEN_PIPE_EXIT)
+
+
 def interrupted_line(command: str | None) -> str:
     """The one line shown on Ctrl-C: every cache write is all-or-nothing, so nothing is half-written."""
     if command == "sync":
@@ -622,6 +643,8 @@ class _Group(click.Group):
                 traceback.print_exc()  # click would only say "Aborted!"
             click.echo(interrupted_line(ctx.invoked_subcommand), err=True)
             raise click.exceptions.Exit(130) from None
+        except BrokenPipeError:
+            output_gone()
         except Exception as exc:
             env = ctx.find_object(Env)
             if env is not None and env.debug:
@@ -712,8 +735,15 @@ def _pacing_option(value: str | None) -> Pacing | str | None:
         raise click.BadParameter(str(exc)) from None
 
 
+class _Console(Console):
+    """A rich console that leaves a closed pipe to the CLI (rich would exit 1 on its own; see ``output_gone``)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def _console(err: bool = False) -> Console:
-    return Console(stderr=err, highlight=False, soft_wrap=False)
+    return _Console(stderr=err, highlight=False, soft_wrap=False)
 
 
 def _emit_json(value: Any) -> None:
@@ -1430,7 +1460,19 @@ def fake_server(port: int, host: str, log_file: Path | None, plan: str, no_limit
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point of ``toggl-api``."""
-    cli.main(args=argv, prog_name="toggl-api")
+    try:
+        cli.main(args=argv, prog_name="toggl-api")
+    except SystemExit:
+        # What is still buffered goes out here, where a reader that went away exits quietly (``output_gone``);
+        # at interpreter exit the same failure would print a warning.
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            try:
+                output_gone()
+            except click.exceptions.Exit as gone:
+                raise SystemExit(gone.exit_code) from None
+        raise
 
 
 # The other commands live in their own modules; importing them registers them on ``cli``.
