@@ -117,8 +117,9 @@ class _Timer:
         now = self.env.now()
         # --fake: every command meets a new demo account on a frozen clock, so the cache never knows what runs.
         trusted = not refresh and not self.env.fake
-        checked_at = _checked_at(self.cache.get_value(timing.CHECKED_KEY))
-        if trusted and timing.knows_running(checked_at, now, live=self.cache.live):
+        if trusted and timing.knows_running(
+            _checked_at(self.cache.get_value(timing.CHECKED_KEY)), now, live=self.cache.live
+        ):
             return _newest(self.cache.query(TogglQuery("stop", None), model=TogglTracker))
         try:
             entry = self.endpoint.current(refresh=True)
