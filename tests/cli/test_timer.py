@@ -414,6 +414,26 @@ def test_current_from_the_cache_file_shows_a_timer_waiting_in_the_outbox(
     assert toggl_server.emulator.request_count() == before
 
 
+@pytest.mark.parametrize("marker", ["not a time", "2026-11-20T12:00:00"])
+def test_a_hand_edited_freshness_marker_is_not_trusted(
+    real_env: dict[str, str], toggl_server: EmulatorServer, cache: Path, marker: str
+) -> None:
+    runner = CliRunner()
+    runner.invoke(app.cli, ["--cache", str(cache), "stop"], env=real_env)
+    stored = SqliteCache(cache, expire_after=None)
+    try:
+        stored.set_value(timing.CHECKED_KEY, marker)  # garbage, or a time without its zone
+        stored.commit()
+    finally:
+        stored.close()
+    before = toggl_server.emulator.request_count()
+
+    result = runner.invoke(app.cli, ["--cache", str(cache), "current"], env=real_env)
+
+    assert result.exit_code == 0, result.output
+    assert toggl_server.emulator.request_count() == before + 1
+
+
 def closed_port() -> int:
     """A loopback port where nothing listens: a request there is refused at once, it never reaches anything."""
     with socket.socket() as probe:

@@ -45,9 +45,10 @@ def _zone(env: Env) -> tzinfo:
 def _checked_at(raw: str | None) -> datetime | None:
     """When a timer command last learned from Toggl what runs (the value stored under ``timing.CHECKED_KEY``)."""
     try:
-        return datetime.fromisoformat(raw) if raw else None
+        when = datetime.fromisoformat(raw) if raw else None
     except ValueError:  # written by us, so only a hand-edited value: not trusted
         return None
+    return when if when is not None and when.tzinfo is not None else None  # naive: hand-edited too
 
 
 def _newest(found: list[TogglTracker]) -> TogglTracker | None:
