@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -79,6 +80,8 @@ OUTBOX_KEY = "toggl_api.outbox.v1"
 #: Temporary ids of entries created offline are ``PENDING_ID_BASE + n`` (n = 1, 2, ...): 9 * 10**18 and up, inside
 #: the 64-bit ids the caches store, far above Toggl's ids, and disjoint from CSV imports' negative ids.
 PENDING_ID_BASE = 9_000_000_000_000_000_000
+#: A run of as many digits as a temporary id has (19; decimal digits of any script, as ``int`` reads them).
+_LONG_NUMBER = re.compile(r"\d{19}")
 #: ``extra`` key of a cached entity with writes waiting in the outbox (its value: the newest write's key).
 PENDING_EXTRA = "toggl_api_pending"
 #: Ids of creates that landed, kept to rewrite later calls and to never match one remote entry twice.
@@ -281,6 +284,8 @@ def check_sendable_path(path: str) -> None:
     Raises:
         OutboxError: a path segment is a temporary id.
     """
+    if _LONG_NUMBER.search(path) is None:  # a temporary id has 19 digits: most paths are done here
+        return
     for segment in path.split("/"):
         for part in segment.split(","):
             if part.isdigit() and is_pending_id(int(part)):

@@ -114,6 +114,14 @@ class ApiRequest:
         """Whether a retry can never duplicate a write (every method but POST, and read-only POSTs)."""
         return self.read_only or self.method.idempotent
 
+    def expecting(self, expect: Shape) -> ApiRequest:
+        """This request with ``expect`` as its documented answer (itself when it already has it)."""
+        if expect is self.expect:
+            return self
+        # Built directly (attrs.evolve inspects the class on every call); params are frozen already.
+        return ApiRequest(self.method, self.path, self.params, self.json, self.api, self.headers, self.read_only,
+                          expect)
+
     def url(self, base_url: str) -> str:
         """The absolute URL under ``base_url`` (which ends with the API's prefix)."""
         return base_url.rstrip("/") + "/" + self.path.lstrip("/")
@@ -156,7 +164,8 @@ def build_httpx_request(
     ``Content-Type: application/json`` is set only when there is a body.
     """
     headers: dict[str, str] = {"Accept": "application/json"}
-    headers.update(dict(request.headers))
+    if request.headers:
+        headers.update(request.headers)
     kwargs: dict[str, Any] = {}
     if request.json is not None:
         kwargs["json"] = request.json
@@ -165,7 +174,7 @@ def build_httpx_request(
     return client.build_request(
         request.method.name,
         request.url(base_url),
-        params=list(request.params) or None,
+        params=list(request.params) if request.params else None,
         headers=headers,
         **kwargs,
     )

@@ -108,8 +108,13 @@ class TogglTracker(WorkspaceChild):
         Raises:
             ValueError: names and ids do not pair up.
         """
+        return TogglTracker._paired_tags(kwargs)
+
+    @staticmethod
+    def _paired_tags(kwargs: dict[str, Any]) -> list[TogglTag]:
         tags = kwargs.get("tags") or []
-        if tags and all(isinstance(t, (TogglTag, dict)) for t in tags):
+        # Names (what answers hold) are recognised by the first one; records and models pass through _tags.
+        if tags and not isinstance(tags[0], str) and all(isinstance(t, (TogglTag, dict)) for t in tags):
             return _tags(tags)
         ids = kwargs.get("tag_ids") or []
         if not tags and not ids:
@@ -135,7 +140,7 @@ class TogglTracker(WorkspaceChild):
             duration=kwargs.get("duration"),
             stop=kwargs.get("stop"),
             project=project,
-            tags=cls.get_tags(**kwargs),
+            tags=cls._paired_tags(kwargs),
             billable=bool(kwargs.get("billable", False)),
             user=user,
             task=task,
