@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import httpx
-from attrs import evolve
 
 from toggl_api._core.api.request import (
     Api,
     ApiRequest,
     RequestMethod,
-    Shape,
     base_url_for,
     build_httpx_request,
     split_legacy_parameters,
@@ -62,21 +60,6 @@ def test_remembered_json_is_returned_without_parsing_again() -> None:
     assert parsed_json(response) is None
     remember_json(response, None)
     assert parsed_json(response) == (None,)
-
-
-def test_expecting_another_shape_keeps_everything_else() -> None:
-    request = ApiRequest(RequestMethod.POST, "workspaces/1/search", {"page": 2}, {"q": "x"}, api=Api.REPORTS,
-                         headers=(("X-A", "1"),), read_only=True)
-
-    changed = request.expecting(Shape.LIST)
-
-    assert changed == evolve(request, expect=Shape.LIST)
-    assert request.expect is Shape.JSON
-
-
-def test_expecting_the_shape_it_has_is_the_same_request() -> None:
-    request = ApiRequest(RequestMethod.GET, "me", expect=Shape.OBJECT)
-    assert request.expecting(Shape.OBJECT) is request
 
 
 def test_extra_headers_go_over_the_accept_default() -> None:

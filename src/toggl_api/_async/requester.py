@@ -152,6 +152,7 @@ class AsyncRequester:
         retries: int | None = None,
         raise_for_status: bool = True,
         policy: RetryPolicy | None = None,
+        expect: Shape | None = None,
     ) -> httpx.Response:
         """Send ``request``, retrying as the policy says; raise ``TogglAPIError`` subclasses on error answers.
 
@@ -162,6 +163,7 @@ class AsyncRequester:
             raise_for_status: When False, the final error response is returned instead of raised (and a
                 success is returned as it came, readable or not).
             policy: Overrides the requester's policy for this call.
+            expect: Overrides ``request.expect`` (the answer's documented shape) for this call.
 
         Raises:
             TogglAPIError: An error answer, after the retries the policy allows.
@@ -170,6 +172,7 @@ class AsyncRequester:
             UnexpectedResponseError: A success whose body is not ``request.expect`` (after retries; a POST is
                 never repeated). It is also an ``httpx.DecodingError``.
         """
+        shape = expect if expect is not None else request.expect
         policy = policy or self.policy
         if retries is not None:
             policy = policy.with_retries(max(0, retries))
@@ -224,8 +227,8 @@ class AsyncRequester:
                 if not raise_for_status or not 200 <= status < 300:
                     return response
                 try:
-                    body = check_body(response, request.expect)
-                    if request.expect is not Shape.ANY:  # kept so later layers do not parse it again
+                    body = check_body(response, shape)
+                    if shape is not Shape.ANY:  # kept so later layers do not parse it again
                         remember_json(response, body)
                     return response
                 except UnexpectedResponseError as exc:

@@ -195,7 +195,9 @@ def _build(model: type[T], item: dict[str, Any], now: datetime, response: httpx.
         shown = ident if isinstance(ident, (int, float)) else type(ident).__name__
         raise unexpected(response, f"a {model.__name__}{where} whose id is not a positive 64-bit int ({shown})")
     try:
-        return model.from_kwargs(**{**item, "timestamp": now})
+        if "timestamp" in item:  # not a field Toggl sends; ours wins
+            return model.from_kwargs(**{**item, "timestamp": now})
+        return model.from_kwargs(**item, timestamp=now)
     except _DECODE_ERRORS as exc:
         detail = excerpt(str(exc).encode(), 160)
         raise unexpected(response, f"a {model.__name__}{where} that cannot be read ({detail})") from None

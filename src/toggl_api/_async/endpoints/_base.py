@@ -46,7 +46,7 @@ class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
 
     async def _answer(self, request: ApiRequest, expect: Shape) -> tuple[Any, httpx.Response]:
         """Send ``request`` expecting ``expect``; the checked JSON and the response (for error context)."""
-        response = await self._send(request.expecting(expect))
+        response = await self._send(request, expect=expect)
         return decode_json(response), response
 
     async def _json(self, request: ApiRequest, expect: Shape = Shape.JSON) -> Any:

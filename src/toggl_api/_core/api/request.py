@@ -114,14 +114,6 @@ class ApiRequest:
         """Whether a retry can never duplicate a write (every method but POST, and read-only POSTs)."""
         return self.read_only or self.method.idempotent
 
-    def expecting(self, expect: Shape) -> ApiRequest:
-        """This request with ``expect`` as its documented answer (itself when it already has it)."""
-        if expect is self.expect:
-            return self
-        # Built directly (attrs.evolve inspects the class on every call); params are frozen already.
-        return ApiRequest(self.method, self.path, self.params, self.json, self.api, self.headers, self.read_only,
-                          expect)
-
     def url(self, base_url: str) -> str:
         """The absolute URL under ``base_url`` (which ends with the API's prefix)."""
         return base_url.rstrip("/") + "/" + self.path.lstrip("/")

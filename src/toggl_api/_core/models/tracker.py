@@ -128,22 +128,25 @@ class TogglTracker(WorkspaceChild):
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> TogglTracker:
         """Build from an API payload (``description``, ``project_id``, ``tags`` + ``tag_ids``) or a record."""
+        get = kwargs.get
         base = cls._base_kwargs(kwargs)
-        base["name"] = kwargs.get("description", kwargs.get("name"))
-        project = kwargs.get("project_id", kwargs.get("pid", kwargs.get("project")))
-        user = kwargs.get("user_id", kwargs.get("uid", kwargs.get("user")))
-        task = kwargs.get("task_id", kwargs.get("tid", kwargs.get("task")))
+        # Positional and plain keyword arguments: a ``**base`` merge per entry costs more than the lookups.
         return cls(
-            **base,
-            workspace=cls._workspace_of(kwargs),
-            start=kwargs.get("start"),
-            duration=kwargs.get("duration"),
-            stop=kwargs.get("stop"),
-            project=project,
-            tags=cls._paired_tags(kwargs),
-            billable=bool(kwargs.get("billable", False)),
-            user=user,
-            task=task,
+            base["id"],
+            get("description", base["name"]),
+            base["timestamp"],
+            cls._workspace_of(kwargs),
+            get("start"),
+            get("duration"),
+            get("stop"),
+            get("project_id", get("pid", get("project"))),
+            cls._paired_tags(kwargs),
+            at=base["at"],
+            server_deleted_at=base["server_deleted_at"],
+            extra=base["extra"],
+            billable=bool(get("billable", False)),
+            user=get("user_id", get("uid", get("user"))),
+            task=get("task_id", get("tid", get("task"))),
         )
 
     def tag_names(self) -> list[str]:

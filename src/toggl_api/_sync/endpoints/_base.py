@@ -47,7 +47,7 @@ class ResourceEndpoint(TogglCachedEndpoint[T]):
 
     def _answer(self, request: ApiRequest, expect: Shape) -> tuple[Any, httpx.Response]:
         """Send ``request`` expecting ``expect``; the checked JSON and the response (for error context)."""
-        response = self._send(request.expecting(expect))
+        response = self._send(request, expect=expect)
         return decode_json(response), response
 
     def _json(self, request: ApiRequest, expect: Shape = Shape.JSON) -> Any:
