@@ -68,6 +68,22 @@ def _is_json_media(media: str) -> bool:
     return media in {"", "text/plain"} or media.endswith(("/json", "+json"))
 
 
+#: Content-Type values already judged (a server sends the same one or two), with their media type and whether it
+#: is JSON; bounded, so a server varying it cannot grow it for ever.
+_JUDGED_TYPES: dict[str, tuple[str, bool]] = {}
+_JUDGED_TYPES_MAX = 64
+
+
+def _judge_type(content_type: str) -> tuple[str, bool]:
+    judged = _JUDGED_TYPES.get(content_type)
+    if judged is None:
+        media = _media_type(content_type)
+        judged = (media, _is_json_media(media))
+        if len(_JUDGED_TYPES) < _JUDGED_TYPES_MAX:
+            _JUDGED_TYPES[content_type] = judged
+    return judged
+
+
 def body_problem(shape: Shape, content_type: str, content: bytes) -> tuple[str | None, Any]:
     """What is wrong with a success body for ``shape``, and the decoded JSON when nothing is.
 
@@ -81,8 +97,8 @@ def body_problem(shape: Shape, content_type: str, content: bytes) -> tuple[str |
         if shape in (Shape.JSON, Shape.OBJECT_OR_NULL):
             return None, None
         return f"an empty body where {shape.value} belongs", None
-    media = _media_type(content_type)
-    if not _is_json_media(media):
+    media, is_json = _judge_type(content_type)
+    if not is_json:
         return f"a {media} body where {shape.value} belongs", None
     try:
         value = json.loads(content)

@@ -189,9 +189,7 @@ class TogglTracker(WorkspaceChild):
                 or not _plain_reference(task):
             return None
         names, ids = get("tags") or [], get("tag_ids") or []
-        if type(names) is not list or type(ids) is not list or len(names) != len(ids) \
-                or not all(type(n) is str for n in names) \
-                or not all(type(i) is int and -MAX_ID <= i <= MAX_ID for i in ids):
+        if type(names) is not list or type(ids) is not list or len(names) != len(ids):
             return None
         try:
             duration = None if seconds is None else timedelta(seconds=seconds)
@@ -199,6 +197,8 @@ class TogglTracker(WorkspaceChild):
             return None
         tags = []
         for tag_id, tag_name in zip(ids, names, strict=True):
+            if type(tag_name) is not str or type(tag_id) is not int or not -MAX_ID <= tag_id <= MAX_ID:
+                return None
             tag = object.__new__(TogglTag)
             tag.__dict__.update(id=tag_id, name=tag_name, timestamp=now_utc(), at=None, server_deleted_at=None,
                                 extra={}, workspace=workspace)
