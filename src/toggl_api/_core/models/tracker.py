@@ -182,11 +182,12 @@ class TogglTracker(WorkspaceChild):
             return None
         start, stop, at, deleted = (_instant(get("start")), _instant(get("stop")), _instant(get("at")),
                                     _instant(get("server_deleted_at")))
-        if start is None or _NOT_PLAIN in (start, stop, at, deleted):  # (no start: from_kwargs takes now)
-            return None
+        if start is None or start is _NOT_PLAIN or stop is _NOT_PLAIN or at is _NOT_PLAIN or deleted is _NOT_PLAIN:
+            return None  # (no start: from_kwargs takes the time now)
         seconds, project, task = get("duration"), get("project_id"), get("task_id")
-        if (seconds is not None and type(seconds) is not int) or not _plain_reference(project) \
-                or not _plain_reference(task):
+        if (seconds is not None and type(seconds) is not int) \
+                or (project is not None and (type(project) is not int or not 0 <= project <= MAX_ID)) \
+                or (task is not None and (type(task) is not int or not 0 <= task <= MAX_ID)):
             return None
         names, ids = get("tags") or [], get("tag_ids") or []
         if type(names) is not list or type(ids) is not list or len(names) != len(ids):
@@ -257,7 +258,3 @@ def _instant(value: Any) -> Any:
     if type(value) is str and (parsed := _canonical(value)) is not None and EARLIEST <= parsed < LATEST:
         return parsed
     return _NOT_PLAIN
-
-
-def _plain_reference(value: Any) -> bool:
-    return value is None or (type(value) is int and 0 <= value <= MAX_ID)
