@@ -141,7 +141,7 @@ def split_legacy_parameters(parameters: str) -> tuple[str, tuple[tuple[str, str]
 
 def base_url_for(api: Api, host: str | None) -> str:
     """``host`` (e.g. ``http://127.0.0.1:8080``; default Toggl's) plus the API prefix."""
-    return (host or DEFAULT_HOST).rstrip("/") + api.value
+    return (host or DEFAULT_HOST).rstrip("/") + api._value_  # (enum's own slot: .value is a property call)
 
 
 def build_httpx_request(
@@ -164,7 +164,7 @@ def build_httpx_request(
     if timeout is not None:
         kwargs["timeout"] = timeout
     return client.build_request(
-        request.method.name,
+        request.method._name_,  # (enum's own slot: .name is a property call)
         request.url(base_url),
         params=list(request.params) if request.params else None,
         headers=headers,
