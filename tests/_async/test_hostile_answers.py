@@ -324,3 +324,21 @@ async def test_a_read_answered_once_out_of_shape_is_retried_and_then_succeeds(
     toggl_emulator.faults.add(Fault.answer(LOGIN_PAGE, content_type="text/html"), method="GET", times=1)
     assert await tags.collect(refresh=True)
     assert toggl_emulator.request_count(method="GET") == 2
+
+
+async def test_a_list_where_one_entry_belongs_is_an_unreadable_answer_retried_like_one(
+    toggl_auth: httpx.BasicAuth, fake_clock: FakeClock
+) -> None:
+    # The read states the shape it expects (an object); the requester checks that shape, so a list is an
+    # unreadable answer, retried as a cut-off body is, rather than decoded and refused once.
+    calls: list[str] = []
+
+    def listing(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        return httpx.Response(200, json=[{"id": 42, "workspace_id": 1}])
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(listing)) as client:
+        trackers = AsyncTrackerEndpoint(1, toggl_auth, client=client, clock=fake_clock, retries=2)
+        with pytest.raises(UnexpectedResponseError, match="a JSON array where a JSON object belongs"):
+            await trackers.get(42)
+    assert calls == ["/api/v9/me/time_entries/42"] * 3

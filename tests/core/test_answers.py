@@ -48,6 +48,20 @@ def test_body_problem_accepts_what_the_route_documents(shape: Shape, content: by
     assert body_problem(shape, "application/json", content) == (None, value)
 
 
+def test_a_server_varying_its_content_type_gets_the_same_verdicts_and_no_growing_table() -> None:
+    from toggl_api._core import answers
+
+    verdicts = [body_problem(Shape.OBJECT, f"{kind}; boundary={i}", b"{}")[0]
+                for i in range(200) for kind in ("application/json", "text/html")]
+
+    assert verdicts == [None, "a text/html body where a JSON object belongs"] * 200
+    assert len(answers._JUDGED_TYPES) <= answers._JUDGED_TYPES_MAX
+    assert body_problem(Shape.OBJECT, " Application/Problem+JSON ", b"{}") == (None, {})
+    # whitespace-only bodies are empty, without copying the body to find out
+    assert body_problem(Shape.OBJECT_OR_NULL, "application/json", b" \r\n\t") == (None, None)
+    assert body_problem(Shape.LIST, "application/json", b" \n")[0] == "an empty body where a JSON array belongs"
+
+
 def test_excerpt_hides_tokens_and_secret_values_and_is_short() -> None:
     text = excerpt(b'{"api_token": "abc", "other": "0123456789abcdef0123456789abcdef", "x": "' + b"y" * 500 + b'"}')
     assert "abc" not in text

@@ -78,6 +78,14 @@ def test_a_bulk_path_naming_a_temporary_id_is_refused() -> None:
 
 def test_a_path_of_real_ids_passes() -> None:
     check_sendable_path("workspaces/1/time_entries/3700000000")
+    check_sendable_path(f"workspaces/1/time_entries/{PENDING_ID_BASE - 1}")  # as many digits, below the base
+
+
+def test_a_temporary_id_in_other_digits_is_refused_too() -> None:
+    # int() reads any script's decimal digits, so the check must see them as a number too.
+    arabic_indic = str(PENDING_ID_BASE + 3).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    with pytest.raises(OutboxError):
+        check_sendable_path(f"workspaces/1/time_entries/{arabic_indic}")
 
 
 # -- what is queued --------------------------------------------------------------------------------------------

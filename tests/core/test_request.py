@@ -60,3 +60,10 @@ def test_remembered_json_is_returned_without_parsing_again() -> None:
     assert parsed_json(response) is None
     remember_json(response, None)
     assert parsed_json(response) == (None,)
+
+
+def test_extra_headers_go_over_the_accept_default() -> None:
+    with httpx.Client() as client:
+        request = build_httpx_request(client, ApiRequest(RequestMethod.GET, "me", headers=(("Accept", "text/csv"),)),
+                                      base_url_for(Api.TRACK, None))
+    assert request.headers.get_list("accept") == ["text/csv"]

@@ -213,13 +213,18 @@ class TogglAsyncEndpoint(Generic[T]):
     # -- sending -----------------------------------------------------------------------------------
 
     async def _send(
-        self, request: ApiRequest, *, retries: int | None = None, raise_for_status: bool = True
+        self,
+        request: ApiRequest,
+        *,
+        retries: int | None = None,
+        raise_for_status: bool = True,
+        expect: Shape | None = None,
     ) -> httpx.Response:
         if self.re_raise:
             retries = 0
         check_sendable_path(request.path)  # a temporary id of an entry created offline never reaches Toggl
         return await self._requester.send(
-            request, base_url=self.base_url, retries=retries, raise_for_status=raise_for_status
+            request, base_url=self.base_url, retries=retries, raise_for_status=raise_for_status, expect=expect
         )
 
     def _tolerated(self, error: TogglAPIError, *statuses: int) -> bool:

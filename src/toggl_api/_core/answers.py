@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -68,6 +68,22 @@ def _is_json_media(media: str) -> bool:
     return media in {"", "text/plain"} or media.endswith(("/json", "+json"))
 
 
+#: Content-Type values already judged (a server sends the same one or two), with their media type and whether it
+#: is JSON; bounded, so a server varying it cannot grow it for ever.
+_JUDGED_TYPES: dict[str, tuple[str, bool]] = {}
+_JUDGED_TYPES_MAX = 64
+
+
+def _judge_type(content_type: str) -> tuple[str, bool]:
+    judged = _JUDGED_TYPES.get(content_type)
+    if judged is None:
+        media = _media_type(content_type)
+        judged = (media, _is_json_media(media))
+        if len(_JUDGED_TYPES) < _JUDGED_TYPES_MAX:
+            _JUDGED_TYPES[content_type] = judged
+    return judged
+
+
 def body_problem(shape: Shape, content_type: str, content: bytes) -> tuple[str | None, Any]:
     """What is wrong with a success body for ``shape``, and the decoded JSON when nothing is.
 
@@ -77,12 +93,12 @@ def body_problem(shape: Shape, content_type: str, content: bytes) -> tuple[str |
     """
     if shape is Shape.ANY:
         return None, content
-    if not content.strip():
+    if not content or content.isspace():  # (isspace: the same ASCII whitespace as strip, without a copy)
         if shape in (Shape.JSON, Shape.OBJECT_OR_NULL):
             return None, None
         return f"an empty body where {shape.value} belongs", None
-    media = _media_type(content_type)
-    if not _is_json_media(media):
+    media, is_json = _judge_type(content_type)
+    if not is_json:
         return f"a {media} body where {shape.value} belongs", None
     try:
         value = json.loads(content)
@@ -90,13 +106,12 @@ def body_problem(shape: Shape, content_type: str, content: bytes) -> tuple[str |
         return "JSON nested too deeply to read", None
     except ValueError:  # also UnicodeDecodeError
         return "a body that is not valid JSON", None
-    kind = _json_kind(value)
     if shape is Shape.OBJECT and not isinstance(value, dict):
-        return f"{kind} where a JSON object belongs", None
+        return f"{_json_kind(value)} where a JSON object belongs", None
     if shape is Shape.LIST and not (value is None or isinstance(value, list)):
-        return f"{kind} where a JSON array belongs", None
+        return f"{_json_kind(value)} where a JSON array belongs", None
     if shape is Shape.OBJECT_OR_NULL and not (value is None or isinstance(value, dict)):
-        return f"{kind} where a JSON object or null belongs", None
+        return f"{_json_kind(value)} where a JSON object or null belongs", None
     return None, value
 
 
@@ -195,8 +210,12 @@ def _build(model: type[T], item: dict[str, Any], now: datetime, response: httpx.
     if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident <= MAX_ID:
         shown = ident if isinstance(ident, (int, float)) else type(ident).__name__
         raise unexpected(response, f"a {model.__name__}{where} whose id is not a positive 64-bit int ({shown})")
+    if model is TogglTracker and (plain := TogglTracker._from_plain_answer(item, now)) is not None:
+        return cast("T", plain)  # the shape Toggl writes, checked and built without the converters
     try:
-        return model.from_kwargs(**{**item, "timestamp": now})
+        if "timestamp" in item:  # not a field Toggl sends; ours wins
+            return model.from_kwargs(**{**item, "timestamp": now})
+        return model.from_kwargs(**item, timestamp=now)
     except _DECODE_ERRORS as exc:
         detail = excerpt(str(exc).encode(), 160)
         raise unexpected(response, f"a {model.__name__}{where} that cannot be read ({detail})") from None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -77,6 +78,8 @@ __all__ = [
 
 #: Value-store key of the outbox (one JSON document, so each step is one atomic write on every cache kind).
 OUTBOX_KEY = "toggl_api.outbox.v1"
+#: A run of as many digits as a temporary id has (19; decimal digits of any script, as ``int`` reads them).
+_LONG_NUMBER = re.compile(r"\d{19}")
 #: Ids of creates that landed, kept to rewrite later calls and to never match one remote entry twice.
 _REMEMBER_LANDED = 500
 #: Fields of an edit compared with Toggl's copy of the entry (the payload keys ``TrackerBody`` sends).
@@ -272,6 +275,8 @@ def check_sendable_path(path: str) -> None:
     Raises:
         OutboxError: a path segment is a temporary id.
     """
+    if _LONG_NUMBER.search(path) is None:  # a temporary id has 19 digits: most paths are done here
+        return
     for segment in path.split("/"):
         for part in segment.split(","):
             if part.isdigit() and is_pending_id(int(part)):

@@ -29,6 +29,7 @@ from attrs import evolve, field, frozen
 from .errors import QUOTA_RESETS_IN_HEADER, is_quota_response, parse_retry_after
 
 __all__ = [
+    "RETURN",
     "Action",
     "Decision",
     "RetryPolicy",
@@ -66,6 +67,10 @@ class Decision:
     delay: float = 0.0
     reason: str = ""
     quota_wait: bool = False
+
+
+#: The decision for every answer below 400 (``decide_response``'s first rule), shared: it carries no state.
+RETURN = Decision(Action.RETURN)
 
 
 def _non_negative(_: object, attribute: object, value: float | None) -> None:  # attrs validator
@@ -161,7 +166,7 @@ def decide_response(
     """
     status = response.status_code
     if status < 400:
-        return Decision(Action.RETURN)
+        return RETURN
     if status == 429:
         hint = parse_retry_after(response)
         # Toggl sends no hint; its docs call one request per second safe, so never retry sooner than that.

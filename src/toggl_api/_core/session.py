@@ -30,6 +30,9 @@ class Admission:
     refused_for: float | None = None
 
 
+#: Admitted at once (frozen, so one value serves every such answer).
+_ADMITTED = Admission()
+
 class TogglSession:
     """Shared limits and quota view of every endpoint that uses it.
 
@@ -98,7 +101,7 @@ class TogglSession:
             if self.budget is not None:
                 self.budget.try_acquire(now)
             self.requests_sent += 1
-            return Admission(wait=delay)
+            return Admission(wait=delay) if delay else _ADMITTED
 
     def budget_remaining(self, now: float) -> int | None:
         """Requests the budget still allows at ``now`` (``None`` without a budget)."""

@@ -54,33 +54,24 @@ def to_utc(value: datetime, name: str = "datetime") -> datetime:
         raise DateTimeError(msg) from None
 
 
-_DIGITS = frozenset("0123456789")
+#: The one shape Toggl writes on every answer: ``2026-01-01T09:00:00+00:00``, ``Z`` (or ``z``) for UTC, and an
+#: optional ``.ffffff``. ASCII digits only (``\d`` would match other scripts' digits too).
+_TOGGL_SHAPE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
 
 
 def _canonical(text: str) -> datetime | None:
-    """The shape Toggl writes on every answer (``2026-01-01T09:00:00+00:00``, ``Z``, optional ``.ffffff``) parsed
-    without the general expression; ``None`` for any other spelling or an impossible value (the general path then
-    answers, with its own message)."""
-    size = len(text)
-    if size not in (20, 25, 27, 32) or text[10] != "T" or text[4] != "-" or text[7] != "-" or text[13] != ":" \
-            or text[16] != ":":
+    """The shape Toggl writes on every answer (``_TOGGL_SHAPE``) parsed without the general expression; ``None``
+    for any other spelling or an impossible value (the general path then answers, with its own message)."""
+    if _TOGGL_SHAPE.fullmatch(text) is None:
         return None
-    if size in (27, 32) and text[19] != ".":
-        return None
-    tail = text[size - 6 :] if size in (25, 32) else text[-1]
-    if tail == "Z" or tail == "z":
-        pass
-    elif len(tail) != 6 or tail[0] not in "+-" or tail[3] != ":":
-        return None
-    digits = text[0:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]
-    if size in (27, 32):
-        digits += text[20:26]
-    if len(tail) == 6:
-        digits += tail[1:3] + tail[4:6]
-    if not _DIGITS.issuperset(digits):
-        return None
+    if text[-1] in "Zz":  # Python 3.10's fromisoformat reads numeric offsets only
+        text = text[:-1] + "+00:00"
     try:
-        return datetime.fromisoformat(text[:-1] + "+00:00" if tail in ("Z", "z") else text).astimezone(UTC)
+        parsed = datetime.fromisoformat(text)
+        # fromisoformat gives the UTC singleton for +00:00, what Toggl writes: nothing to convert then.
+        return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
 

@@ -21,6 +21,7 @@ from .._core.clock import SYSTEM_CLOCK, Clock
 from .._core.errors import BudgetExhaustedError, UnexpectedResponseError, error_from_response
 from .._core.pacing import AUTO, Pacer, Pacing, PacingSetting, coerce_pacing, credential_key, pacing_for, shared_pacer
 from .._core.policy import (
+    RETURN,
     Action,
     Decision,
     RetryPolicy,
@@ -152,6 +153,7 @@ class Requester:
         retries: int | None = None,
         raise_for_status: bool = True,
         policy: RetryPolicy | None = None,
+        expect: Shape | None = None,
     ) -> httpx.Response:
         """Send ``request``, retrying as the policy says; raise ``TogglAPIError`` subclasses on error answers.
 
@@ -162,6 +164,7 @@ class Requester:
             raise_for_status: When False, the final error response is returned instead of raised (and a
                 success is returned as it came, readable or not).
             policy: Overrides the requester's policy for this call.
+            expect: Overrides ``request.expect`` (the answer's documented shape) for this call.
 
         Raises:
             TogglAPIError: An error answer, after the retries the policy allows.
@@ -170,6 +173,7 @@ class Requester:
             UnexpectedResponseError: A success whose body is not ``request.expect`` (after retries; a POST is
                 never repeated). It is also an ``httpx.DecodingError``.
         """
+        shape = expect if expect is not None else request.expect
         policy = policy or self.policy
         if retries is not None:
             policy = policy.with_retries(max(0, retries))
@@ -187,12 +191,14 @@ class Requester:
                 "rand": self.rng.random(),
             }
 
+        client = self.client
+        auth = self.auth if self.auth is not None else httpx.USE_CLIENT_DEFAULT
         while True:
             self._admit(request, url_base)
-            httpx_request = build_httpx_request(self.client, request, url_base, timeout=self.timeout)
+            httpx_request = build_httpx_request(client, request, url_base, timeout=self.timeout)
             try:
                 self.request_count += 1
-                response = self.client.send(httpx_request, auth=self._auth_arg())
+                response = client.send(httpx_request, auth=auth)
                 response.read()
             except httpx.DecodingError as exc:  # a body httpx cannot decode (broken gzip): an unreadable answer
                 decision = decide_malformed_body(policy, **situation())
@@ -211,15 +217,19 @@ class Requester:
                 attempt += 1
                 continue
             self._observe(response)
-            if response.status_code == 429 and (pacer := self._pacer(url_base)) is not None:
-                pacer.rate_limited(self.clock.monotonic())  # the retry below books its slot from an empty bucket
-            decision = decide_response(policy, response, quota_waits=quota_waits, **situation())
+            status = response.status_code
+            if status < 400:  # decide_response's first rule; asking it would cost a clock read and a random draw
+                decision = RETURN
+            else:
+                if status == 429 and (pacer := self._pacer(url_base)) is not None:
+                    pacer.rate_limited(self.clock.monotonic())  # the retry books its slot from an empty bucket
+                decision = decide_response(policy, response, quota_waits=quota_waits, **situation())
             if decision.action is Action.RETURN:
-                if not raise_for_status or not response.is_success:
+                if not raise_for_status or not 200 <= status < 300:
                     return response
                 try:
-                    body = check_body(response, request.expect)
-                    if request.expect is not Shape.ANY:  # kept so later layers do not parse it again
+                    body = check_body(response, shape)
+                    if shape is not Shape.ANY:  # kept so later layers do not parse it again
                         remember_json(response, body)
                     return response
                 except UnexpectedResponseError as exc:
@@ -255,7 +265,9 @@ class Requester:
             raise BudgetExhaustedError(msg, resets_in=admission.refused_for)
         pacer = self._pacer(url_base)
         # Both slots were booked at `now`; the request goes when the later one comes.
-        wait = max(admission.wait, pacer.reserve(now) if pacer is not None else 0.0)
+        wait = admission.wait
+        if pacer is not None:
+            wait = max(wait, pacer.reserve(now))
         if wait > 0:
             log.debug("pacing: waiting %.2fs before %s %s", wait, request.method.name, request.path)
             self.clock.sleep(wait)
@@ -264,9 +276,6 @@ class Requester:
         log.warning("%s %s: %s; retrying in %.2fs", request.method.name, request.path, decision.reason,
                     decision.delay)
         self.clock.sleep(decision.delay)
-
-    def _auth_arg(self) -> Any:
-        return self.auth if self.auth is not None else httpx.USE_CLIENT_DEFAULT
 
     def _observe(self, response: httpx.Response) -> None:
         info = quota_from_response(response, self.clock.now())

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
-from attrs import evolve
 
 from ..._core.answers import decode_many, decode_one
 from ..._core.api._fields import entity_id
@@ -47,7 +46,7 @@ class AsyncResourceEndpoint(TogglAsyncCachedEndpoint[T]):
 
     async def _answer(self, request: ApiRequest, expect: Shape) -> tuple[Any, httpx.Response]:
         """Send ``request`` expecting ``expect``; the checked JSON and the response (for error context)."""
-        response = await self._send(evolve(request, expect=expect))
+        response = await self._send(request, expect=expect)
         return decode_json(response), response
 
     async def _json(self, request: ApiRequest, expect: Shape = Shape.JSON) -> Any:

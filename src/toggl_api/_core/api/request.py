@@ -141,7 +141,7 @@ def split_legacy_parameters(parameters: str) -> tuple[str, tuple[tuple[str, str]
 
 def base_url_for(api: Api, host: str | None) -> str:
     """``host`` (e.g. ``http://127.0.0.1:8080``; default Toggl's) plus the API prefix."""
-    return (host or DEFAULT_HOST).rstrip("/") + api.value
+    return (host or DEFAULT_HOST).rstrip("/") + api._value_  # (enum's own slot: .value is a property call)
 
 
 def build_httpx_request(
@@ -156,16 +156,17 @@ def build_httpx_request(
     ``Content-Type: application/json`` is set only when there is a body.
     """
     headers: dict[str, str] = {"Accept": "application/json"}
-    headers.update(dict(request.headers))
+    if request.headers:
+        headers.update(request.headers)
     kwargs: dict[str, Any] = {}
     if request.json is not None:
         kwargs["json"] = request.json
     if timeout is not None:
         kwargs["timeout"] = timeout
     return client.build_request(
-        request.method.name,
+        request.method._name_,  # (enum's own slot: .name is a property call)
         request.url(base_url),
-        params=list(request.params) or None,
+        params=list(request.params) if request.params else None,
         headers=headers,
         **kwargs,
     )

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, TypeVar
 from attrs import Attribute, define, field, fields
 
 from ..plain_errors import DateTimeError, MissingFieldError
-from ..timeutil import ensure_aware, parse_date, parse_datetime
+from ..timeutil import _canonical, ensure_aware, parse_date, parse_datetime
 
 __all__ = [
     "TogglClass",
@@ -56,6 +56,12 @@ def _in_range(value: datetime) -> datetime:
 
 def req_datetime(value: Any) -> datetime:
     """Converter: str/datetime → aware UTC datetime in 1970-2499 (naive or out of range → ``DateTimeError``)."""
+    if type(value) is str:  # what every answer holds, in the one shape Toggl writes: straight to the parser
+        fast = _canonical(value)
+        if fast is not None and EARLIEST <= fast < LATEST:
+            return fast
+    elif type(value) is datetime and value.tzinfo is timezone.utc and EARLIEST <= value < LATEST:
+        return value  # already what a model keeps (e.g. a clock's now)
     try:
         if isinstance(value, datetime):
             return _in_range(ensure_aware(value).astimezone(timezone.utc))
@@ -88,6 +94,8 @@ def id_value(value: Any, name: str = "id") -> int:
         TypeError: ``value`` is not an int.
         ValueError: ``value`` does not fit 64 bits.
     """
+    if type(value) is int and -MAX_ID <= value <= MAX_ID:  # the common case, without the call below
+        return value
     return _checked_id(value, name, -MAX_ID)
 
 
@@ -104,12 +112,18 @@ def _checked_id(value: Any, name: str, lowest: int) -> int:
 
 def id_or_zero(value: Any) -> int:
     """Converter for a parent reference where 0 means "not known" (toggl-api-wrapper's default), else an id."""
+    if type(value) is int and 0 <= value <= MAX_ID:
+        return value
     return _checked_id(value, "a referenced id", 0)
 
 
 def opt_datetime(value: Any) -> datetime | None:
     """Converter: ``None`` stays ``None``, anything else as ``req_datetime``."""
-    return None if value is None else req_datetime(value)
+    if value is None:
+        return None
+    if type(value) is str and (fast := _canonical(value)) is not None and EARLIEST <= fast < LATEST:
+        return fast  # req_datetime's first rule, without the call
+    return req_datetime(value)
 
 
 def opt_date(value: Any) -> date | None:
@@ -126,7 +140,7 @@ def opt_timedelta(value: Any) -> timedelta | None:
     """Converter: seconds (int/float) or timedelta → timedelta."""
     if value is None or isinstance(value, timedelta):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if type(value) is int or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         try:
             return timedelta(seconds=value)
         except (OverflowError, ValueError) as exc:  # 1e300, inf, nan
@@ -140,6 +154,8 @@ def opt_entity_id(value: Any) -> int | None:
     """Converter for references to other entities: ``None``, an id (0 tolerated), or a model (its id is kept)."""
     if value is None:
         return None
+    if type(value) is int and 0 <= value <= MAX_ID:
+        return value
     if isinstance(value, TogglClass):
         return value.id
     return id_or_zero(value)
@@ -204,7 +220,7 @@ class TogglClass:
         if "id" not in data:
             msg = f"{cls.__name__}.from_kwargs needs an 'id'; got the keys {sorted(map(str, data))[:10]}"
             raise TypeError(msg)
-        used = cls._CONSUMED | (consumed or frozenset())
+        used = cls._CONSUMED | consumed if consumed else cls._CONSUMED
         extra = dict(data.get("extra") or {})
         extra.update({k: v for k, v in data.items() if k not in used})
         return {

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
-from attrs import evolve
 
 from ..._core.answers import decode_many, decode_one
 from ..._core.api._fields import entity_id
@@ -48,7 +47,7 @@ class ResourceEndpoint(TogglCachedEndpoint[T]):
 
     def _answer(self, request: ApiRequest, expect: Shape) -> tuple[Any, httpx.Response]:
         """Send ``request`` expecting ``expect``; the checked JSON and the response (for error context)."""
-        response = self._send(evolve(request, expect=expect))
+        response = self._send(request, expect=expect)
         return decode_json(response), response
 
     def _json(self, request: ApiRequest, expect: Shape = Shape.JSON) -> Any:
