@@ -23,6 +23,7 @@ first use, run in a subprocess): its JSONCache get/query and its SqliteCache que
 Its caches are filled by writing once (its ``add`` is quadratic). ``--json FILE`` writes every figure.
 
 Usage: python benchmarks/bench_cache.py [--sizes 1000,10000,100000] [--repeat 5] [--wrapper] [--json FILE]
+       [--only json|sql]
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def batch_of(first: int) -> list[Any]:
 # -- ours ------------------------------------------------------------------------------------------------------
 
 
-def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]:
+def bench_caches(size: int, repeat: int, entries: list[Any], kinds: tuple[str, ...] = ("json", "sql")
+                 ) -> dict[str, float]:
     from toggl_api.meta.cache import Comparison, TogglQuery
 
     results: dict[str, float] = {}
@@ -120,7 +122,7 @@ def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]
         TogglQuery("start", high, Comparison.LESS_THEN),
         TogglQuery("project", WANTED_PROJECTS),
     )
-    for kind in ("json", "sql"):
+    for kind in kinds:
         with tempfile.TemporaryDirectory() as tmp:
             results.update(bench_cache(kind, Path(tmp), size, repeat, entries, ids, queries))
     return results
@@ -218,7 +220,7 @@ def _row(i: int, name: str, seconds: int) -> tuple[Any, ...]:
             i % PROJECTS, 0, None, None)
 
 
-def bench_floors(size: int, repeat: int) -> dict[str, float]:
+def bench_floors(size: int, repeat: int, kinds: tuple[str, ...] = ("json", "sql")) -> dict[str, float]:
     records = {
         i: {"id": i, "name": f"entry {i}", "workspace": 1, "start": BASE + timedelta(minutes=i),
             "stop": BASE + timedelta(minutes=i, seconds=30), "project": i % PROJECTS}
@@ -234,12 +236,13 @@ def bench_floors(size: int, repeat: int) -> dict[str, float]:
         for ident in ids:
             lookup(ident, dict)
 
-    results["json get floor"] = best(dict_get, GETS, repeat)
     low, high = window(size)
     wanted = set(WANTED_PROJECTS)
-    results["json query floor"] = best(
-        lambda: [r for r in rows if low <= r["start"] < high and r["project"] in wanted], 1, repeat
-    )
+    if "json" in kinds:
+        results["json get floor"] = best(dict_get, GETS, repeat)
+        results["json query floor"] = best(
+            lambda: [r for r in rows if low <= r["start"] < high and r["project"] in wanted], 1, repeat
+        )
     plain = [{**r, "start": r["start"].isoformat(), "stop": r["stop"].isoformat()} for r in rows]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dump.json"
@@ -250,13 +253,15 @@ def bench_floors(size: int, repeat: int) -> dict[str, float]:
                 handle.flush()
                 os.fsync(handle.fileno())
 
-        results["json add floor"] = best(dump, 1, repeat)
-
         def stat() -> None:  # what a JSON read must do to notice another process's commit
             for _ in ids:
                 os.stat(path)
 
-        results["stat floor"] = best(stat, GETS, repeat)
+        if "json" in kinds:
+            results["json add floor"] = best(dump, 1, repeat)
+            results["stat floor"] = best(stat, GETS, repeat)
+        if "sql" not in kinds:
+            return results
         db = sqlite3.connect(Path(tmp) / "raw.sqlite")
         db.execute("PRAGMA journal_mode=WAL")
         names = ", ".join(f'"{c}"' for c in _COLUMNS)
@@ -377,7 +382,8 @@ def bench_wrapper(size: int, repeat: int) -> dict[str, float]:
 # -- report ----------------------------------------------------------------------------------------------------
 
 
-def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True) -> dict[str, Any]:
+def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True, kinds: tuple[str, ...] = ("json", "sql")
+        ) -> dict[str, Any]:
     """Every figure, per size: ours, floors, ratios (and the wrapper's)."""
     random.seed(1)
     figures: dict[str, Any] = {"sizes": {}, "http": {}}
@@ -388,10 +394,10 @@ def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True) -> dict
         print(f"size {size}: building entries...", file=sys.stderr)
         entries = make_entries(size)
         print(f"size {size}: caches...", file=sys.stderr)
-        ours = bench_caches(size, repeat, entries)
+        ours = bench_caches(size, repeat, entries, kinds)
         del entries
         print(f"size {size}: floors...", file=sys.stderr)
-        floors = bench_floors(size, repeat)
+        floors = bench_floors(size, repeat, kinds)
         data: dict[str, Any] = {"ours": ours, "floors": floors,
                                 "ratios": {k: ours[k] / floors[f"{k} floor"] for k in ours}}
         if wrapper:
@@ -413,13 +419,15 @@ def report(figures: dict[str, Any]) -> str:
     for size in sizes:
         data = figures["sizes"][size]
         for key, target in TARGETS.items():
-            if key == "http get":
+            if key == "http get" or key not in data["ratios"]:
                 continue
             ratio = data["ratios"][key]
             lines.append(f"| {size:,} | {key} | {_us(data['ours'][key])} | {_us(data['floors'][key + ' floor'])} | "
                          f"{ratio:.2f}x | ≤ {target:g}x | {'yes' if ratio <= target else '**no**'} |")
     for size in sizes:
         data = figures["sizes"][size]
+        if "stat floor" not in data["floors"]:
+            continue
         stat = data["floors"]["stat floor"]
         lines.append(f"| {size:,} | json get / os.stat | {_us(data['ours']['json get'])} | {_us(stat)} | "
                      f"{data['ours']['json get'] / stat:.2f}x | (floor) | - |")
@@ -433,6 +441,8 @@ def report(figures: dict[str, Any]) -> str:
                   "| workload | " + " | ".join(f"{s:,}" for s in sizes[1:]) + " | met |",
                   "|---|" + "---|" * len(sizes)]
         for key in ("json get", "sql get", "json add", "sql add"):
+            if key not in figures["sizes"][sizes[0]]["ours"]:
+                continue
             growth = [figures["sizes"][s]["ours"][key] / figures["sizes"][sizes[0]]["ours"][key] for s in sizes[1:]]
             lines.append(f"| {key} | " + " | ".join(f"{g:.2f}x" for g in growth) +
                          f" | {'yes' if growth[-1] <= FLAT else '**no**'} |")
@@ -445,7 +455,7 @@ def report(figures: dict[str, Any]) -> str:
             wrapper = data.get("wrapper")
             if not wrapper:
                 continue
-            ratio = {k: wrapper[k] / data["ours"][k] for k in ("json get", "json query", "sql query")}
+            ratio = {k: wrapper[k] / data["ours"].get(k, float("nan")) for k in ("json get", "json query", "sql query")}
             lines.append(f"| {size:,} | {ratio['json get']:,.0f}x | {ratio['json query']:,.0f}x | "
                          f"{ratio['sql query']:.1f}x ({_us(wrapper['sql query'])} / {_us(data['ours']['sql query'])})"
                          f" | {'yes' if ratio['sql query'] >= WRAPPER_SQL_QUERY else '**no**'} |")
@@ -458,8 +468,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each block; the best is kept")
     parser.add_argument("--wrapper", action="store_true", help="also run toggl-api-wrapper 2.2.0")
     parser.add_argument("--json", default=None, help="write every figure to this file")
+    parser.add_argument("--only", choices=("json", "sql"), default=None,
+                        help="time only this cache kind's workloads (no http)")
     args = parser.parse_args(argv)
-    figures = run([int(s) for s in args.sizes.split(",")], args.repeat, args.wrapper)
+    kinds = (args.only,) if args.only else ("json", "sql")
+    figures = run([int(s) for s in args.sizes.split(",")], args.repeat, args.wrapper, http=args.only is None,
+                  kinds=kinds)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1))
     print(f"Best of {args.repeat} runs per block.\n")
