@@ -81,29 +81,34 @@ def test_each_thread_reads_on_its_own_connection_and_close_releases_them(tmp_pat
         raise AssertionError("a read connection stayed open after close()")
 
 
-def test_a_large_write_leaves_statistics_so_a_narrow_time_window_uses_the_start_index(tmp_path: Path) -> None:
+def test_a_large_write_leaves_statistics_so_narrow_windows_use_the_best_index(tmp_path: Path) -> None:
     cache = SqliteCache(tmp_path, expire_after=None)
+    low = BASE + timedelta(minutes=1500)
+    window = (TogglQuery("start", low, Comparison.GREATER_THEN_OR_EQUAL),
+              TogglQuery("start", low + timedelta(minutes=30), Comparison.LESS_THEN))
     try:
         cache.add(*(entry(i) for i in range(1, 3001)))
-        low = BASE + timedelta(minutes=1500)
-        found = cache.query(TogglQuery("start", low, Comparison.GREATER_THEN_OR_EQUAL),
-                            TogglQuery("start", low + timedelta(minutes=30), Comparison.LESS_THEN),
-                            TogglQuery("project", [3, 17, 42]), model=TogglTracker)
-        plan_sql = next(plan.sql for key, (plan, _) in cache._plans.items() if key[0] == "query")
+        of_projects = cache.query(*window, TogglQuery("project", [3, 17, 42]), model=TogglTracker)
+        in_window = cache.query(*window, model=TogglTracker)
+        sql = [plan.sql for key, (plan, *_) in cache._plans.items() if key[0] == "query"]
     finally:
         cache.close()
     db = sqlite3.connect(tmp_path / "cache.sqlite")
     try:
         stats = {row[0] for row in db.execute("SELECT tbl FROM sqlite_stat1")}
         text = "%Y-%m-%d %H:%M:%S.%f"
-        plan = db.execute("EXPLAIN QUERY PLAN " + plan_sql,
-                          (low.strftime(text), (low + timedelta(minutes=30)).strftime(text), 3, 17, 42)).fetchall()
+        bounds = (low.strftime(text), (low + timedelta(minutes=30)).strftime(text))
+        projects_plan = db.execute("EXPLAIN QUERY PLAN " + sql[0], (*bounds, 3, 17, 42)).fetchall()
+        window_plan = db.execute("EXPLAIN QUERY PLAN " + sql[1], bounds).fetchall()
     finally:
         db.close()
 
-    assert [e.id for e in found] == [i for i in range(1500, 1530) if i % 50 in (3, 17, 42)]
+    assert [e.id for e in of_projects] == [i for i in range(1500, 1530) if i % 50 in (3, 17, 42)]
+    assert [e.id for e in in_window] == list(range(1500, 1530))
     assert "tracker" in stats
-    assert "ix_tracker_start" in str(plan)
+    # A project's entries in a window: only the matching entries of the (project, start) index are read.
+    assert "ix_tracker_project_start (project=? AND start>? AND start<?)" in str(projects_plan)
+    assert "ix_tracker_start" in str(window_plan)
 
 
 def test_large_reads_build_equal_models_and_leave_the_garbage_collector_on(tmp_path: Path) -> None:

@@ -59,8 +59,13 @@ def _plan_one(table: Table, query: TogglQuery[Any], values: list[Any]) -> tuple[
         values += ids
         values += names
         return ("tags", len(ids), len(names))
-    is_date_column = isinstance(table.c[query.key].type, Date)
+    is_date_column = _DATE_COLUMNS.get((table.name, query.key))
+    if is_date_column is None:
+        is_date_column = _DATE_COLUMNS[(table.name, query.key)] = isinstance(table.c[query.key].type, Date)
     if query.comparison is Comparison.EQUAL:
+        if type(query.value) is list and query.value and all(type(v) is int for v in query.value):
+            values += query.value  # the common list of ids: nothing to convert
+            return ("eq", query.key, (("in", len(query.value)),))
         parts: list[tuple[str, ...]] = []
         plain: list[Any] = []
         for value in _values(query.value):
@@ -84,6 +89,10 @@ def _plan_one(table: Table, query: TogglQuery[Any], values: list[Any]) -> tuple[
     return ("cmp", query.key, _OPERATORS[query.comparison])
 
 
+#: Whether a column is a ``Date`` column, per (table name, column name): asked on every query.
+_DATE_COLUMNS: dict[tuple[str, str], bool] = {}
+
+
 def plan_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) -> tuple[Shape, list[Any]]:
     """The shape of ``queries`` against ``model`` and the values to bind, in parameter order.
 
@@ -94,7 +103,7 @@ def plan_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) ->
     validate_queries(model, queries)
     table = table_for(model)
     values: list[Any] = []
-    shape = tuple(_plan_one(table, q, values) for q in queries)
+    shape = tuple([_plan_one(table, q, values) for q in queries])
     return shape, values
 
 

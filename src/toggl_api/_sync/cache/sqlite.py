@@ -93,6 +93,14 @@ def _fits(value: int) -> bool:
     return _INT_MIN <= value <= _INT_MAX
 
 
+_PARAMETER_NAMES = tuple(f"q{n}" for n in range(64))
+
+
+def _names(count: int) -> Sequence[str]:
+    """At least ``count`` parameter names of a query's values: ``q0``, ``q1``, ... (see ``_core.sql_query``)."""
+    return _PARAMETER_NAMES if count <= len(_PARAMETER_NAMES) else [f"q{n}" for n in range(count)]
+
+
 def _check_ints(entries: Sequence[TogglClass]) -> None:
     """Refuse entries holding an integer the database cannot store, naming the model, id and field."""
     for entry in entries:
@@ -216,16 +224,17 @@ def _row_converter(width: int, results: Sequence[tuple[int, Callable[[Any], Any]
 
 
 def _observed(engine: Any) -> bool:
-    """Whether something watches statements on this engine (echo, SQL logging, execute/cursor events)."""
-    engine = getattr(engine, "sync_engine", engine)  # an async engine's events and echo live on its sync engine
+    """Whether something watches statements on this (sync) engine: echo, SQL logging, execute/cursor events.
+
+    An async engine's events and echo live on its ``sync_engine``: pass that one.
+    """
+    if engine.echo or _SQL_LOG.isEnabledFor(logging.INFO):
+        return True
+    if not getattr(engine, "_has_events", True):  # SQLAlchemy's flag: no connection event listens at all
+        return False
     events = engine.dispatch
     return bool(
-        engine.echo
-        or _SQL_LOG.isEnabledFor(logging.INFO)
-        or events.before_cursor_execute
-        or events.after_cursor_execute
-        or events.before_execute
-        or events.after_execute
+        events.before_cursor_execute or events.after_cursor_execute or events.before_execute or events.after_execute
     )
 
 
@@ -238,12 +247,9 @@ def _fetch_direct(dbapi: Any, plan: _Plan, params: dict[str, Any]) -> Sequence[S
     """Every row of a compiled SELECT run on the DBAPI connection, converted by the column types exactly as
     ``Connection.execute`` would."""
     args = [params[name] if bind is None else bind(params[name]) for name, bind in plan.binds]
-    cursor = dbapi.cursor()
-    try:
-        cursor.execute(plan.sql, args)
-        rows: list[Any] = cursor.fetchall()
-    finally:
-        cursor.close()
+    # The connection's own cursor, not closed: ``fetchall`` ran the statement to its end, which resets it (no
+    # read lock is left), and closing the cursor then costs about half as much as a lookup by id.
+    rows: list[Any] = dbapi.execute(plan.sql, args).fetchall()
     if plan.convert is None:
         return rows
     if len(rows) < _GC_PAUSE_FROM or not gc.isenabled():
@@ -257,6 +263,8 @@ def _fetch_direct(dbapi: Any, plan: _Plan, params: dict[str, Any]) -> Sequence[S
 
 #: Rows from which building models pauses the cyclic garbage collector.
 _GC_PAUSE_FROM = 1000
+#: A function running one compiled SELECT on a DBAPI connection and returning its models (``_direct_reader``).
+_Reader = Callable[[Any, dict[str, Any]], list[Any]]
 
 
 def _instance_maker(model: type[TogglClass]) -> Callable[[], Any]:
@@ -332,6 +340,85 @@ class _Builder:
         return found
 
 
+
+
+def _direct_reader(plan: _Plan, model: type[TogglClass], table: Table
+                   ) -> Callable[[Any, dict[str, Any]], list[Any]] | None:
+    """One function running ``plan`` on a DBAPI connection and building its models, written out once per plan.
+
+    It does what ``_fetch_direct`` then ``_Builder.models`` do (the same binds, column processors and new mapped
+    instances), without the row tuples in between or a loop per column: each row's values go straight into the
+    new instance's ``__dict__``. ``None`` when SQLAlchemy's instance internals are not the expected ones (the
+    caller then takes the general path).
+    """
+    from sqlalchemy.orm.base import manager_of_class
+
+    managers = [manager_of_class(model), manager_of_class(TogglTag)]
+    states = [getattr(manager, "_state_constructor", None) for manager in managers]
+    keys = [getattr(manager, "STATE_ATTR", None) for manager in managers]
+    if None in states or None in keys:
+        return None
+    processors = dict(plan.results)
+    namespace: dict[str, Any] = {
+        "SQL": plan.sql, "gc": gc, "PAUSE": _GC_PAUSE_FROM, "M": model, "new": model.__new__, "ms": states[0],
+        "man": managers[0], "KEY": keys[0], "T": TogglTag, "mst": states[1], "mant": managers[1], "TKEY": keys[1],
+    }
+    namespace.update({f"p{i}": processor for i, processor in processors.items()})
+    namespace.update({f"b{i}": bind for i, (_, bind) in enumerate(plan.binds) if bind is not None})
+
+    def cell(index: int) -> str:
+        return f"p{index}(r[{index}])" if index in processors else f"r[{index}]"
+
+    # Everything interpolated is ours: indexes, and names (column and parameter names) written as literals.
+    args = ", ".join(f"b{i}(params[{name!r}])" if bind is not None else f"params[{name!r}]"
+                     for i, (name, bind) in enumerate(plan.binds))
+    names = [column.name for column in table.columns]
+    tracker = issubclass(model, TogglTracker)
+    pad = " " * 12 if tracker else " " * 8
+    lines = [
+        "def read(dbapi, params):",
+        f"    rows = dbapi.execute(SQL, [{args}]).fetchall()  # see _fetch_direct",
+        "    if len(rows) < PAUSE or not gc.isenabled():",
+        "        return build(rows)",
+        "    gc.disable()  # see _Builder.models",
+        "    try:",
+        "        return build(rows)",
+        "    finally:",
+        "        gc.enable()",
+        "def build(rows):",
+        "    found = []",
+        "    append = found.append",
+        "    last = None",
+        "    for r in rows:",
+    ]
+    if tracker:
+        lines += ["        if r[0] != last:", "            last = r[0]"]
+    lines += [f"{pad}e = new(M)", f"{pad}d = e.__dict__", f"{pad}d[KEY] = ms(e, man)"]
+    lines += [f"{pad}d[{name!r}] = {cell(i)}" for i, name in enumerate(names)]
+    if tracker:
+        width = len(names)
+        lines += [
+            f"{pad}tags = d['tags'] = []",
+            f"{pad}append(e)",
+            f"        if r[{width}] is not None:",
+            "            t = new(T)",
+            "            td = t.__dict__",
+            "            td[TKEY] = mst(t, mant)",
+            f"            td['id'] = {cell(width)}",
+            f"            td['name'] = {cell(width + 1)}",
+            "            td['timestamp'] = d['timestamp']",
+            "            td['at'] = None",
+            "            td['server_deleted_at'] = None",
+            "            td['extra'] = {}",
+            f"            td['workspace'] = {cell(width + 2)}",
+            "            tags.append(t)",
+        ]
+    else:
+        lines.append(f"{pad}append(e)")
+    lines.append("    return found")
+    exec("\n".join(lines) + "\n", namespace)
+    reader: Callable[[Any, dict[str, Any]], list[Any]] = namespace["read"]
+    return reader
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
@@ -571,12 +658,17 @@ class SqliteCache(TogglCache[T]):
         if echo_db:
             engine.echo = True
         from ..._core.models.tables import map_models
+        from ..._core.sql_query import plan_queries
 
+        # Kept here: an import inside ``query`` (a relative one) costs as much as planning the query.
+        self._plan_queries = plan_queries
         self.database: Engine = engine
+        #: The engine whose echo and events say whether statements are watched (see ``_observed``).
+        self._events: Any = getattr(engine, "sync_engine", engine)
         self.metadata: MetaData = map_models()
         self._schema_ready = False
         self._schema_lock = Lock()
-        self._plans: dict[tuple[Any, ...], tuple[_Plan, _Builder | None]] = {}
+        self._plans: dict[tuple[Any, ...], tuple[_Plan, _Builder | None, _Reader | None]] = {}
         #: Whether writes may use the database's native upsert (the portable path is used otherwise).
         self._native_upsert = True
 
@@ -641,15 +733,20 @@ class SqliteCache(TogglCache[T]):
         return True
 
     def _plan(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass] | None
-              ) -> tuple[_Plan, _Builder | None]:
+              ) -> tuple[_Plan, _Builder | None, _Reader | None]:
         found = self._plans.get(key)
         if found is None:
             from ..._core.models.tables import table_for
 
             if len(self._plans) >= _PLAN_LIMIT:
                 self._plans.clear()
-            builder = None if model is None else _Builder(model, table_for(model))
-            found = (_Plan(build(), self.database.dialect), builder)
+            plan = _Plan(build(), self.database.dialect)
+            builder = reader = None
+            if model is not None:
+                builder = _Builder(model, table_for(model))
+                if plan.direct:
+                    reader = _direct_reader(plan, model, table_for(model))
+            found = (plan, builder, reader)
             self._plans[key] = found
         return found
 
@@ -675,23 +772,26 @@ class SqliteCache(TogglCache[T]):
             .order_by(table.c.id, tags.c.position)
         )
 
-    def _rows(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass] | None,
-                    params: dict[str, Any]) -> tuple[Sequence[Sequence[Any]], _Builder | None]:
-        engine = self._ready()
-        plan, builder = self._plan(key, build, model)
-        if plan.direct and not _observed(engine):
-            return run_dbapi(engine, _fetch_direct, plan, params), builder
-        return run_read(engine, _fetch, plan, params), builder
-
     def _models(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass],
                       params: dict[str, Any]) -> list[Any]:
-        rows, builder = self._rows(key, build, model, params)
+        engine = self.database if self._schema_ready else self._ready()
+        found = self._plans.get(key)
+        plan, builder, reader = self._plan(key, build, model) if found is None else found
+        if reader is not None and not _observed(self._events):
+            return run_dbapi(engine, reader, params)
+        if plan.direct and not _observed(self._events):
+            rows = run_dbapi(engine, _fetch_direct, plan, params)
+        else:
+            rows = run_read(engine, _fetch, plan, params)
         return builder.models(rows) if builder is not None else []
 
     def _values(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], params: dict[str, Any]
                       ) -> Sequence[Sequence[Any]]:
-        rows, _ = self._rows(key, build, None, params)
-        return rows
+        engine = self._ready()
+        plan, _, _ = self._plan(key, build, None)
+        if plan.direct and not _observed(self._events):
+            return run_dbapi(engine, _fetch_direct, plan, params)
+        return run_read(engine, _fetch, plan, params)
 
     # -- the contract ---------------------------------------------------------------------------------------
 
@@ -775,16 +875,14 @@ class SqliteCache(TogglCache[T]):
         Raises:
             ValueError: a query key that is not a field of the model.
         """
-        from ..._core.sql_query import plan_queries
-
         target = self._model(model)
-        shape, values = plan_queries(target, query)
+        shape, values = self._plan_queries(target, query)
         for value in values:
             for item in value if isinstance(value, (list, tuple)) else (value,):
-                if type(item) is int and not _fits(item):
+                if type(item) is int and not _INT_MIN <= item <= _INT_MAX:
                     msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
                     raise ValueError(msg)
-        params: dict[str, Any] = {f"q{n}": value for n, value in enumerate(values)}
+        params: dict[str, Any] = dict(zip(_names(len(values)), values, strict=False))
         fresh = self._cutoff(params)
         keys = tuple(distinct_keys(query)) if distinct else ()
 
