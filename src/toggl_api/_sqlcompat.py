@@ -227,10 +227,10 @@ def _migrate_indexes(conn: Connection, metadata: MetaData) -> None:
     for table in metadata.sorted_tables:
         missing = [index for index in table.indexes if index.name not in existing]
         for index in missing:
-            index.create(conn)
+            index.create(conn, checkfirst=True)  # another process may have made it meanwhile
         for name in RETIRED_INDEXES.get(table.name, ()):
             if name in existing:
-                conn.execute(text(f"DROP INDEX {preparer.quote(name)}"))
+                conn.execute(text(f"DROP INDEX IF EXISTS {preparer.quote(name)}"))
         if missing and conn.dialect.name == "sqlite":
             conn.execute(text(f"ANALYZE {preparer.format_table(table)}"))
 

@@ -142,3 +142,41 @@ def test_durations_and_extra_keys_read_back_exactly(tmp_path: Path) -> None:
     assert [e.duration for e in loaded] == durations
     assert [e.extra for e in loaded] == [{"k": [1]}, {}, {"k": [3]}, {}]
     assert loaded[1].extra is not loaded[3].extra  # each entry has its own dict
+
+
+def test_two_threads_opening_an_old_file_at_once_both_read_it_and_it_is_migrated(tmp_path: Path) -> None:
+    """Two caches (threads here, processes alike) meet an index layout of an older release at the same moment."""
+    first = SqliteCache(tmp_path, expire_after=None)
+    first.add(*(entry(i) for i in range(1, 50)))
+    first.close()
+    with sqlite3.connect(tmp_path / "cache.sqlite") as conn:
+        conn.execute("DROP INDEX ix_tracker_project_start")
+        conn.execute("CREATE INDEX ix_tracker_project ON tracker (project)")
+    conn.close()
+    start = threading.Barrier(2)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def open_and_count() -> None:
+        cache = SqliteCache(tmp_path, expire_after=None)
+        try:
+            start.wait()
+            counts.append(cache.entry_count(TogglTracker))
+        except BaseException as exc:  # reported below: a thread's exception would be lost
+            errors.append(exc)
+        finally:
+            cache.close()
+
+    threads = [threading.Thread(target=open_and_count) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with sqlite3.connect(tmp_path / "cache.sqlite") as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'tracker'")}
+    conn.close()
+
+    assert errors == []
+    assert counts == [49, 49]
+    assert "ix_tracker_project_start" in names
+    assert "ix_tracker_project" not in names
