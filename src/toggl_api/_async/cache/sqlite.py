@@ -9,13 +9,17 @@ first operation.
 Speed matters because a lookup by id is the hot path of every cached endpoint:
 
 - SELECTs are built once per *shape* (model, query structure, expiry) and compiled once per cache; their values
-  travel as bound parameters. On SQLite, when nothing listens to statement execution (no ``echo``, no
-  ``sqlalchemy.engine`` INFO logging, no execute/cursor events), a compiled SELECT runs directly on the pooled
-  DBAPI connection with the dialect's own bind and result processors; otherwise it goes through
-  ``Connection.execute`` so logging and events see it. Both paths return the same rows.
+  travel as bound parameters, so a repeated shape costs one dict lookup. On SQLite, when nothing listens to
+  statement execution (no ``echo``, no ``sqlalchemy.engine`` INFO logging, no execute/cursor events), a compiled
+  SELECT runs directly on a DBAPI connection with the dialect's own bind and result processors: the sync cache
+  keeps one read connection per thread for a database file (see ``toggl_api._sqlcompat._held_reader``; closed by
+  ``close()``), the async one checks one out of the pool. Otherwise it goes through ``Connection.execute`` so
+  logging and events see it. Both paths build the same models.
 - Models are built from rows directly (like the ORM loader does: a new mapped instance, fields set from the
-  row, no converters to re-run on typed column values). A time entry's tags come from the same SELECT (an outer
-  join on ``tracker_tag``), so one statement answers ``find``, ``load`` and ``query``.
+  row, no converters to re-run on typed column values); on the direct path, one function generated per compiled
+  SELECT (``_direct_reader``) binds, executes and fills the instances with no per-column loop. A time entry's
+  tags come from the same SELECT (an outer join on ``tracker_tag``), so one statement answers ``find``,
+  ``load`` and ``query``.
 - Writes are one transaction of executemany statements: on SQLite and PostgreSQL a native upsert by primary key
   (``INSERT ... ON CONFLICT (id) DO UPDATE``); on other databases a select of the existing ids, a bulk insert
   and a bulk update. Upserts ignore expiry, so refreshing an expired entity never collides with the stale row.
@@ -876,11 +880,10 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         """
         target = self._model(model)
         shape, values = self._plan_queries(target, query)
-        for value in values:
-            for item in value if isinstance(value, (list, tuple)) else (value,):
-                if type(item) is int and not _INT_MIN <= item <= _INT_MAX:
-                    msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
-                    raise ValueError(msg)
+        for item in values:  # one flat list of scalars (a list value was spread into it)
+            if type(item) is int and not _INT_MIN <= item <= _INT_MAX:
+                msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
+                raise ValueError(msg)
         params: dict[str, Any] = dict(zip(_names(len(values)), values, strict=False))
         fresh = self._cutoff(params)
         keys = tuple(distinct_keys(query)) if distinct else ()
