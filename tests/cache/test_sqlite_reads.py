@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import pytest
 
 from toggl_api._core.models import TogglTracker
 from toggl_api._sqlcompat import _READERS
@@ -180,3 +183,62 @@ def test_two_threads_opening_an_old_file_at_once_both_read_it_and_it_is_migrated
     assert counts == [49, 49]
     assert "ix_tracker_project_start" in names
     assert "ix_tracker_project" not in names
+
+
+def test_a_closed_cache_reads_again_on_a_new_connection_and_close_releases_it(tmp_path: Path) -> None:
+    cache = SqliteCache(tmp_path, expire_after=None)
+    cache.add(entry(1))
+    assert cache.find(1, TogglTracker) is not None
+    first = list(_READERS[cache.database][1])
+    cache.close()
+
+    again = cache.find(1, TogglTracker)
+    second = list(_READERS[cache.database][1])
+    cache.close()
+
+    assert again is not None
+    assert again.name == "entry 1"
+    assert second[0] is not first[0]
+    for connection in (*first, *second):
+        try:
+            connection.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            continue
+        raise AssertionError("a read connection stayed open after close()")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_reads_on_its_own_connection_and_the_parent_keeps_reading(tmp_path: Path) -> None:
+    """A connection never crosses fork: the child opens its own, and the parent's stays usable."""
+    cache = SqliteCache(tmp_path, expire_after=None)
+    try:
+        cache.add(entry(1), entry(2))
+        assert cache.find(1, TogglTracker) is not None  # the parent's read connection is now kept
+        # Every SQLite connection of the parent: kept for reads, or idle in the pool (after the write).
+        idle = [record.dbapi_connection for record in cache.database.pool._pool.queue]  # type: ignore[attr-defined]
+        parents = {id(c) for c in (*_READERS[cache.database][1], *idle)}
+        assert len(parents) == 2
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report what it reads and whether it read on a connection of the parent
+            try:
+                found = cache.find(2, TogglTracker)
+                mine = _READERS[cache.database][1][-1]
+                cache.add(entry(4))  # writes on a connection of its own as well
+                os.write(write, f"{found.name if found else None}|{id(mine) in parents}".encode())
+                cache.close()  # closes the child's connections only
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            reported = pipe.read()
+        os.waitpid(pid, 0)
+        cache.add(entry(3))
+        seen = (cache.find(3, TogglTracker), cache.find(4, TogglTracker))
+        check = _READERS[cache.database][1][0].execute("PRAGMA quick_check").fetchall()
+    finally:
+        cache.close()
+
+    assert reported == "entry 2|False"
+    assert None not in seen
+    assert check == [("ok",)]
