@@ -16,8 +16,8 @@ Speed matters because a lookup by id is the hot path of every cached endpoint:
   ``close()``), the async one checks one out of the pool. Otherwise it goes through ``Connection.execute`` so
   logging and events see it. Both paths build the same models.
 - Models are built from rows directly (like the ORM loader does: a new mapped instance, fields set from the
-  row, no converters to re-run on typed column values); on the direct path, one function generated per compiled
-  SELECT (``_direct_reader``) binds, executes and fills the instances with no per-column loop. A time entry's
+  row, no converters to re-run on typed column values); on the direct path, one function generated per model and
+  column layout (``_model_builder``) fills the instances with no per-column loop. A time entry's
   tags come from the same SELECT (an outer join on ``tracker_tag``), so one statement answers ``find``,
   ``load`` and ``query``.
 - Writes are one transaction of executemany statements: on SQLite and PostgreSQL a native upsert by primary key
@@ -266,8 +266,8 @@ def _fetch_direct(dbapi: Any, plan: _Plan, params: dict[str, Any]) -> Sequence[S
 
 #: Rows from which building models pauses the cyclic garbage collector.
 _GC_PAUSE_FROM = 1000
-#: A function running one compiled SELECT on a DBAPI connection and returning its models (``_direct_reader``).
-_Reader = Callable[[Any, dict[str, Any]], list[Any]]
+#: A function turning the raw rows of one compiled SELECT into models (``_model_builder``).
+_Reader = Callable[[list[Any]], list[Any]]
 
 
 def _instance_maker(model: type[TogglClass]) -> Callable[[], Any]:
@@ -345,14 +345,28 @@ class _Builder:
 
 
 
-def _direct_reader(plan: _Plan, model: type[TogglClass], table: Table
-                   ) -> Callable[[Any, dict[str, Any]], list[Any]] | None:
-    """One function running ``plan`` on a DBAPI connection and building its models, written out once per plan.
+def _read_models(dbapi: Any, plan: _Plan, build: Callable[[list[Any]], list[Any]], params: dict[str, Any]
+                 ) -> list[Any]:
+    """The models of a compiled SELECT run on the DBAPI connection: ``_fetch_direct``, then ``build`` (see
+    ``_model_builder``) instead of the column processors and ``_Builder.models``."""
+    args = [params[name] if bind is None else bind(params[name]) for name, bind in plan.binds]
+    rows: list[Any] = dbapi.execute(plan.sql, args).fetchall()  # see _fetch_direct
+    if len(rows) < _GC_PAUSE_FROM or not gc.isenabled():
+        return build(rows)
+    gc.disable()  # see _Builder.models
+    try:
+        return build(rows)
+    finally:
+        gc.enable()
 
-    It does what ``_fetch_direct`` then ``_Builder.models`` do (the same binds, column processors and new mapped
-    instances), without the row tuples in between or a loop per column: each row's values go straight into the
-    new instance's ``__dict__``. ``None`` when SQLAlchemy's instance internals are not the expected ones (the
-    caller then takes the general path).
+
+def _model_builder(plan: _Plan, model: type[TogglClass], table: Table) -> Callable[[list[Any]], list[Any]] | None:
+    """One function turning raw rows of ``plan`` into models, written out for its columns and their processors.
+
+    It does what ``_Builder.models`` does after the column processors (the same new mapped instances), without
+    row tuples in between or a loop per column: each row's values go straight into the new instance's
+    ``__dict__``. ``None`` when SQLAlchemy's instance internals are not the expected ones (the caller then takes
+    the general path). The SELECTs of one model share their columns, so a cache makes one per model and layout.
     """
     from sqlalchemy.orm.base import manager_of_class
 
@@ -363,37 +377,19 @@ def _direct_reader(plan: _Plan, model: type[TogglClass], table: Table
         return None
     processors = dict(plan.results)
     namespace: dict[str, Any] = {
-        "SQL": plan.sql, "gc": gc, "PAUSE": _GC_PAUSE_FROM, "M": model, "new": model.__new__, "ms": states[0],
-        "man": managers[0], "KEY": keys[0], "T": TogglTag, "mst": states[1], "mant": managers[1], "TKEY": keys[1],
+        "M": model, "new": model.__new__, "ms": states[0], "man": managers[0], "KEY": keys[0],
+        "T": TogglTag, "mst": states[1], "mant": managers[1], "TKEY": keys[1],
     }
     namespace.update({f"p{i}": processor for i, processor in processors.items()})
-    namespace.update({f"b{i}": bind for i, (_, bind) in enumerate(plan.binds) if bind is not None})
 
     def cell(index: int) -> str:
         return f"p{index}(r[{index}])" if index in processors else f"r[{index}]"
 
-    # Everything interpolated is ours: indexes, and names (column and parameter names) written as literals.
-    args = ", ".join(f"b{i}(params[{name!r}])" if bind is not None else f"params[{name!r}]"
-                     for i, (name, bind) in enumerate(plan.binds))
+    # Everything interpolated is ours: indexes, and column names written as literals.
     names = [column.name for column in table.columns]
     tracker = issubclass(model, TogglTracker)
     pad = " " * 12 if tracker else " " * 8
-    lines = [
-        "def read(dbapi, params):",
-        f"    rows = dbapi.execute(SQL, [{args}]).fetchall()  # see _fetch_direct",
-        "    if len(rows) < PAUSE or not gc.isenabled():",
-        "        return build(rows)",
-        "    gc.disable()  # see _Builder.models",
-        "    try:",
-        "        return build(rows)",
-        "    finally:",
-        "        gc.enable()",
-        "def build(rows):",
-        "    found = []",
-        "    append = found.append",
-        "    last = None",
-        "    for r in rows:",
-    ]
+    lines = ["def build(rows):", "    found = []", "    append = found.append", "    last = None", "    for r in rows:"]
     if tracker:
         lines += ["        if r[0] != last:", "            last = r[0]"]
     lines += [f"{pad}e = new(M)", f"{pad}d = e.__dict__", f"{pad}d[KEY] = ms(e, man)"]
@@ -420,8 +416,8 @@ def _direct_reader(plan: _Plan, model: type[TogglClass], table: Table
         lines.append(f"{pad}append(e)")
     lines.append("    return found")
     exec("\n".join(lines) + "\n", namespace)
-    reader: Callable[[Any, dict[str, Any]], list[Any]] = namespace["read"]
-    return reader
+    build: Callable[[list[Any]], list[Any]] = namespace["build"]
+    return build
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
@@ -672,6 +668,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         self._schema_ready = False
         self._schema_lock = AsyncLock()
         self._plans: dict[tuple[Any, ...], tuple[_Plan, _Builder | None, _Reader | None]] = {}
+        self._builders: dict[tuple[Any, ...], _Reader | None] = {}
         #: Whether writes may use the database's native upsert (the portable path is used otherwise).
         self._native_upsert = True
 
@@ -748,7 +745,13 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             if model is not None:
                 builder = _Builder(model, table_for(model))
                 if plan.direct:
-                    reader = _direct_reader(plan, model, table_for(model))
+                    # Shared by the SELECTs of a model with the same columns and processors (find, load, query):
+                    # one function, already warm when a new query shape first runs.
+                    layout = (model, tuple(str(column) for column in plan.statement.selected_columns),
+                              tuple(index for index, _ in plan.results))
+                    reader = self._builders.get(layout)
+                    if reader is None:
+                        reader = self._builders[layout] = _model_builder(plan, model, table_for(model))
             found = (plan, builder, reader)
             self._plans[key] = found
         return found
@@ -781,7 +784,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         found = self._plans.get(key)
         plan, builder, reader = self._plan(key, build, model) if found is None else found
         if reader is not None and not _observed(self._events):
-            return await async_run_dbapi(engine, reader, params)
+            return await async_run_dbapi(engine, _read_models, plan, reader, params)
         if plan.direct and not _observed(self._events):
             rows = await async_run_dbapi(engine, _fetch_direct, plan, params)
         else:
