@@ -82,11 +82,17 @@ def _plan_one(table: Table, query: TogglQuery[Any], values: list[Any]) -> tuple[
             values += plain
             parts.append(("in", len(plain)))  # type: ignore[arg-type]
         return ("eq", query.key, tuple(parts))
-    value = _scalar(query.value)
-    if isinstance(value, datetime) and is_date_column:
+    value = query.value
+    if isinstance(value, TogglClass):
+        value = value.id
+    elif isinstance(value, datetime) and is_date_column:
         value = value.astimezone(timezone.utc).date()
     values.append(value)
-    return ("cmp", query.key, _OPERATORS[query.comparison])
+    # By identity: an Enum member's hash is a Python-level call, on every query.
+    return ("cmp", query.key, _OPERATOR_OF[id(query.comparison)])
+
+
+_OPERATOR_OF = {id(comparison): operator for comparison, operator in _OPERATORS.items()}
 
 
 #: Whether a column is a ``Date`` column, per (table name, column name): asked on every query.

@@ -727,7 +727,7 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
     def _cutoff(self, params: dict[str, Any], include_expired: bool = False) -> bool:
         """Add the expiry cut-off to ``params``; False when nothing is filtered by age."""
-        if include_expired or self._expire_after is None:
+        if include_expired or self._ttl is None or self._expire_after is None:  # _ttl: no property calls
             return False
         params["cutoff"] = self.now() - self._expire_after
         return True
