@@ -400,3 +400,35 @@ def test_fast_reads_build_the_same_models_as_reads_through_sqlalchemy(
         assert got.start.tzinfo is timezone.utc
         assert got.timestamp.tzinfo is timezone.utc
     assert len({id(e.extra) for e in loaded}) == len(loaded)  # each entry has its own dict
+
+
+def test_a_repeated_query_answers_for_its_current_values(cache_dir: Path, fake_clock: FakeClock) -> None:
+    """Plans are remembered by query values and their types: equal-comparing values of other types, a changed
+    value and a changed key are each planned anew."""
+    from toggl_api.meta.cache import Comparison, TogglQuery
+
+    cache: SqliteCache[TogglTracker] = SqliteCache(cache_dir, clock=fake_clock)
+    try:
+        cache.add(*(TogglTracker(i, f"e{i}", fake_clock.now(), workspace=1, project=i % 3, billable=i == 1,
+                                       start=DAY + timedelta(hours=i)) for i in range(1, 7)))
+        projects = TogglQuery("project", [1])
+        first = [e.id for e in cache.query(projects, model=TogglTracker)]
+        projects.value = [2]  # the same object, another value
+        second = [e.id for e in cache.query(projects, model=TogglTracker)]
+        as_bool = [e.id for e in cache.query(TogglQuery("billable", True), model=TogglTracker)]
+        as_int = [e.id for e in cache.query(TogglQuery("billable", 1), model=TogglTracker)]
+        after = TogglQuery("start", DAY + timedelta(hours=3), Comparison.GREATER_THEN)
+        later = [e.id for e in cache.query(after, model=TogglTracker)]
+        after.key = "stop"
+        stopped = [e.id for e in cache.query(after, model=TogglTracker)]
+        with pytest.raises(ValueError, match="not a queryable field"):
+            cache.query(TogglQuery("nope", 1), model=TogglTracker)
+        with pytest.raises(ValueError, match="not a queryable field"):
+            cache.query(TogglQuery("nope", 1), model=TogglTracker)
+    finally:
+        cache.close()
+    assert first == [1, 4]
+    assert second == [2, 5]
+    assert as_bool == as_int == [1]
+    assert later == [4, 5, 6]
+    assert stopped == []  # no entry has a stop

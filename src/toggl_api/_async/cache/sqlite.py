@@ -37,7 +37,7 @@ import gc
 import json
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -90,6 +90,35 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
 
 #: SQL integer columns are 64-bit signed; Python ints beyond would raise ``OverflowError`` deep in the driver.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+#: Query values whose (type, value) pair says all that planning looks at.
+_PLAIN_VALUES = frozenset({int, str, datetime, date, bool, type(None)})
+
+
+def _signature(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) -> tuple[Any, ...] | None:
+    """What ``plan_queries(model, queries)`` depends on, as a hashable key; ``None`` when a value is of another
+    kind (a model, a float, a set, ...), which is then planned every time.
+
+    Each value goes with its type, so ``1``, ``True`` and ``1.0`` never share a plan. Only planned queries are
+    remembered: a query that fails to plan raises every time.
+    """
+    parts: list[Any] = [model]
+    for query in queries:
+        if type(query) is not TogglQuery:
+            return None
+        value = query.value
+        kind = type(value)
+        if kind is list or kind is tuple:
+            items = tuple([(type(item), item) for item in value])
+            if not all(pair[0] in _PLAIN_VALUES for pair in items):
+                return None
+            parts.append((query.key, id(query.comparison), kind, items))
+        elif kind in _PLAIN_VALUES:
+            parts.append((query.key, id(query.comparison), kind, value))
+        else:
+            return None
+    return tuple(parts)
 
 
 def _fits(value: int) -> bool:
@@ -669,6 +698,8 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         self._schema_lock = AsyncLock()
         self._plans: dict[tuple[Any, ...], tuple[_Plan, _Builder | None, _Reader | None]] = {}
         self._builders: dict[tuple[Any, ...], _Reader | None] = {}
+        #: ``plan_queries`` results by query signature (``_signature``): a repeated query is planned once.
+        self._planned: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
         #: Whether writes may use the database's native upsert (the portable path is used otherwise).
         self._native_upsert = True
 
@@ -882,7 +913,15 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             ValueError: a query key that is not a field of the model.
         """
         target = self._model(model)
-        shape, values = self._plan_queries(target, query)
+        signature = _signature(target, query)
+        planned = self._planned.get(signature) if signature is not None else None
+        if planned is None:
+            planned = self._plan_queries(target, query)
+            if signature is not None:
+                if len(self._planned) >= _PLAN_LIMIT:
+                    self._planned.clear()
+                self._planned[signature] = planned
+        shape, values = planned
         for item in values:  # one flat list of scalars (a list value was spread into it)
             if type(item) is int and not _INT_MIN <= item <= _INT_MAX:
                 msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
