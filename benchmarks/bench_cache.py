@@ -28,10 +28,10 @@ a block runs ``--repeat`` times and the best (least disturbed) one is kept, beca
 first use, run in a subprocess): its JSONCache get/query and its SqliteCache query (``.all()`` of its Query).
 Its caches are filled by writing once (its ``add`` is quadratic). ``--json FILE`` writes every figure.
 
-``--only http`` runs the HTTP workloads alone, ``--only caches`` everything else.
+``--only json|sql|http`` runs one group of workloads alone (``caches``: json and sql, no http).
 
-Usage: python benchmarks/bench_cache.py [--sizes 1000,10000,100000] [--repeat 5] [--wrapper] [--only http|caches]
-       [--json FILE]
+Usage: python benchmarks/bench_cache.py [--sizes 1000,10000,100000] [--repeat 5] [--wrapper]
+       [--only json|sql|http|caches] [--json FILE]
 """
 
 from __future__ import annotations
@@ -119,7 +119,8 @@ def batch_of(first: int) -> list[Any]:
 # -- ours ------------------------------------------------------------------------------------------------------
 
 
-def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]:
+def bench_caches(size: int, repeat: int, entries: list[Any], kinds: tuple[str, ...] = ("json", "sql")
+                 ) -> dict[str, float]:
     from toggl_api.meta.cache import Comparison, TogglQuery
 
     results: dict[str, float] = {}
@@ -130,7 +131,7 @@ def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]
         TogglQuery("start", high, Comparison.LESS_THEN),
         TogglQuery("project", WANTED_PROJECTS),
     )
-    for kind in ("json", "sql"):
+    for kind in kinds:
         with tempfile.TemporaryDirectory() as tmp:
             results.update(bench_cache(kind, Path(tmp), size, repeat, entries, ids, queries))
     return results
@@ -350,7 +351,7 @@ def _row(i: int, name: str, seconds: int) -> tuple[Any, ...]:
             i % PROJECTS, 0, None, None)
 
 
-def bench_floors(size: int, repeat: int) -> dict[str, float]:
+def bench_floors(size: int, repeat: int, kinds: tuple[str, ...] = ("json", "sql")) -> dict[str, float]:
     records = {
         i: {"id": i, "name": f"entry {i}", "workspace": 1, "start": BASE + timedelta(minutes=i),
             "stop": BASE + timedelta(minutes=i, seconds=30), "project": i % PROJECTS}
@@ -366,12 +367,13 @@ def bench_floors(size: int, repeat: int) -> dict[str, float]:
         for ident in ids:
             lookup(ident, dict)
 
-    results["json get floor"] = best(dict_get, GETS, repeat)
     low, high = window(size)
     wanted = set(WANTED_PROJECTS)
-    results["json query floor"] = best(
-        lambda: [r for r in rows if low <= r["start"] < high and r["project"] in wanted], 1, repeat
-    )
+    if "json" in kinds:
+        results["json get floor"] = best(dict_get, GETS, repeat)
+        results["json query floor"] = best(
+            lambda: [r for r in rows if low <= r["start"] < high and r["project"] in wanted], 1, repeat
+        )
     plain = [{**r, "start": r["start"].isoformat(), "stop": r["stop"].isoformat()} for r in rows]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dump.json"
@@ -382,13 +384,15 @@ def bench_floors(size: int, repeat: int) -> dict[str, float]:
                 handle.flush()
                 os.fsync(handle.fileno())
 
-        results["json add floor"] = best(dump, 1, repeat)
-
         def stat() -> None:  # what a JSON read must do to notice another process's commit
             for _ in ids:
                 os.stat(path)
 
-        results["stat floor"] = best(stat, GETS, repeat)
+        if "json" in kinds:
+            results["json add floor"] = best(dump, 1, repeat)
+            results["stat floor"] = best(stat, GETS, repeat)
+        if "sql" not in kinds:
+            return results
         db = sqlite3.connect(Path(tmp) / "raw.sqlite")
         db.execute("PRAGMA journal_mode=WAL")
         names = ", ".join(f'"{c}"' for c in _COLUMNS)
@@ -509,21 +513,22 @@ def bench_wrapper(size: int, repeat: int) -> dict[str, float]:
 # -- report ----------------------------------------------------------------------------------------------------
 
 
-def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True, caches: bool = True) -> dict[str, Any]:
+def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True, kinds: tuple[str, ...] = ("json", "sql")
+        ) -> dict[str, Any]:
     """Every figure, per size: ours, floors, ratios (and the wrapper's)."""
     random.seed(1)
     figures: dict[str, Any] = {"sizes": {}, "http": {}}
     if http:
         print("http...", file=sys.stderr)
         figures["http"] = bench_http(repeat)
-    for size in sizes if caches else []:
+    for size in sizes if kinds else []:
         print(f"size {size}: building entries...", file=sys.stderr)
         entries = make_entries(size)
         print(f"size {size}: caches...", file=sys.stderr)
-        ours = bench_caches(size, repeat, entries)
+        ours = bench_caches(size, repeat, entries, kinds)
         del entries
         print(f"size {size}: floors...", file=sys.stderr)
-        floors = bench_floors(size, repeat)
+        floors = bench_floors(size, repeat, kinds)
         data: dict[str, Any] = {"ours": ours, "floors": floors,
                                 "ratios": {k: ours[k] / floors[f"{k} floor"] for k in ours}}
         if wrapper:
@@ -545,13 +550,15 @@ def report(figures: dict[str, Any]) -> str:
     for size in sizes:
         data = figures["sizes"][size]
         for key, target in TARGETS.items():
-            if key == "http get":
+            if key == "http get" or key not in data["ratios"]:
                 continue
             ratio = data["ratios"][key]
             lines.append(f"| {size:,} | {key} | {_us(data['ours'][key])} | {_us(data['floors'][key + ' floor'])} | "
                          f"{ratio:.2f}x | ≤ {target:g}x | {'yes' if ratio <= target else '**no**'} |")
     for size in sizes:
         data = figures["sizes"][size]
+        if "stat floor" not in data["floors"]:
+            continue
         stat = data["floors"]["stat floor"]
         lines.append(f"| {size:,} | json get / os.stat | {_us(data['ours']['json get'])} | {_us(stat)} | "
                      f"{data['ours']['json get'] / stat:.2f}x | (floor) | - |")
@@ -570,6 +577,8 @@ def report(figures: dict[str, Any]) -> str:
                   "| workload | " + " | ".join(f"{s:,}" for s in sizes[1:]) + " | met |",
                   "|---|" + "---|" * len(sizes)]
         for key in ("json get", "sql get", "json add", "sql add"):
+            if key not in figures["sizes"][sizes[0]]["ours"]:
+                continue
             growth = [figures["sizes"][s]["ours"][key] / figures["sizes"][sizes[0]]["ours"][key] for s in sizes[1:]]
             lines.append(f"| {key} | " + " | ".join(f"{g:.2f}x" for g in growth) +
                          f" | {'yes' if growth[-1] <= FLAT else '**no**'} |")
@@ -582,7 +591,7 @@ def report(figures: dict[str, Any]) -> str:
             wrapper = data.get("wrapper")
             if not wrapper:
                 continue
-            ratio = {k: wrapper[k] / data["ours"][k] for k in ("json get", "json query", "sql query")}
+            ratio = {k: wrapper[k] / data["ours"].get(k, float("nan")) for k in ("json get", "json query", "sql query")}
             lines.append(f"| {size:,} | {ratio['json get']:,.0f}x | {ratio['json query']:,.0f}x | "
                          f"{ratio['sql query']:.1f}x ({_us(wrapper['sql query'])} / {_us(data['ours']['sql query'])})"
                          f" | {'yes' if ratio['sql query'] >= WRAPPER_SQL_QUERY else '**no**'} |")
@@ -594,12 +603,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each block; the best is kept")
     parser.add_argument("--wrapper", action="store_true", help="also run toggl-api-wrapper 2.2.0")
-    parser.add_argument("--only", choices=("http", "caches"), default=None,
-                        help="run only the HTTP workloads, or only the cache workloads")
     parser.add_argument("--json", default=None, help="write every figure to this file")
+    parser.add_argument("--only", choices=("json", "sql", "http", "caches"), default=None,
+                        help="run only this group of workloads (caches: json and sql)")
     args = parser.parse_args(argv)
+    only = args.only
+    kinds = {"json": ("json",), "sql": ("sql",), "http": ()}.get(only or "", ("json", "sql"))
     figures = run([int(s) for s in args.sizes.split(",")], args.repeat, args.wrapper,
-                  http=args.only != "caches", caches=args.only != "http")
+                  http=only in (None, "http"), kinds=kinds)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1))
     print(f"Best of {args.repeat} runs per block.\n")

@@ -176,6 +176,7 @@ def _create_tables(conn: Connection, metadata: MetaData) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
     metadata.create_all(conn)
     _add_missing_columns(conn, metadata)
+    _migrate_indexes(conn, metadata)
 
 
 def _add_missing_columns(conn: Connection, metadata: MetaData) -> None:
@@ -196,6 +197,42 @@ def _add_missing_columns(conn: Connection, metadata: MetaData) -> None:
             conn.execute(
                 text(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.quote(column.name)} {kind}")
             )
+
+
+def _index_names(conn: Connection, metadata: MetaData) -> set[str]:
+    """Names of the indexes the database holds on the tables of ``metadata``."""
+    if conn.dialect.name == "sqlite":  # one query instead of one per table: this runs whenever a cache opens
+        from sqlalchemy import text
+
+        return {row[0] for row in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
+    from sqlalchemy import inspect
+
+    inspector = inspect(conn)
+    return {str(index["name"]) for table in metadata.sorted_tables for index in inspector.get_indexes(table.name)}
+
+
+def _migrate_indexes(conn: Connection, metadata: MetaData) -> None:
+    """Give tables an older release created the indexes added since, and drop those they replaced.
+
+    ``create_all`` makes indexes only with a new table. Idempotent: a database that has every index is only
+    looked at. On SQLite, a table that got an index is analyzed again, so the planner has statistics for it
+    (without them it may keep using the index it knows).
+    """
+    from sqlalchemy import text
+
+    from ._core.models.tables import RETIRED_INDEXES
+
+    existing = _index_names(conn, metadata)
+    preparer = conn.dialect.identifier_preparer
+    for table in metadata.sorted_tables:
+        missing = [index for index in table.indexes if index.name not in existing]
+        for index in missing:
+            index.create(conn, checkfirst=True)  # another process may have made it meanwhile
+        for name in RETIRED_INDEXES.get(table.name, ()):
+            if name in existing:
+                conn.execute(text(f"DROP INDEX IF EXISTS {preparer.quote(name)}"))
+        if missing and conn.dialect.name == "sqlite":
+            conn.execute(text(f"ANALYZE {preparer.format_table(table)}"))
 
 
 def create_all(engine: Engine, metadata: MetaData) -> None:
@@ -232,8 +269,25 @@ class _Readers(threading.local):
 
 
 #: Per SQLite file engine: a DBAPI connection per thread kept for reads, and every one made (closed on dispose).
-_READERS: weakref.WeakKeyDictionary[Any, tuple[_Readers, list[Any], threading.Lock]] = weakref.WeakKeyDictionary()
+_ReadersEntry = tuple[_Readers, list[Any], threading.Lock, int]  # this thread's, every one made, its lock, the pid
+_READERS: weakref.WeakKeyDictionary[Any, _ReadersEntry] = weakref.WeakKeyDictionary()
 _READERS_LOCK = threading.Lock()
+#: The engine attribute holding its ``_READERS`` entry, or ``False`` when its reads are not kept (found once per
+#: engine: looking it up in the weak dictionary on every read costs more than a lookup by id in SQLite).
+_READERS_ATTR = "_toggl_api_readers"
+
+
+def _keeps_readers(engine: Engine) -> bool:
+    from sqlalchemy.pool import QueuePool
+
+    database = engine.url.database
+    return (
+        engine.dialect.name == "sqlite"
+        and bool(database)
+        and database != ":memory:"
+        and not str(database).startswith("file:")
+        and isinstance(engine.pool, QueuePool)
+    )
 
 
 def _held_reader(engine: Engine) -> Any:
@@ -245,39 +299,58 @@ def _held_reader(engine: Engine) -> Any:
     made before it. Not for in-memory databases (each connection is a different database), other pools (the
     user chose how connections are shared) or another process (a connection never crosses ``fork``).
     """
-    from sqlalchemy.pool import QueuePool
-
-    database = engine.url.database
-    if (
-        engine.dialect.name != "sqlite"
-        or not database
-        or database == ":memory:"
-        or database.startswith("file:")
-        or not isinstance(engine.pool, QueuePool)
-    ):
-        return None
-    entry = _READERS.get(engine)
+    entry: _ReadersEntry | bool | None = engine.__dict__.get(_READERS_ATTR)
     if entry is None:
         with _READERS_LOCK:
-            entry = _READERS.get(engine)
+            entry = engine.__dict__.get(_READERS_ATTR)
             if entry is None:
-                entry = _READERS[engine] = (_Readers(), [], threading.Lock())
-    local, made, lock = entry
-    if local.connection is None or local.pid != os.getpid():
-        raw = engine.raw_connection()  # runs the engine's connect events (WAL, busy timeout, foreign keys)
-        raw.detach()
-        local.connection, local.pid = raw.dbapi_connection, os.getpid()
-        with lock:
-            made.append(local.connection)
+                entry = False
+                if _keeps_readers(engine):
+                    entry = _READERS[engine] = (_Readers(), [], threading.Lock(), os.getpid())
+                engine.__dict__[_READERS_ATTR] = entry
+    if not isinstance(entry, tuple):
+        return None
+    local, made, lock, made_in = entry
+    connection, pid = local.connection, os.getpid()
+    if connection is not None and local.pid == pid:
+        return connection
+    if made_in != pid:
+        return _held_reader_after_fork(engine, entry)
+    raw = engine.raw_connection()  # runs the engine's connect events (WAL, busy timeout, foreign keys)
+    raw.detach()
+    local.connection, local.pid = raw.dbapi_connection, pid
+    with lock:
+        made.append(local.connection)
     return local.connection
 
 
-def _release_readers(engine: Any) -> None:
-    """Close the read connections kept for ``engine`` (on dispose)."""
-    entry = _READERS.pop(engine, None)
+def _held_reader_after_fork(engine: Engine, inherited: _ReadersEntry) -> Any:
+    """This (forked) process's first read on ``engine``: a connection of the parent must not be used here.
+
+    The inherited read connections are forgotten (not closed: they are the parent's), and so are the pool's,
+    as SQLAlchemy advises for a forked child (``dispose(close=False)``), so writes open their own too.
+    """
+    with _READERS_LOCK:
+        if engine.__dict__.get(_READERS_ATTR) is inherited:
+            engine.dispose(close=False)
+            engine.__dict__.pop(_READERS_ATTR, None)
+            _READERS.pop(engine, None)
+    return _held_reader(engine)
+
+
+def _release_readers(engine: Any) -> bool:
+    """Close the read connections kept for ``engine`` (on dispose); True when another process (the parent of
+    this forked one) made them, and they were left alone."""
+    with _READERS_LOCK:
+        engine.__dict__.pop(_READERS_ATTR, None)
+        entry = _READERS.pop(engine, None)
     if entry is None:
-        return
-    local, made, lock = entry
+        return False
+    local, made, lock, pid = entry
+    if pid != os.getpid():
+        # Closing a parent's SQLite connection in a child can undo the parent's locks (and checkpoint or remove
+        # its WAL file under it): they are only forgotten.
+        return True
     with lock:
         for connection in made:
             # A connection of another thread may refuse to be closed here: it is dropped with its thread.
@@ -285,6 +358,7 @@ def _release_readers(engine: Any) -> None:
                 connection.close()
         made.clear()
     local.connection = None
+    return False
 
 
 def run_dbapi(engine: Engine, func: Callable[..., R], *args: Any) -> R:
@@ -330,9 +404,10 @@ async def async_run_write(engine: AsyncEngine, func: Callable[..., R], *args: An
 
 
 def dispose(engine: Engine) -> None:
-    """Close the engine's pooled connections (and the read connections kept for it)."""
-    _release_readers(engine)
-    engine.dispose()
+    """Close the engine's pooled connections (and the read connections kept for it); in a forked process whose
+    parent read through the engine, the inherited connections are forgotten instead of closed."""
+    inherited = _release_readers(engine)
+    engine.dispose(close=not inherited)
 
 
 async def async_dispose(engine: AsyncEngine) -> None:

@@ -281,3 +281,153 @@ async def test_query_statements_use_no_sqlite_only_sql(cache_dir: Path, fake_clo
     sql = str(select.compile(dialect=postgresql.dialect()))
     assert "tracker_tag AS tag_of" in sql
     assert sql.count("%(q") == len(values)
+
+
+def _old_index_layout(path: Path) -> None:
+    """Make ``path``'s tracker indexes those of the releases before ``ix_tracker_project_start``."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX ix_tracker_project_start")
+        conn.execute("CREATE INDEX ix_tracker_project ON tracker (project)")
+        conn.execute("ANALYZE tracker")
+
+
+def _tracker_indexes(path: Path) -> tuple[set[str], set[str]]:
+    """The tracker indexes of ``path``, and those the planner has statistics for."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='tracker'")}
+        stats = {r[0] for r in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'tracker'")}
+    finally:
+        conn.close()
+    return names, stats
+
+
+def _schema_version(path: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+async def test_a_cache_made_with_the_old_project_index_gets_the_project_start_index_once(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    from toggl_api.meta.cache import Comparison, TogglQuery
+
+    path = cache_dir / "cache.sqlite"
+    first: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    await first.add(*(TogglTracker(i, f"e{i}", fake_clock.now(), workspace=1, start=DAY + timedelta(minutes=i),
+                                   project=i % 5) for i in range(1, 1201)))
+    await first.aclose()
+    _old_index_layout(path)
+    query = (TogglQuery("start", DAY + timedelta(minutes=100), Comparison.GREATER_THEN_OR_EQUAL),
+             TogglQuery("start", DAY + timedelta(minutes=120), Comparison.LESS_THEN), TogglQuery("project", [2]))
+
+    reopened: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        found = await reopened.query(*query, model=TogglTracker)
+    finally:
+        await reopened.aclose()
+    names, stats = _tracker_indexes(path)
+    migrated = _schema_version(path)
+    again: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        assert await again.entry_count(TogglTracker) == 1200
+    finally:
+        await again.aclose()
+
+    assert [e.id for e in found] == [102, 107, 112, 117]
+    assert "ix_tracker_project_start" in names
+    assert "ix_tracker_project" not in names
+    assert "ix_tracker_project_start" in stats  # analyzed, so the planner weighs the new index
+    assert "ix_tracker_project" not in stats
+    assert _tracker_indexes(path) == (names, stats)
+    assert _schema_version(path) == migrated  # opening a migrated file changes no schema
+
+
+async def test_fast_reads_build_the_same_models_as_reads_through_sqlalchemy(
+    cache_dir: Path, fake_clock: FakeClock
+) -> None:
+    """Every kind of field value, several tags in order, expired rows left out: equal whichever path reads."""
+    from sqlalchemy import event
+
+    from toggl_api.meta.cache import TogglQuery
+
+    cache: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, expire_after=3600, clock=fake_clock)
+    now = fake_clock.now()
+    tags = [TogglTag(5, "work", workspace=1), TogglTag(7, "home", workspace=2), TogglTag(6, "a", workspace=1)]
+    entries = [
+        TogglTracker(i, f"e{i}", now - timedelta(hours=2 if i == 4 else 0), workspace=1,
+                     start=DAY + timedelta(minutes=i, microseconds=i), stop=None if i % 2 else DAY + timedelta(hours=i),
+                     duration=timedelta(seconds=-i) if i % 2 else timedelta(days=i, microseconds=7), project=i % 3,
+                     billable=bool(i % 2), user=None if i == 3 else 9, task=i if i > 4 else None,
+                     at=None if i == 1 else now - timedelta(seconds=i), extra={"k": [i]} if i % 3 else {},
+                     tags=tags[: i % 4])
+        for i in range(1, 9)
+    ]
+    projects = [TogglProject(1, "p", now, workspace=1, start_date=DAY.date(), color="#ffffff", client=None)]
+    try:
+        await cache.add(*entries)
+        await cache.add(*projects)
+
+        async def read_all() -> tuple[object, ...]:
+            return (await cache.load(TogglTracker), await cache.find(2, TogglTracker),
+                    await cache.query(TogglQuery("project", [1, 2]), model=TogglTracker),
+                    await cache.query(TogglQuery("tags", "home"), model=TogglTracker, distinct=False),
+                    await cache.load(TogglProject), await cache.find(4, TogglTracker, include_expired=True))
+
+        fast = await read_all()
+        engine = cache.database.sync_engine if hasattr(cache.database, "sync_engine") else cache.database
+        event.listen(engine, "before_cursor_execute", lambda *args: None)
+        watched = await read_all()
+    finally:
+        await cache.aclose()
+    assert fast == watched
+    loaded = fast[0]
+    assert isinstance(loaded, list)
+    assert [e.id for e in loaded] == [1, 2, 3, 5, 6, 7, 8]  # 4 expired
+    assert loaded == [e for e in entries if e.id != 4]
+    for got, want in zip(loaded, [e for e in entries if e.id != 4], strict=True):
+        assert [(t.id, t.name, t.workspace) for t in got.tags] == [(t.id, t.name, t.workspace) for t in want.tags]
+        assert got.start.tzinfo is timezone.utc
+        assert got.timestamp.tzinfo is timezone.utc
+    assert len({id(e.extra) for e in loaded}) == len(loaded)  # each entry has its own dict
+
+
+async def test_a_repeated_query_answers_for_its_current_values(cache_dir: Path, fake_clock: FakeClock) -> None:
+    """Plans are remembered by query values and their types: equal-comparing values of other types, a changed
+    value and a changed key are each planned anew."""
+    from toggl_api.meta.cache import Comparison, TogglQuery
+
+    cache: AsyncSqliteCache[TogglTracker] = AsyncSqliteCache(cache_dir, clock=fake_clock)
+    try:
+        await cache.add(*(TogglTracker(i, f"e{i}", fake_clock.now(), workspace=1, project=i % 3, billable=i == 1,
+                                       start=DAY + timedelta(hours=i)) for i in range(1, 7)))
+        projects = TogglQuery("project", [1])
+        first = [e.id for e in await cache.query(projects, model=TogglTracker)]
+        projects.value = [2]  # the same object, another value
+        second = [e.id for e in await cache.query(projects, model=TogglTracker)]
+        as_bool = [e.id for e in await cache.query(TogglQuery("billable", True), model=TogglTracker)]
+        as_int = [e.id for e in await cache.query(TogglQuery("billable", 1), model=TogglTracker)]
+        after = TogglQuery("start", DAY + timedelta(hours=3), Comparison.GREATER_THEN)
+        later = [e.id for e in await cache.query(after, model=TogglTracker)]
+        after.key = "stop"
+        stopped = [e.id for e in await cache.query(after, model=TogglTracker)]
+        with pytest.raises(ValueError, match="not a queryable field"):
+            await cache.query(TogglQuery("nope", 1), model=TogglTracker)
+        with pytest.raises(ValueError, match="not a queryable field"):
+            await cache.query(TogglQuery("nope", 1), model=TogglTracker)
+    finally:
+        await cache.aclose()
+    assert first == [1, 4]
+    assert second == [2, 5]
+    assert as_bool == as_int == [1]
+    assert later == [4, 5, 6]
+    assert stopped == []  # no entry has a stop

@@ -269,3 +269,26 @@ def test_the_repr_names_the_database_without_its_password(pg_url: str, tmp_path:
         engine.dispose()
     assert "postgresql+psycopg" in shown
     assert "s3cret-pw" not in shown
+
+
+def test_a_schema_with_the_old_project_index_gets_the_project_start_index(
+    pg_empty_engines: Callable[..., Any], tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    engine = pg_empty_engines()
+    first: SqliteCache[Any] = SqliteCache(tmp_path, engine=engine, clock=fake_clock)
+    first.add(*(tracker(i) for i in range(1, 6)))
+    first.close()
+    with engine.begin() as conn:  # the indexes of the releases before ix_tracker_project_start
+        conn.execute(text("DROP INDEX ix_tracker_project_start"))
+        conn.execute(text("CREATE INDEX ix_tracker_project ON tracker (project)"))
+
+    again: SqliteCache[Any] = SqliteCache(tmp_path, engine=engine, clock=fake_clock)
+    try:
+        count = again.entry_count(TogglTracker)
+    finally:
+        again.close()
+    names = {index["name"] for index in inspect(engine).get_indexes("tracker")}
+
+    assert count == 5
+    assert "ix_tracker_project_start" in names
+    assert "ix_tracker_project" not in names

@@ -117,9 +117,20 @@ def widen_date(value: date, comparison: Comparison) -> datetime:
     return datetime.combine(value, time.max, tzinfo=timezone.utc)
 
 
+def _queryable(model: type[TogglClass]) -> frozenset[str]:
+    names = _QUERYABLE.get(model)
+    if names is None:
+        names = _QUERYABLE[model] = frozenset(a.name for a in fields(model)) - _NOT_QUERYABLE
+    return names
+
+
+#: Queryable field names per model class (a model's fields never change once defined).
+_QUERYABLE: dict[type[TogglClass], frozenset[str]] = {}
+
+
 def validate_queries(model: type[TogglClass], queries: Iterable[TogglQuery[Any]]) -> None:
     """Raise ``ValueError`` for a query key that is not a field of ``model``."""
-    names = {a.name for a in fields(model)} - _NOT_QUERYABLE
+    names = _queryable(model)
     for query in queries:
         if not isinstance(query, TogglQuery):
             msg = f"queries must be TogglQuery objects, got {type(query).__name__}"

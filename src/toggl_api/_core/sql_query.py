@@ -59,8 +59,13 @@ def _plan_one(table: Table, query: TogglQuery[Any], values: list[Any]) -> tuple[
         values += ids
         values += names
         return ("tags", len(ids), len(names))
-    is_date_column = isinstance(table.c[query.key].type, Date)
+    is_date_column = _DATE_COLUMNS.get((table.name, query.key))
+    if is_date_column is None:
+        is_date_column = _DATE_COLUMNS[(table.name, query.key)] = isinstance(table.c[query.key].type, Date)
     if query.comparison is Comparison.EQUAL:
+        if type(query.value) is list and query.value and all(type(v) is int for v in query.value):
+            values += query.value  # the common list of ids: nothing to convert
+            return ("eq", query.key, (("in", len(query.value)),))
         parts: list[tuple[str, ...]] = []
         plain: list[Any] = []
         for value in _values(query.value):
@@ -77,11 +82,21 @@ def _plan_one(table: Table, query: TogglQuery[Any], values: list[Any]) -> tuple[
             values += plain
             parts.append(("in", len(plain)))  # type: ignore[arg-type]
         return ("eq", query.key, tuple(parts))
-    value = _scalar(query.value)
-    if isinstance(value, datetime) and is_date_column:
+    value = query.value
+    if isinstance(value, TogglClass):
+        value = value.id
+    elif isinstance(value, datetime) and is_date_column:
         value = value.astimezone(timezone.utc).date()
     values.append(value)
-    return ("cmp", query.key, _OPERATORS[query.comparison])
+    # By identity: an Enum member's hash is a Python-level call, on every query.
+    return ("cmp", query.key, _OPERATOR_OF[id(query.comparison)])
+
+
+_OPERATOR_OF = {id(comparison): operator for comparison, operator in _OPERATORS.items()}
+
+
+#: Whether a column is a ``Date`` column, per (table name, column name): asked on every query.
+_DATE_COLUMNS: dict[tuple[str, str], bool] = {}
 
 
 def plan_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) -> tuple[Shape, list[Any]]:
@@ -94,7 +109,7 @@ def plan_queries(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) ->
     validate_queries(model, queries)
     table = table_for(model)
     values: list[Any] = []
-    shape = tuple(_plan_one(table, q, values) for q in queries)
+    shape = tuple([_plan_one(table, q, values) for q in queries])
     return shape, values
 
 

@@ -9,13 +9,17 @@ first operation.
 Speed matters because a lookup by id is the hot path of every cached endpoint:
 
 - SELECTs are built once per *shape* (model, query structure, expiry) and compiled once per cache; their values
-  travel as bound parameters. On SQLite, when nothing listens to statement execution (no ``echo``, no
-  ``sqlalchemy.engine`` INFO logging, no execute/cursor events), a compiled SELECT runs directly on the pooled
-  DBAPI connection with the dialect's own bind and result processors; otherwise it goes through
-  ``Connection.execute`` so logging and events see it. Both paths return the same rows.
+  travel as bound parameters, so a repeated shape costs one dict lookup. On SQLite, when nothing listens to
+  statement execution (no ``echo``, no ``sqlalchemy.engine`` INFO logging, no execute/cursor events), a compiled
+  SELECT runs directly on a DBAPI connection with the dialect's own bind and result processors: the sync cache
+  keeps one read connection per thread for a database file (see ``toggl_api._sqlcompat._held_reader``; closed by
+  ``close()``), the async one checks one out of the pool. Otherwise it goes through ``Connection.execute`` so
+  logging and events see it. Both paths build the same models.
 - Models are built from rows directly (like the ORM loader does: a new mapped instance, fields set from the
-  row, no converters to re-run on typed column values). A time entry's tags come from the same SELECT (an outer
-  join on ``tracker_tag``), so one statement answers ``find``, ``load`` and ``query``.
+  row, no converters to re-run on typed column values); on the direct path, one function generated per model and
+  column layout (``_model_builder``) fills the instances with no per-column loop. A time entry's
+  tags come from the same SELECT (an outer join on ``tracker_tag``), so one statement answers ``find``,
+  ``load`` and ``query``.
 - Writes are one transaction of executemany statements: on SQLite and PostgreSQL a native upsert by primary key
   (``INSERT ... ON CONFLICT (id) DO UPDATE``); on other databases a select of the existing ids, a bulk insert
   and a bulk update. Upserts ignore expiry, so refreshing an expired entity never collides with the stale row.
@@ -33,7 +37,7 @@ import gc
 import json
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -88,8 +92,45 @@ def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
+#: Query values whose (type, value) pair says all that planning looks at.
+_PLAIN_VALUES = frozenset({int, str, datetime, date, bool, type(None)})
+
+
+def _signature(model: type[TogglClass], queries: Sequence[TogglQuery[Any]]) -> tuple[Any, ...] | None:
+    """What ``plan_queries(model, queries)`` depends on, as a hashable key; ``None`` when a value is of another
+    kind (a model, a float, a set, ...), which is then planned every time.
+
+    Each value goes with its type, so ``1``, ``True`` and ``1.0`` never share a plan. Only planned queries are
+    remembered: a query that fails to plan raises every time.
+    """
+    parts: list[Any] = [model]
+    for query in queries:
+        if type(query) is not TogglQuery:
+            return None
+        value = query.value
+        kind = type(value)
+        if kind is list or kind is tuple:
+            items = tuple([(type(item), item) for item in value])
+            if not all(pair[0] in _PLAIN_VALUES for pair in items):
+                return None
+            parts.append((query.key, id(query.comparison), kind, items))
+        elif kind in _PLAIN_VALUES:
+            parts.append((query.key, id(query.comparison), kind, value))
+        else:
+            return None
+    return tuple(parts)
+
+
 def _fits(value: int) -> bool:
     return _INT_MIN <= value <= _INT_MAX
+
+
+_PARAMETER_NAMES = tuple(f"q{n}" for n in range(64))
+
+
+def _names(count: int) -> Sequence[str]:
+    """At least ``count`` parameter names of a query's values: ``q0``, ``q1``, ... (see ``_core.sql_query``)."""
+    return _PARAMETER_NAMES if count <= len(_PARAMETER_NAMES) else [f"q{n}" for n in range(count)]
 
 
 def _check_ints(entries: Sequence[TogglClass]) -> None:
@@ -215,16 +256,17 @@ def _row_converter(width: int, results: Sequence[tuple[int, Callable[[Any], Any]
 
 
 def _observed(engine: Any) -> bool:
-    """Whether something watches statements on this engine (echo, SQL logging, execute/cursor events)."""
-    engine = getattr(engine, "sync_engine", engine)  # an async engine's events and echo live on its sync engine
+    """Whether something watches statements on this (sync) engine: echo, SQL logging, execute/cursor events.
+
+    An async engine's events and echo live on its ``sync_engine``: pass that one.
+    """
+    if engine.echo or _SQL_LOG.isEnabledFor(logging.INFO):
+        return True
+    if not getattr(engine, "_has_events", True):  # SQLAlchemy's flag: no connection event listens at all
+        return False
     events = engine.dispatch
     return bool(
-        engine.echo
-        or _SQL_LOG.isEnabledFor(logging.INFO)
-        or events.before_cursor_execute
-        or events.after_cursor_execute
-        or events.before_execute
-        or events.after_execute
+        events.before_cursor_execute or events.after_cursor_execute or events.before_execute or events.after_execute
     )
 
 
@@ -237,12 +279,9 @@ def _fetch_direct(dbapi: Any, plan: _Plan, params: dict[str, Any]) -> Sequence[S
     """Every row of a compiled SELECT run on the DBAPI connection, converted by the column types exactly as
     ``Connection.execute`` would."""
     args = [params[name] if bind is None else bind(params[name]) for name, bind in plan.binds]
-    cursor = dbapi.cursor()
-    try:
-        cursor.execute(plan.sql, args)
-        rows: list[Any] = cursor.fetchall()
-    finally:
-        cursor.close()
+    # The connection's own cursor, not closed: ``fetchall`` ran the statement to its end, which resets it (no
+    # read lock is left), and closing the cursor then costs about half as much as a lookup by id.
+    rows: list[Any] = dbapi.execute(plan.sql, args).fetchall()
     if plan.convert is None:
         return rows
     if len(rows) < _GC_PAUSE_FROM or not gc.isenabled():
@@ -256,6 +295,8 @@ def _fetch_direct(dbapi: Any, plan: _Plan, params: dict[str, Any]) -> Sequence[S
 
 #: Rows from which building models pauses the cyclic garbage collector.
 _GC_PAUSE_FROM = 1000
+#: A function turning the raw rows of one compiled SELECT into models (``_model_builder``).
+_Reader = Callable[[list[Any]], list[Any]]
 
 
 def _instance_maker(model: type[TogglClass]) -> Callable[[], Any]:
@@ -331,6 +372,81 @@ class _Builder:
         return found
 
 
+
+
+def _read_models(dbapi: Any, plan: _Plan, build: Callable[[list[Any]], list[Any]], params: dict[str, Any]
+                 ) -> list[Any]:
+    """The models of a compiled SELECT run on the DBAPI connection: ``_fetch_direct``, then ``build`` (see
+    ``_model_builder``) instead of the column processors and ``_Builder.models``."""
+    args = [params[name] if bind is None else bind(params[name]) for name, bind in plan.binds]
+    rows: list[Any] = dbapi.execute(plan.sql, args).fetchall()  # see _fetch_direct
+    if len(rows) < _GC_PAUSE_FROM or not gc.isenabled():
+        return build(rows)
+    gc.disable()  # see _Builder.models
+    try:
+        return build(rows)
+    finally:
+        gc.enable()
+
+
+def _model_builder(plan: _Plan, model: type[TogglClass], table: Table) -> Callable[[list[Any]], list[Any]] | None:
+    """One function turning raw rows of ``plan`` into models, written out for its columns and their processors.
+
+    It does what ``_Builder.models`` does after the column processors (the same new mapped instances), without
+    row tuples in between or a loop per column: each row's values go straight into the new instance's
+    ``__dict__``. ``None`` when SQLAlchemy's instance internals are not the expected ones (the caller then takes
+    the general path). The SELECTs of one model share their columns, so a cache makes one per model and layout.
+    """
+    from sqlalchemy.orm.base import manager_of_class
+
+    managers = [manager_of_class(model), manager_of_class(TogglTag)]
+    states = [getattr(manager, "_state_constructor", None) for manager in managers]
+    keys = [getattr(manager, "STATE_ATTR", None) for manager in managers]
+    if None in states or None in keys:
+        return None
+    processors = dict(plan.results)
+    namespace: dict[str, Any] = {
+        "M": model, "new": model.__new__, "ms": states[0], "man": managers[0], "KEY": keys[0],
+        "T": TogglTag, "mst": states[1], "mant": managers[1], "TKEY": keys[1],
+    }
+    namespace.update({f"p{i}": processor for i, processor in processors.items()})
+
+    def cell(index: int) -> str:
+        return f"p{index}(r[{index}])" if index in processors else f"r[{index}]"
+
+    # Everything interpolated is ours: indexes, and column names written as literals.
+    names = [column.name for column in table.columns]
+    tracker = issubclass(model, TogglTracker)
+    pad = " " * 12 if tracker else " " * 8
+    lines = ["def build(rows):", "    found = []", "    append = found.append", "    last = None", "    for r in rows:"]
+    if tracker:
+        lines += ["        if r[0] != last:", "            last = r[0]"]
+    lines += [f"{pad}e = new(M)", f"{pad}d = e.__dict__", f"{pad}d[KEY] = ms(e, man)"]
+    lines += [f"{pad}d[{name!r}] = {cell(i)}" for i, name in enumerate(names)]
+    if tracker:
+        width = len(names)
+        lines += [
+            f"{pad}tags = d['tags'] = []",
+            f"{pad}append(e)",
+            f"        if r[{width}] is not None:",
+            "            t = new(T)",
+            "            td = t.__dict__",
+            "            td[TKEY] = mst(t, mant)",
+            f"            td['id'] = {cell(width)}",
+            f"            td['name'] = {cell(width + 1)}",
+            "            td['timestamp'] = d['timestamp']",
+            "            td['at'] = None",
+            "            td['server_deleted_at'] = None",
+            "            td['extra'] = {}",
+            f"            td['workspace'] = {cell(width + 2)}",
+            "            tags.append(t)",
+        ]
+    else:
+        lines.append(f"{pad}append(e)")
+    lines.append("    return found")
+    exec("\n".join(lines) + "\n", namespace)
+    build: Callable[[list[Any]], list[Any]] = namespace["build"]
+    return build
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
@@ -570,12 +686,20 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         if echo_db:
             engine.echo = True
         from ..._core.models.tables import map_models
+        from ..._core.sql_query import plan_queries
 
+        # Kept here: an import inside ``query`` (a relative one) costs as much as planning the query.
+        self._plan_queries = plan_queries
         self.database: AsyncEngine = engine
+        #: The engine whose echo and events say whether statements are watched (see ``_observed``).
+        self._events: Any = getattr(engine, "sync_engine", engine)
         self.metadata: MetaData = map_models()
         self._schema_ready = False
         self._schema_lock = AsyncLock()
-        self._plans: dict[tuple[Any, ...], tuple[_Plan, _Builder | None]] = {}
+        self._plans: dict[tuple[Any, ...], tuple[_Plan, _Builder | None, _Reader | None]] = {}
+        self._builders: dict[tuple[Any, ...], _Reader | None] = {}
+        #: ``plan_queries`` results by query signature (``_signature``): a repeated query is planned once.
+        self._planned: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
         #: Whether writes may use the database's native upsert (the portable path is used otherwise).
         self._native_upsert = True
 
@@ -634,21 +758,32 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
 
     def _cutoff(self, params: dict[str, Any], include_expired: bool = False) -> bool:
         """Add the expiry cut-off to ``params``; False when nothing is filtered by age."""
-        if include_expired or self._expire_after is None:
+        if include_expired or self._ttl is None or self._expire_after is None:  # _ttl: no property calls
             return False
         params["cutoff"] = self.now() - self._expire_after
         return True
 
     def _plan(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass] | None
-              ) -> tuple[_Plan, _Builder | None]:
+              ) -> tuple[_Plan, _Builder | None, _Reader | None]:
         found = self._plans.get(key)
         if found is None:
             from ..._core.models.tables import table_for
 
             if len(self._plans) >= _PLAN_LIMIT:
                 self._plans.clear()
-            builder = None if model is None else _Builder(model, table_for(model))
-            found = (_Plan(build(), self.database.dialect), builder)
+            plan = _Plan(build(), self.database.dialect)
+            builder = reader = None
+            if model is not None:
+                builder = _Builder(model, table_for(model))
+                if plan.direct:
+                    # Shared by the SELECTs of a model with the same columns and processors (find, load, query):
+                    # one function, already warm when a new query shape first runs.
+                    layout = (model, tuple(str(column) for column in plan.statement.selected_columns),
+                              tuple(index for index, _ in plan.results))
+                    reader = self._builders.get(layout)
+                    if reader is None:
+                        reader = self._builders[layout] = _model_builder(plan, model, table_for(model))
+            found = (plan, builder, reader)
             self._plans[key] = found
         return found
 
@@ -674,23 +809,26 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
             .order_by(table.c.id, tags.c.position)
         )
 
-    async def _rows(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass] | None,
-                    params: dict[str, Any]) -> tuple[Sequence[Sequence[Any]], _Builder | None]:
-        engine = await self._ready()
-        plan, builder = self._plan(key, build, model)
-        if plan.direct and not _observed(engine):
-            return await async_run_dbapi(engine, _fetch_direct, plan, params), builder
-        return await async_run_read(engine, _fetch, plan, params), builder
-
     async def _models(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], model: type[TogglClass],
                       params: dict[str, Any]) -> list[Any]:
-        rows, builder = await self._rows(key, build, model, params)
+        engine = self.database if self._schema_ready else await self._ready()
+        found = self._plans.get(key)
+        plan, builder, reader = self._plan(key, build, model) if found is None else found
+        if reader is not None and not _observed(self._events):
+            return await async_run_dbapi(engine, _read_models, plan, reader, params)
+        if plan.direct and not _observed(self._events):
+            rows = await async_run_dbapi(engine, _fetch_direct, plan, params)
+        else:
+            rows = await async_run_read(engine, _fetch, plan, params)
         return builder.models(rows) if builder is not None else []
 
     async def _values(self, key: tuple[Any, ...], build: Callable[[], Select[Any]], params: dict[str, Any]
                       ) -> Sequence[Sequence[Any]]:
-        rows, _ = await self._rows(key, build, None, params)
-        return rows
+        engine = await self._ready()
+        plan, _, _ = self._plan(key, build, None)
+        if plan.direct and not _observed(self._events):
+            return await async_run_dbapi(engine, _fetch_direct, plan, params)
+        return await async_run_read(engine, _fetch, plan, params)
 
     # -- the contract ---------------------------------------------------------------------------------------
 
@@ -774,16 +912,21 @@ class AsyncSqliteCache(TogglAsyncCache[T]):
         Raises:
             ValueError: a query key that is not a field of the model.
         """
-        from ..._core.sql_query import plan_queries
-
         target = self._model(model)
-        shape, values = plan_queries(target, query)
-        for value in values:
-            for item in value if isinstance(value, (list, tuple)) else (value,):
-                if type(item) is int and not _fits(item):
-                    msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
-                    raise ValueError(msg)
-        params: dict[str, Any] = {f"q{n}": value for n, value in enumerate(values)}
+        signature = _signature(target, query)
+        planned = self._planned.get(signature) if signature is not None else None
+        if planned is None:
+            planned = self._plan_queries(target, query)
+            if signature is not None:
+                if len(self._planned) >= _PLAN_LIMIT:
+                    self._planned.clear()
+                self._planned[signature] = planned
+        shape, values = planned
+        for item in values:  # one flat list of scalars (a list value was spread into it)
+            if type(item) is int and not _INT_MIN <= item <= _INT_MAX:
+                msg = f"query value {item} is outside the 64-bit integer range SQL databases hold"
+                raise ValueError(msg)
+        params: dict[str, Any] = dict(zip(_names(len(values)), values, strict=False))
         fresh = self._cutoff(params)
         keys = tuple(distinct_keys(query)) if distinct else ()
 
