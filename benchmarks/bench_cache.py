@@ -6,7 +6,8 @@ a block runs ``--repeat`` times and the best (least disturbed) one is kept, beca
 
   json get     JSONCache.find(id, TogglTracker) x1000          floor: a Python function taking find's arguments
                                                                 and returning dict.get(id), x1000 (os.stat of
-                                                                the file x1000 is reported too: every read stats)
+                                                                the file x1000 is reported too: what a read cost
+                                                                before the change counter)
   json query   JSONCache.query(start >= a, start < b, project IN 3 of 50) (~1% of the entries, then 6% of those)
                                                                 floor: a list comprehension over plain dicts
   sql get      SqliteCache.find x1000                           floor: sqlite3 "SELECT * WHERE id = ?" x1000
@@ -23,6 +24,7 @@ first use, run in a subprocess): its JSONCache get/query and its SqliteCache que
 Its caches are filled by writing once (its ``add`` is quadratic). ``--json FILE`` writes every figure.
 
 Usage: python benchmarks/bench_cache.py [--sizes 1000,10000,100000] [--repeat 5] [--wrapper] [--json FILE]
+       [--only json|sql|http]
 """
 
 from __future__ import annotations
@@ -109,7 +111,8 @@ def batch_of(first: int) -> list[Any]:
 # -- ours ------------------------------------------------------------------------------------------------------
 
 
-def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]:
+def bench_caches(size: int, repeat: int, entries: list[Any], kinds: tuple[str, ...] = ("json", "sql")
+                 ) -> dict[str, float]:
     from toggl_api.meta.cache import Comparison, TogglQuery
 
     results: dict[str, float] = {}
@@ -120,7 +123,7 @@ def bench_caches(size: int, repeat: int, entries: list[Any]) -> dict[str, float]
         TogglQuery("start", high, Comparison.LESS_THEN),
         TogglQuery("project", WANTED_PROJECTS),
     )
-    for kind in ("json", "sql"):
+    for kind in kinds:
         with tempfile.TemporaryDirectory() as tmp:
             results.update(bench_cache(kind, Path(tmp), size, repeat, entries, ids, queries))
     return results
@@ -218,7 +221,7 @@ def _row(i: int, name: str, seconds: int) -> tuple[Any, ...]:
             i % PROJECTS, 0, None, None)
 
 
-def bench_floors(size: int, repeat: int) -> dict[str, float]:
+def bench_floors(size: int, repeat: int, sql: bool = True) -> dict[str, float]:
     records = {
         i: {"id": i, "name": f"entry {i}", "workspace": 1, "start": BASE + timedelta(minutes=i),
             "stop": BASE + timedelta(minutes=i, seconds=30), "project": i % PROJECTS}
@@ -257,6 +260,8 @@ def bench_floors(size: int, repeat: int) -> dict[str, float]:
                 os.stat(path)
 
         results["stat floor"] = best(stat, GETS, repeat)
+        if not sql:
+            return results
         db = sqlite3.connect(Path(tmp) / "raw.sqlite")
         db.execute("PRAGMA journal_mode=WAL")
         names = ", ".join(f'"{c}"' for c in _COLUMNS)
@@ -377,7 +382,8 @@ def bench_wrapper(size: int, repeat: int) -> dict[str, float]:
 # -- report ----------------------------------------------------------------------------------------------------
 
 
-def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True) -> dict[str, Any]:
+def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True,
+        kinds: tuple[str, ...] = ("json", "sql")) -> dict[str, Any]:
     """Every figure, per size: ours, floors, ratios (and the wrapper's)."""
     random.seed(1)
     figures: dict[str, Any] = {"sizes": {}, "http": {}}
@@ -388,10 +394,10 @@ def run(sizes: list[int], repeat: int, wrapper: bool, http: bool = True) -> dict
         print(f"size {size}: building entries...", file=sys.stderr)
         entries = make_entries(size)
         print(f"size {size}: caches...", file=sys.stderr)
-        ours = bench_caches(size, repeat, entries)
+        ours = bench_caches(size, repeat, entries, kinds)
         del entries
         print(f"size {size}: floors...", file=sys.stderr)
-        floors = bench_floors(size, repeat)
+        floors = bench_floors(size, repeat, sql="sql" in kinds)
         data: dict[str, Any] = {"ours": ours, "floors": floors,
                                 "ratios": {k: ours[k] / floors[f"{k} floor"] for k in ours}}
         if wrapper:
@@ -413,7 +419,7 @@ def report(figures: dict[str, Any]) -> str:
     for size in sizes:
         data = figures["sizes"][size]
         for key, target in TARGETS.items():
-            if key == "http get":
+            if key == "http get" or key not in data["ours"]:
                 continue
             ratio = data["ratios"][key]
             lines.append(f"| {size:,} | {key} | {_us(data['ours'][key])} | {_us(data['floors'][key + ' floor'])} | "
@@ -433,6 +439,8 @@ def report(figures: dict[str, Any]) -> str:
                   "| workload | " + " | ".join(f"{s:,}" for s in sizes[1:]) + " | met |",
                   "|---|" + "---|" * len(sizes)]
         for key in ("json get", "sql get", "json add", "sql add"):
+            if key not in figures["sizes"][sizes[0]]["ours"]:
+                continue
             growth = [figures["sizes"][s]["ours"][key] / figures["sizes"][sizes[0]]["ours"][key] for s in sizes[1:]]
             lines.append(f"| {key} | " + " | ".join(f"{g:.2f}x" for g in growth) +
                          f" | {'yes' if growth[-1] <= FLAT else '**no**'} |")
@@ -458,8 +466,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each block; the best is kept")
     parser.add_argument("--wrapper", action="store_true", help="also run toggl-api-wrapper 2.2.0")
     parser.add_argument("--json", default=None, help="write every figure to this file")
+    parser.add_argument("--only", choices=("json", "sql", "http"), default=None,
+                        help="run only this group of workloads (while iterating)")
     args = parser.parse_args(argv)
-    figures = run([int(s) for s in args.sizes.split(",")], args.repeat, args.wrapper)
+    kinds = ("json", "sql") if args.only in (None, "http") else (args.only,)
+    if args.only == "http":
+        kinds = ()
+    figures = run([int(s) for s in args.sizes.split(",")], args.repeat, args.wrapper,
+                  http=args.only in (None, "http"), kinds=kinds)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1))
     print(f"Best of {args.repeat} runs per block.\n")

@@ -2,7 +2,9 @@
 
 ``JSONSession`` keeps one model's entries in memory (a dict by id, so a lookup is O(1)) and mirrors one file:
 
-- it re-reads the file only when its (mtime ns, size, inode) changed, checked with one ``stat`` per operation;
+- it re-reads the file only when its (mtime ns, size, inode) changed. With a change counter (``ChangeCounter``,
+  as the JSON cache uses) that ``stat`` is only made after a commit of the folder bumped the counter; without
+  one, once per operation;
 - local changes are *pending* until ``commit``; on re-read and on commit they are merged with what other
   processes wrote, entity by entity: the newer server ``at`` wins, then the newer fetch ``timestamp``;
 - deletions are kept as tombstones with their time, so a process still holding an older copy cannot bring a
@@ -30,6 +32,16 @@ A commit that changes several files (``commit_together``; the JSON cache commits
    commit point;
 4. the temps are renamed over their targets, then the journal is removed.
 
+The change counter ``cache.gen`` (8 bytes, native order, 0600; created by the first cache that opens the folder,
+mapped shared so a read costs no system call): every commit of the folder, a finished dead writer's commit and
+``clear`` increment it under the commit lock once the files are in place (step ``counter``). A reader compares it
+with the value it saw before its last look at the files and looks again only when it differs, so a commit is seen
+by the very next read anywhere. A writer that dies after its files are in place but before the bump is seen by
+live readers at the next commit (which finishes it and bumps); a new process reads the files anyway. A counter
+that cannot be created or mapped means one ``stat`` per read, as before; a short or garbage counter is extended
+and used (any value does, only a change matters); the cache checks every 1,024 operations (and after each of its
+commits) that its map is still the folder's file, so a counter deleted with its folder is replaced.
+
 A reader about to re-read a changed file first looks for the journal; when one is there it takes the commit
 lock, which makes it wait for a live writer, or finishes a dead writer's renames (every temp still there is
 renamed) and removes the journal. Temps without a journal belong to a writer that died before its commit point
@@ -43,7 +55,9 @@ import contextlib
 import hashlib
 import json
 import logging
+import mmap
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -63,14 +77,17 @@ from .paths import make_private_dirs
 from .seams import step as _step
 
 __all__ = [
+    "COUNTER_FILE",
     "FORMAT",
     "JOURNAL",
     "META_FILE",
     "CustomDecoder",
     "CustomEncoder",
+    "ChangeCounter",
     "JSONSession",
     "MarkerStore",
     "atomic_write",
+    "bump_counter",
     "clear_directory",
     "commit_together",
     "recover_commit",
@@ -90,6 +107,10 @@ COMMIT_LOCK = "cache_commit.lock"
 #: The JSON cache's file of list markers and stored values (next to the ``cache_<table>.json`` model files).
 META_FILE = "cache_meta.json"
 _PENDING_SUFFIX = ".pending"
+#: The directory's change counter (8 bytes, native byte order): every commit bumps it once its files are in place.
+COUNTER_FILE = "cache.gen"
+_COUNTER_SIZE = 8
+_COUNTER_WRAP = 1 << 64
 
 T = TypeVar("T", bound=TogglClass)
 StatKey = tuple[int, int, int]
@@ -163,6 +184,106 @@ def _remove_stale_temps(path: Path) -> None:
             stale.unlink()
 
 
+# -- the change counter -------------------------------------------------------------------------------------
+
+
+class ChangeCounter:
+    """The directory's change counter (``cache.gen``), mapped in memory so a read costs no system call.
+
+    Every commit of the directory bumps it under the commit lock once its files are in place (``bump_counter``);
+    a store compares it with the value it saw at its last check and only then looks at its file. When the file
+    cannot be created or mapped (read-only folder, a file system without shared maps), ``view`` stays ``None``
+    and the stores check their file on every operation, as without a counter.
+    """
+
+    __slots__ = ("_identity", "_map", "_raw", "path", "view")
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / COUNTER_FILE
+        self._map: mmap.mmap | None = None
+        self._raw: memoryview | None = None
+        self._identity: tuple[int, int] | None = None
+        #: The counter as an array of one unsigned 64-bit integer (``view[0]``), or ``None`` when unmapped.
+        self.view: memoryview | None = None
+
+    def open(self) -> bool:
+        """Map the counter (created 0600 holding 0 if missing); False when it cannot be, and then stays unmapped."""
+        if self.view is not None:
+            return True
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        except OSError as exc:
+            log.debug("no change counter in %s (%s): every read checks the files", self.path.parent, exc)
+            return False
+        try:
+            if os.fstat(fd).st_size < _COUNTER_SIZE:
+                # Grows a new (or damaged, short) file with zeros; never shrinks it, so a writer that raced us is
+                # not undone. Any 8 bytes are a valid counter: only "changed or not" matters.
+                os.ftruncate(fd, _COUNTER_SIZE)
+            mapped = mmap.mmap(fd, _COUNTER_SIZE)  # shared, read-write (the default on every platform)
+            st = os.fstat(fd)
+        except (OSError, ValueError) as exc:
+            log.debug("cannot map the change counter %s (%s): every read checks the files", self.path, exc)
+            return False
+        finally:
+            os.close(fd)  # the map keeps its own handle
+        self._map = mapped
+        self._raw = memoryview(mapped)
+        self.view = self._raw.cast("Q")
+        self._identity = (st.st_dev, st.st_ino)
+        return True
+
+    def current(self) -> bool:
+        """Whether the map is the counter file the folder holds now (not one deleted, or replaced, meanwhile)."""
+        if self.view is None:
+            return False
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == self._identity
+
+    def value(self) -> int | None:
+        """The counter now (``None`` when unmapped)."""
+        view = self.view
+        return None if view is None else int(view[0])
+
+    def close(self) -> None:
+        """Unmap the counter (``open`` maps it again)."""
+        view, raw, mapped = self.view, self._raw, self._map
+        self.view = self._raw = self._map = None
+        self._identity = None
+        for item in (view, raw, mapped):
+            if item is not None:
+                item.release() if isinstance(item, memoryview) else item.close()
+
+
+def bump_counter(directory: Path) -> None:
+    """Increment the change counter of ``directory``, with its commit lock held (no counter file: nothing to do).
+
+    Written through the file, not a map: the page is shared with every process's map of it. Without the lock two
+    writers could both write n + 1 and a reader that saw n + 1 in between would miss the second commit.
+    """
+    try:
+        fd = os.open(directory / COUNTER_FILE, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return  # nobody reads through a counter: every reader that maps one later checks its files first
+    except OSError as exc:
+        log.warning("cannot bump the change counter of %s (%s): other processes may miss this commit", directory,
+                    exc)
+        return
+    try:
+        raw = os.read(fd, _COUNTER_SIZE)
+        value = int.from_bytes(raw, sys.byteorder) if len(raw) == _COUNTER_SIZE else 0
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, ((value + 1) % _COUNTER_WRAP).to_bytes(_COUNTER_SIZE, sys.byteorder))
+    except OSError as exc:
+        log.warning("cannot bump the change counter of %s (%s): other processes may miss this commit", directory,
+                    exc)
+    finally:
+        os.close(fd)
+
+
 def _iso(value: datetime) -> str:
     return value.isoformat()
 
@@ -194,6 +315,10 @@ class _SyncedFile:
         self._filelock: FileLock | None = None
         #: Called before the file is re-read (the JSON cache finishes a dead writer's multi-file commit there).
         self.before_reload: Callable[[], None] | None = None
+        #: The directory's change counter: while it holds the value seen at the last check, the file is not
+        #: looked at (``None``, or unmapped: one ``stat`` per operation).
+        self.counter: ChangeCounter | None = None
+        self._seen: int | None = None
 
     @property
     def modified(self) -> int:
@@ -278,6 +403,9 @@ class _SyncedFile:
             if data is None:
                 return
             self._finish(atomic_write(target, data), data)
+        # After the file lock is released: a multi-file commit takes the commit lock first, then the file locks.
+        with FileLock(os.fspath(target.parent / COMMIT_LOCK), timeout=_LOCK_TIMEOUT, mode=0o600):
+            bump_counter(target.parent)
 
     def _decode(self, payload: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -288,18 +416,30 @@ class _SyncedFile:
     # -- synchronisation ----------------------------------------------------------------------------------
 
     def refresh(self, path: Path | str | None = None) -> bool:
-        """Re-read the file if another writer changed it (one ``stat`` when it did not). True if re-read."""
+        """Re-read the file if another writer changed it. True if re-read.
+
+        With a mapped change counter that still holds the value seen at the last check, nothing is looked at;
+        otherwise one ``stat`` tells whether the file changed.
+        """
         target = self._require_path(path) if path is not None or self.path is None else self.path
-        try:  # inlined ``_stat``: this runs on every cache operation
+        counter = self.counter
+        view = counter.view if counter is not None else None
+        # Read before the stat: a commit that bumps it later is noticed at the next check.
+        seen = int(view[0]) if view is not None else None
+        if seen is not None and self._loaded and seen == self._seen:
+            return False
+        try:  # inlined ``_stat``
             st = os.stat(self._fspath)
             key: StatKey | None = (st.st_mtime_ns, st.st_size, st.st_ino)
         except FileNotFoundError:
             key = None
         if self._loaded and key == self._key:
+            self._seen = seen
             return False
         if self.before_reload is not None:
             self.before_reload()
         self._reload(target)
+        self._seen = seen
         return True
 
     def _reload(self, path: Path) -> None:
@@ -972,6 +1112,7 @@ def recover_commit(directory: Path, lock: FileLock) -> bool:
                     _step(f"recover {target.name}")
             _sync_dir(directory)
             journal.unlink()
+            bump_counter(directory)
             log.warning("finished a commit of %s that a writer left half done", directory)
         for stale in [*directory.glob(f".*{_PENDING_SUFFIX}"), *directory.glob(f".{JOURNAL}.*.tmp")]:
             with contextlib.suppress(OSError):
@@ -1033,9 +1174,11 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
         if len(prepared) == 1:
             store, data = prepared[0]
             store._finish(atomic_write(store.path, data), data)  # type: ignore[arg-type]
-            _step("done")
-            return
-        _commit_journaled(directory, prepared)
+        else:
+            _commit_journaled(directory, prepared)
+        _step("counter")
+        bump_counter(directory)
+        _step("done")
 
 
 def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]) -> None:
@@ -1066,7 +1209,6 @@ def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]
         for store, _, _, _ in written:  # the journal finishes the commit later; re-read then
             store._loaded = False
         raise
-    _step("done")
     for store, _, key, data in written:
         store._finish(key, data)
 
@@ -1120,6 +1262,7 @@ def clear_directory(directory: Path, lock: FileLock) -> list[Path]:
             only._finish(atomic_write(only._require_path(None), data), data)
         elif prepared:
             _commit_journaled(directory, prepared)
+        bump_counter(directory)
     return files
 
 
