@@ -53,10 +53,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import json
 import logging
 import mmap
 import os
+import secrets
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -129,6 +131,14 @@ def _stat(path: Path) -> StatKey | None:
         return _stat_key(os.stat(path))
     except FileNotFoundError:
         return None
+
+
+def _stat_path(path: str) -> StatKey | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _read(path: Path) -> tuple[StatKey, bytes] | None:
@@ -284,6 +294,79 @@ def bump_counter(directory: Path) -> None:
         os.close(fd)
 
 
+# -- the commit log -----------------------------------------------------------------------------------------
+
+#: The folder's append-only commit log (see the module docstring).
+LOG_FILE = "cache.log"
+#: A log smaller than this is never compacted (below it, rewriting the snapshots costs more than reading it).
+LOG_MIN_COMPACT = 4 << 20
+
+
+class _LogRead:
+    """Complete commit lines of the log read from ``start`` (the header's id when read from the beginning)."""
+
+    __slots__ = ("end", "ident", "key", "lines", "same", "snapshots")
+
+    def __init__(self, key: StatKey, same: bool, ident: str, snapshots: int, end: int,
+                 lines: list[bytes]) -> None:
+        self.key = key
+        self.same = same
+        self.ident = ident
+        self.snapshots = snapshots
+        self.end = end
+        self.lines = lines
+
+
+def _log_header(ident: str, snapshots: int) -> bytes:
+    return json.dumps({"format": FORMAT, "log": ident, "snapshots": snapshots}, separators=(",", ":")).encode() + b"\n"
+
+
+def _read_log(directory: Path, start: int = 0, ident: str | None = None) -> _LogRead | None:
+    """The log's complete lines from ``start`` when it is still the log ``ident``, else from its beginning.
+
+    A last line without its newline is a commit being written, or one a writer died writing: not a commit (yet).
+    ``None`` when there is no log (or its header is unreadable: a log is created whole, so only a foreign file).
+    """
+    try:
+        fd = os.open(directory / LOG_FILE, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        head = handle.read(1024)
+        cut = head.find(b"\n")
+        try:
+            header: Any = json.loads(head[:cut]) if cut >= 0 else None
+            found, snapshots = str(header["log"]), int(header.get("snapshots", 0))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            log.warning("ignoring an unreadable commit log in %s", directory)
+            return None
+        same = ident is not None and found == ident and cut + 1 <= start <= st.st_size
+        if not same:
+            start = cut + 1
+        handle.seek(start)
+        data = handle.read()
+    end = data.rfind(b"\n") + 1
+    return _LogRead(_stat_key(st), same, found, snapshots, start + end, data[:end].splitlines())
+
+
+def _append_log(directory: Path, end: int, line: bytes) -> StatKey:
+    """Append one commit line at ``end`` (cutting what a dead writer left after it), synced; the log's new key."""
+    fd = os.open(directory / LOG_FILE, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        if os.fstat(fd).st_size != end:
+            os.ftruncate(fd, end)  # a torn last line: never a commit, and nobody applied it
+        os.lseek(fd, end, os.SEEK_SET)
+        view = memoryview(line)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+        return _stat_key(os.fstat(fd))
+    finally:
+        os.close(fd)
+
+
 def _iso(value: datetime) -> str:
     return value.isoformat()
 
@@ -299,26 +382,34 @@ def _parse(value: Any) -> datetime | None:
 
 
 class _SyncedFile:
-    """What both stores share: the path, the lock, change detection and quarantine."""
+    """What both stores share: the path, the lock, change detection (snapshot and log) and quarantine."""
 
     def __init__(self, *, clock: Clock | None = None, strict: bool = False) -> None:
         self.path: Path | None = None
         self._fspath = ""
+        self._logpath = ""
         self.clock: Clock = clock or SYSTEM_CLOCK
         self.strict = strict
         self.problems: list[CorruptCacheError] = []
+        #: Key of the snapshot file version held in memory (``None``: no snapshot).
         self._key: StatKey | None = None
-        #: Digest of the file content held in memory: a commit compares it under the lock, because the stat key
-        #: alone can miss a change (coarse mtimes plus an inode reused by the next replace).
-        self._digest: bytes | None = None
         self._loaded = False
         self._filelock: FileLock | None = None
+        #: The commit lock of the folder (``commit_together`` serializes on it); made from the path when unset.
+        self.commit_lock: FileLock | None = None
         #: Called before the file is re-read (the JSON cache finishes a dead writer's multi-file commit there).
         self.before_reload: Callable[[], None] | None = None
         #: The directory's change counter: while it holds the value seen at the last check, the file is not
         #: looked at (``None``, or unmapped: one ``stat`` per operation).
         self.counter: ChangeCounter | None = None
         self._seen: int | None = None
+        #: The log the memory follows: its id, key, inode and how many of its bytes are applied.
+        self._log_id: str | None = None
+        self._log_key: StatKey | None = None
+        self._log_pos = 0
+        self._log_snapshots = 0
+        #: The log id the snapshot names (``None``: a snapshot of an older version, or none).
+        self._snap_log: str | None = None
 
     @property
     def modified(self) -> int:
@@ -331,6 +422,7 @@ class _SyncedFile:
             if new != self.path:
                 self.path = new
                 self._fspath = os.fspath(new)
+                self._logpath = os.fspath(new.parent / LOG_FILE)
                 self._loaded = False
                 self._key = None
         if self.path is None:
@@ -346,6 +438,12 @@ class _SyncedFile:
             self._filelock = FileLock(lock_path, timeout=_LOCK_TIMEOUT, mode=0o600)
         return self._filelock
 
+    def _folder_lock(self) -> FileLock:
+        path = os.fspath(self._require_path(None).parent / COMMIT_LOCK)
+        if self.commit_lock is None or self.commit_lock.lock_file != path:
+            self.commit_lock = FileLock(path, timeout=_LOCK_TIMEOUT, mode=0o600)
+        return self.commit_lock
+
     # -- hooks --------------------------------------------------------------------------------------------
 
     def _has_pending(self) -> bool:  # pragma: no cover - abstract
@@ -354,26 +452,31 @@ class _SyncedFile:
     def _encode(self) -> bytes:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _encode_changes(self) -> bytes:  # pragma: no cover - abstract
+        """The pending changes as one JSON object (this file's part of a log line)."""
+        raise NotImplementedError
+
+    def _apply_changes(self, part: Any) -> None:  # pragma: no cover - abstract
+        """Apply one log line's part for this file (as written, in order); pending changes are laid over later."""
+        raise NotImplementedError
+
     def _clear_pending(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _decode(self, payload: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _reset(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _apply_pending(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     # -- committing ---------------------------------------------------------------------------------------
 
-    def _prepare(self) -> bytes | None:
-        """With the lock held: merge with the disk and encode the new content (``None``: nothing to write).
-
-        Raises:
-            ValueError, TypeError: a pending value cannot be encoded (the caller rolls back).
-        """
-        target = self._require_path(None)
-        self._refresh_exactly(target)
-        if not self._has_pending():  # every local change lost to newer ones written meanwhile
-            return None
-        _remove_stale_temps(target)
-        return self._encode()
-
     def _finish(self, key: StatKey, data: bytes) -> None:
-        self._written(key, data)
+        """A new snapshot of this file is in place (a compaction or a clear)."""
+        self._key = key
         self._clear_pending()
 
     def rollback(self) -> None:
@@ -390,36 +493,19 @@ class _SyncedFile:
         A pending value that cannot be encoded raises ``ValueError``/``TypeError`` naming it; the pending
         changes are then dropped (memory equals disk) and the store stays usable.
         """
-        target = self._require_path(path)
+        self._require_path(path)
         if not self._has_pending():
             return
-        make_private_dirs(target.parent)
-        with self._lock(target):
-            try:
-                data = self._prepare()
-            except (ValueError, TypeError):
-                self.rollback()
-                raise
-            if data is None:
-                return
-            self._finish(atomic_write(target, data), data)
-        # After the file lock is released: a multi-file commit takes the commit lock first, then the file locks.
-        with FileLock(os.fspath(target.parent / COMMIT_LOCK), timeout=_LOCK_TIMEOUT, mode=0o600):
-            bump_counter(target.parent)
-
-    def _decode(self, payload: Any) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _reset(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+        commit_together([self], self._folder_lock())
 
     # -- synchronisation ----------------------------------------------------------------------------------
 
     def refresh(self, path: Path | str | None = None) -> bool:
-        """Re-read the file if another writer changed it. True if re-read.
+        """Re-read what another writer changed. True if anything was read.
 
         With a mapped change counter that still holds the value seen at the last check, nothing is looked at;
-        otherwise one ``stat`` tells whether the file changed.
+        otherwise a ``stat`` of the snapshot and of the log tell whether either changed, and a grown log is read
+        from where this store stopped (only its new bytes).
         """
         target = self._require_path(path) if path is not None or self.path is None else self.path
         counter = self.counter
@@ -428,41 +514,82 @@ class _SyncedFile:
         seen = int(view[0]) if view is not None else None
         if seen is not None and self._loaded and seen == self._seen:
             return False
-        try:  # inlined ``_stat``
-            st = os.stat(self._fspath)
-            key: StatKey | None = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except FileNotFoundError:
-            key = None
-        if self._loaded and key == self._key:
+        key = _stat(self.path)  # type: ignore[arg-type]
+        log_key = _stat_path(self._logpath)
+        if self._loaded and key == self._key and log_key == self._log_key:
             self._seen = seen
             return False
         if self.before_reload is not None:
             self.before_reload()
-        self._reload(target)
+        if not (self._loaded and key == self._key and self._log_id is not None and self._catch_up()):
+            self._reload(target)
         self._seen = seen
         return True
 
-    def _reload(self, path: Path) -> None:
-        self._take(path, _read(path))  # an OSError other than "missing" propagates: we must not overwrite it
+    def _catch_up(self) -> bool:
+        """Apply the log's new lines when it is still the log this store follows (False: it is not)."""
+        read = _read_log(self._require_path(None).parent, self._log_pos, self._log_id)
+        if read is None or not read.same:
+            return False
+        self._apply_lines(read)
+        return True
 
-    def _refresh_exactly(self, path: Path) -> None:
-        """Before a write, with the lock held: re-read unless the file holds exactly the content in memory."""
-        content = _read(path)
-        if self._loaded and (
-            (content is None and self._key is None)
-            or (content is not None and self._digest is not None and _digest(content[1]) == self._digest)
-        ):
-            self._key = content[0] if content is not None else None
+    def _catch_up_locked(self) -> None:
+        """With the commit lock held: bring memory to exactly the snapshot plus the whole log.
+
+        Snapshots change only with a new log (a compaction or a clear), so a store following the log that is still
+        there only reads its new lines; anything else (no log yet, another log) re-reads the snapshot.
+        """
+        path = self._require_path(None)
+        if self._loaded and self._log_id is not None and _stat(path) == self._key and self._catch_up():
             return
-        self._take(path, content)
+        self._reload(path, locked=True)
 
-    def _written(self, key: StatKey, data: bytes) -> None:
-        self._key = key
-        self._digest = _digest(data)
+    def _apply_lines(self, read: _LogRead) -> None:
+        name = self._require_path(None).name
+        for line in read.lines:
+            try:
+                part = json.loads(line)["f"].get(name)
+                if part is not None:
+                    self._apply_changes(part)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+                # Lines are written whole by one write under the lock: only a foreign hand makes one unreadable.
+                log.warning("skipping an unreadable line of the commit log in %s: %s", self.path, exc)
+        self._log_key = read.key
+        self._log_pos = read.end
+        self._log_id = read.ident
+        self._log_snapshots = read.snapshots
+        if read.lines:
+            self._apply_pending()
+
+    def _reload(self, path: Path, *, locked: bool = False) -> None:
+        """Read the snapshot, then the log on top of it when the snapshot names it.
+
+        A snapshot naming another log than the folder's (a compaction between its renames, or a snapshot an older
+        version wrote) is looked at again under the commit lock; one that still differs is taken alone (writers
+        compact before writing a line for such a file).
+        """
+        content = _read(path)  # an OSError other than "missing" propagates: we must not overwrite it
+        read = _read_log(path.parent)
+        self._take(path, content)
+        if self._key is not None and read is not None and self._snap_log != read.ident and not locked:
+            with self._folder_lock():
+                recover_commit(path.parent, self._folder_lock())
+                self._reload(path, locked=True)
+            return
+        self._log_id = self._log_key = None
+        self._log_pos = self._log_snapshots = 0
+        if read is not None:
+            follows = self._key is None or self._snap_log == read.ident
+            if follows:
+                self._apply_lines(read)
+            else:
+                self._log_key, self._log_pos, self._log_id = read.key, read.end, read.ident
+                self._log_snapshots = read.snapshots
 
     def _take(self, path: Path, content: tuple[StatKey, bytes] | None) -> None:
         self._loaded = True
-        self._digest = None
+        self._snap_log = None
         if content is None:
             self._key = None
             self._reset()
@@ -477,7 +604,7 @@ class _SyncedFile:
             self._quarantine(path, key, exc)
             return
         self._key = key
-        self._digest = _digest(raw)
+        self._snap_log = payload.get("log") if isinstance(payload.get("log"), str) else None
 
     def _quarantine(self, path: Path, key: StatKey, reason: Exception) -> None:
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
@@ -620,6 +747,8 @@ class JSONSession(_SyncedFile, Generic[T]):
         self._sorted_ids: list[int] | None = None
         #: Entries ``max_length`` dropped so far; the cache then stops claiming lists of this model complete.
         self.evicted = 0
+        #: Ids dropped by ``max_length`` since the last commit (written to the log with the commit).
+        self._evicted_ids: list[int] = []
         self._copied: StatKey | None = None
         self._view: _TrackedList | None = None
         self._view_snapshot: dict[int, Any] = {}
@@ -688,20 +817,50 @@ class JSONSession(_SyncedFile, Generic[T]):
             "format": FORMAT,
             "version": __version__,
             "model": self.model.__tablename__ if self.model else (tables.pop() if len(tables) == 1 else None),
+            "log": self._snap_log,
             "data": [slot.record for slot in self._live.values()],
             "deleted": {str(i): _iso(t) for i, t in self._dead.items()},
         }
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
-    def _trim(self) -> None:
-        if len(self._live) > self.max_length:
-            newest = sorted(self._live.items(), key=lambda item: item[1].timestamp(), reverse=True)
-            self.evicted += len(newest) - self.max_length
-            self._live = dict(newest[: self.max_length])
+    def _trim(self, *, tombstones: bool = True) -> None:
+        excess = len(self._live) - self.max_length
+        if excess > 0:
+            oldest = heapq.nsmallest(excess, self._live.items(), key=lambda item: item[1].timestamp())
+            for ident, _ in oldest:
+                del self._live[ident]
+                self._evicted_ids.append(ident)
+            self.evicted += excess
             self._changed()
-        if len(self._dead) > self.max_length:
+        if tombstones and len(self._dead) > self.max_length:  # only when the snapshot is rewritten
             newest_dead = sorted(self._dead.items(), key=lambda item: item[1], reverse=True)
             self._dead = dict(newest_dead[: self.max_length])
+
+    def _encode_changes(self) -> bytes:
+        self._trim(tombstones=False)
+        upserts = [change.record for change in self._pending.values() if isinstance(change, _Slot)]
+        deleted = {str(i): _iso(t) for i, t in self._pending.items() if isinstance(t, datetime)}
+        part = {"up": upserts, "del": deleted, "evict": self._evicted_ids}
+        try:
+            return json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
+        except (ValueError, TypeError) as exc:
+            raise self._encoding_error(exc) from exc
+
+    def _apply_changes(self, part: Any) -> None:
+        for record in part.get("up", ()):
+            if not isinstance(record, dict) or not isinstance(record.get("id"), int):
+                msg = f"record without an integer id: {str(record)[:80]}"
+                raise TypeError(msg)
+            self._live[record["id"]] = _Slot(record)
+            self._dead.pop(record["id"], None)
+        for ident, when in part.get("del", {}).items():
+            parsed = _parse(when)
+            if parsed is not None:
+                self._live.pop(int(ident), None)
+                self._dead[int(ident)] = parsed
+        for ident in part.get("evict", ()):
+            self._live.pop(int(ident), None)
+        self._changed()
 
     # -- public operations --------------------------------------------------------------------------------
 
@@ -721,6 +880,7 @@ class JSONSession(_SyncedFile, Generic[T]):
 
     def _clear_pending(self) -> None:
         self._pending.clear()
+        self._evicted_ids = []
 
     def rollback(self) -> None:
         """Drop every pending change (own deletions not written included) and re-read the file."""
@@ -971,6 +1131,13 @@ class MarkerStore(_SyncedFile):
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             msg = "unknown marker file format"
             raise ValueError(msg)
+        self._markers, self._values = self._parse_entries(payload)
+        self._apply_pending()
+
+    @staticmethod
+    def _parse_entries(
+        payload: dict[str, Any],
+    ) -> tuple[dict[str, tuple[datetime | None, datetime]], dict[str, tuple[str | None, datetime]]]:
         markers: dict[str, tuple[datetime | None, datetime]] = {}
         for scope, entry in (payload.get("markers") or {}).items():
             set_at = _parse(entry["set_at"])
@@ -986,9 +1153,7 @@ class MarkerStore(_SyncedFile):
                 msg = f"value {key!r} is not a string with a valid set_at"
                 raise ValueError(msg)
             values[str(key)] = (value, set_at)
-        self._markers = markers
-        self._values = values
-        self._apply_pending()
+        return markers, values
 
     def _apply_pending(self) -> None:
         for scope, change in list(self._pending.items()):
@@ -1043,6 +1208,23 @@ class MarkerStore(_SyncedFile):
     def _has_pending(self) -> bool:
         return bool(self._pending or self._pending_values)
 
+    def _encode_changes(self) -> bytes:
+        part = {
+            "markers": {
+                scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
+                for scope, (when, set_at) in self._pending.items()
+            },
+            "values": {
+                key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._pending_values.items()
+            },
+        }
+        return json.dumps(part, separators=(",", ":")).encode()
+
+    def _apply_changes(self, part: Any) -> None:
+        markers, values = self._parse_entries(part)
+        self._markers.update(markers)
+        self._values.update(values)
+
     def _clear_pending(self) -> None:
         self._pending.clear()
         self._pending_values.clear()
@@ -1051,6 +1233,7 @@ class MarkerStore(_SyncedFile):
         payload = {
             "format": FORMAT,
             "version": __version__,
+            "log": self._snap_log,
             "markers": {
                 scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
                 for scope, (when, set_at) in self._markers.items()
@@ -1137,6 +1320,10 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
                     ) -> None:
     """Commit several stores of one directory so that a reader sees all of their changes or none.
 
+    One line appended to the folder's log holds every store's changes; when the log is missing (the folder's
+    first commit, or a folder of an older version), when a changed file's snapshot does not name the log, or when
+    the log outgrew the snapshots, the snapshots are rewritten instead (a compaction), in one journaled commit.
+
     Args:
         stores: The stores to commit (each bound to a file of the same directory).
         lock: The directory's commit lock.
@@ -1156,29 +1343,112 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
         recover_commit(directory, lock)
         _step("begin")
         for store in sorted(stores, key=lambda item: str(item.path)):
+            store.commit_lock = lock
             held.enter_context(store._lock(store.path))  # type: ignore[arg-type]
-        prepared: list[tuple[_SyncedFile, bytes]] = []
         try:
+            for store in stores:
+                store._catch_up_locked()
+            read = _read_log(directory, stores[0]._log_pos, stores[0]._log_id)
+            if read is not None and not read.same:  # pragma: no cover - every store just read this very log
+                read = None
+            compact = read is None or _compact_due(read) or any(
+                store._key is not None and store._snap_log != read.ident and store._has_pending() for store in stores
+            )
+            if compact:
+                _compact(directory, stores, before_encode, held)
+                return
+            parts: list[tuple[_SyncedFile, bytes]] = []
             for n, store in enumerate(stores):
                 if n == len(stores) - 1 and before_encode is not None:
                     before_encode()
-                data = store._prepare() if store._has_pending() else None
-                if data is not None:
-                    prepared.append((store, data))
+                if store._has_pending():
+                    parts.append((store, store._encode_changes()))
         except (ValueError, TypeError):
             for store in stores:
                 store.rollback()
             raise
-        if not prepared:
+        if not parts:
             return
-        if len(prepared) == 1:
-            store, data = prepared[0]
-            store._finish(atomic_write(store.path, data), data)  # type: ignore[arg-type]
-        else:
-            _commit_journaled(directory, prepared)
+        assert read is not None
+        line = b'{"f":{' + b",".join(
+            json.dumps(store.path.name).encode() + b":" + part for store, part in parts  # type: ignore[union-attr]
+        ) + b"}}\n"
+        _step("append")
+        key = _append_log(directory, read.end, line)
+        for store, _ in parts:
+            store._clear_pending()
+        for store in stores:
+            store._log_key, store._log_pos, store._log_id = key, read.end + len(line), read.ident
         _step("counter")
         bump_counter(directory)
         _step("done")
+
+
+def _compact_due(read: _LogRead) -> bool:
+    """Whether the log outgrew the snapshots (and ``LOG_MIN_COMPACT``): then a commit compacts."""
+    return read.end > max(read.snapshots, LOG_MIN_COMPACT)
+
+
+def _log_names(directory: Path) -> set[str]:
+    """The files the folder's log has lines for."""
+    names: set[str] = set()
+    read = _read_log(directory)
+    for line in read.lines if read is not None else ():
+        with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            names.update(str(name) for name in json.loads(line)["f"])
+    return names
+
+
+def _store_for(path: Path) -> _SyncedFile:
+    """A store for a file of the folder that no store of the commit holds (it keeps whatever it holds)."""
+    if path.name == META_FILE:
+        return MarkerStore()
+    model = MODELS_BY_TABLE.get(path.name[len("cache_") : -len(".json")])
+    return JSONSession(sys.maxsize, model=model)
+
+
+def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable[[], None] | None,
+             held: contextlib.ExitStack) -> None:
+    """With the commit lock held: rewrite every snapshot of the folder from memory and start a fresh log.
+
+    Snapshots and the new log are written as one journaled commit, so a reader sees the old snapshots with the old
+    log or the new ones with the new log (a reader meeting a snapshot that names another log takes the lock and
+    looks again: see the module docstring).
+    """
+    ident = secrets.token_hex(16)
+    held_names = {store.path.name for store in stores}  # type: ignore[union-attr]
+    names = {p.name for p in directory.glob("cache_*.json") if p.is_file()} | _log_names(directory)
+    # (every snapshot is rewritten: one left naming the old log would be read without its lines)
+    extra: list[_SyncedFile] = []
+    for name in sorted(names - held_names):
+        if not (name.startswith("cache_") and name.endswith(".json") and Path(name).name == name):
+            continue
+        store = _store_for(directory / name)
+        store.commit_lock = stores[0].commit_lock
+        store._require_path(directory / name)
+        held.enter_context(store._lock(directory / name))
+        store._reload(directory / name, locked=True)
+        extra.append(store)
+    everything = extra + stores
+    logged = _log_names(directory)
+    prepared: list[tuple[_SyncedFile, bytes]] = []
+    for n, store in enumerate(everything):
+        if n == len(everything) - 1 and before_encode is not None:
+            before_encode()
+        name = store.path.name  # type: ignore[union-attr]
+        if store in extra or store._key is not None or store._has_pending() or name in logged:
+            store._snap_log = ident
+            prepared.append((store, store._encode()))
+    size = sum(len(data) for _, data in prepared)
+    header = _log_header(ident, size)
+    log_file = _Emptied(directory / LOG_FILE)
+    _step("compact")
+    _commit_journaled(directory, [*prepared, (log_file, header)])
+    for store in everything:
+        store._log_id, store._log_key, store._log_pos, store._log_snapshots = ident, log_file._key, len(header), size
+    _step("counter")
+    bump_counter(directory)
+    _step("done")
 
 
 def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]) -> None:
@@ -1214,7 +1484,7 @@ def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]
 
 
 class _Emptied(_SyncedFile):
-    """A file of a cache being cleared: its new content is the empty layout of its kind (no pending changes)."""
+    """A file rewritten whole by a compaction or a clear (it has no pending changes of its own)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -1225,24 +1495,26 @@ class _Emptied(_SyncedFile):
         pass
 
 
-def _empty_content(path: Path) -> bytes:
+def _empty_content(path: Path, ident: str) -> bytes:
     """The content of an empty cache file: no entities and no tombstones, or no markers and no values."""
     if path.name == META_FILE:
-        payload: dict[str, Any] = {"format": FORMAT, "version": __version__, "markers": {}, "values": {}}
+        payload: dict[str, Any] = {"format": FORMAT, "version": __version__, "log": ident, "markers": {},
+                                   "values": {}}
     else:
         table = path.name[len("cache_") : -len(".json")]
-        payload = {"format": FORMAT, "version": __version__, "model": table, "data": [], "deleted": {}}
+        payload = {"format": FORMAT, "version": __version__, "model": table, "log": ident, "data": [],
+                   "deleted": {}}
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
 def clear_directory(directory: Path, lock: FileLock) -> list[Path]:
     """Empty every cache file of ``directory`` (entities, tombstones, list markers, stored values) at once.
 
-    One journaled commit (see the module docstring) under the commit lock and every file's own lock: a reader in
-    another process sees the whole old cache or an empty one, never a mix, and a writer waits for the locks and
-    then merges its own pending changes into the emptied files (what it writes after the clear is kept). Files
-    are rewritten in place of being deleted, so they stay 0600 and other processes notice the change by ``stat``.
-    Quarantined copies (``*.corrupt-*``) are left alone: they are the user's to inspect.
+    One journaled commit (see the module docstring) under the commit lock and every file's own lock, writing
+    empty snapshots and a fresh (empty) log: a reader in another process sees the whole old cache or an empty
+    one, never a mix, and a writer waits for the locks and then merges its own pending changes into the emptied
+    files (what it writes after the clear is kept). Files are rewritten in place of being deleted, so they stay
+    0600. Quarantined copies (``*.corrupt-*``) are left alone: they are the user's to inspect.
 
     Returns:
         The files emptied.
@@ -1254,13 +1526,12 @@ def clear_directory(directory: Path, lock: FileLock) -> list[Path]:
         stores = [_Emptied(path) for path in files]
         for store in stores:
             held.enter_context(store._lock(store._require_path(None)))
+        ident = secrets.token_hex(16)
         prepared: list[tuple[_SyncedFile, bytes]] = [
-            (store, _empty_content(store._require_path(None))) for store in stores
+            (store, _empty_content(store._require_path(None), ident)) for store in stores
         ]
-        if len(prepared) == 1:
-            only, data = prepared[0]
-            only._finish(atomic_write(only._require_path(None), data), data)
-        elif prepared:
+        if prepared or (directory / LOG_FILE).exists():
+            prepared.append((_Emptied(directory / LOG_FILE), _log_header(ident, 0)))
             _commit_journaled(directory, prepared)
         bump_counter(directory)
     return files

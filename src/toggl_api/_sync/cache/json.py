@@ -88,6 +88,7 @@ class JSONCache(TogglCache[T]):
         self._markers = MarkerStore(clock=self.clock, strict=strict)
         self._markers.before_reload = self._recover
         self._markers.counter = self._counter
+        self._markers.commit_lock = self._commit_lock
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(path={str(self._cache_path)!r}, expire_after={self._expire_after!r})"
@@ -125,6 +126,7 @@ class JSONCache(TogglCache[T]):
             session = JSONSession(self.max_length, model=model, clock=self.clock, strict=self.strict)
             session.before_reload = self._recover
             session.counter = self._counter
+            session.commit_lock = self._commit_lock
             self._sessions[model] = session
             session.load(self.cache_path_for(model))
         else:
