@@ -2,57 +2,79 @@
 
 ``JSONSession`` keeps one model's entries in memory (a dict by id, so a lookup is O(1)) and mirrors one file:
 
-- it re-reads the file only when its (mtime ns, size, inode) changed. With a change counter (``ChangeCounter``,
-  as the JSON cache uses) that ``stat`` is only made after a commit of the folder bumped the counter; without
-  one, once per operation;
 - local changes are *pending* until ``commit``; on re-read and on commit they are merged with what other
   processes wrote, entity by entity: the newer server ``at`` wins, then the newer fetch ``timestamp``;
 - deletions are kept as tombstones with their time, so a process still holding an older copy cannot bring a
-  deleted entity back. Tombstones do not expire by age (the newest ``max_length`` are kept): Toggl never reuses
-  an id, and a copy fetched *after* the deletion (the server restored the entity) is newer than the tombstone
-  and replaces it;
+  deleted entity back. Tombstones do not expire by age (the newest ``max_length`` are kept when a snapshot is
+  written): Toggl never reuses an id, and a copy fetched *after* the deletion (the server restored the entity)
+  is newer than the tombstone and replaces it;
 - the server ``at`` decides between two copies only when both carry one; otherwise the later fetch wins;
-- commits hold an inter-process lock (``filelock``), write a temp file in the same directory, fsync it and
-  ``os.replace`` it over the old one, so readers see either the old or the new file, never a torn one, and a
-  crash leaves the previous file intact; files are created 0600;
 - a file that cannot be decoded (or has an unknown format) is renamed ``<file>.corrupt-<time>``, reported
   with a logged warning and a ``CorruptCacheError`` in ``problems`` (raised instead with ``strict=True``), and
   the session starts empty; a file that merely could not be read (an ``OSError``) is never replaced.
 
-``MarkerStore`` stores list-completeness markers (``cache_meta.json``) the same way.
+``MarkerStore`` stores list-completeness markers and small values (``cache_meta.json``) the same way.
 
-A commit that changes several files (``commit_together``; the JSON cache commits every model file and
-``cache_meta.json`` that way) is all-or-nothing for any reader, even after a crash at any instant. The rule:
+On disk, a cache folder holds (every file 0600, created by the first writer):
 
-1. under the cache's commit lock (and every file's own lock), each new file content is encoded first: a value
-   that cannot be encoded aborts the commit before anything is written, and every store of the commit drops its
-   pending changes and re-reads the disk, so memory equals disk again;
-2. each content is written to a temp file ``.<file>.<random>.pending`` (fsynced);
-3. the journal ``cache_commit.journal`` naming every (temp, target) pair is written atomically: this is the
-   commit point;
-4. the temps are renamed over their targets, then the journal is removed.
+- the *snapshots* ``cache_<table>.json`` and ``cache_meta.json`` (``"format": 1``), each naming in ``"log"``
+  the id of the log it is the base of;
+- the *log* ``cache.log``: a header line ``{"format": 1, "log": <random id>, "snapshots": <their bytes>}``, then
+  one line per commit, ``{"f": {<file name>: <its changes>, ...}}``: for a model file ``{"up": [records],
+  "del": {id: deleted at}, "evict": [ids]}`` (applied in that order), for ``cache_meta.json`` ``{"markers":
+  {...}, "values": {...}}`` as in its snapshot. Lines are applied as written, in order: the writer merged them
+  (the rules above) under the lock;
+- the change counter ``cache.gen`` and the commit lock ``cache_commit.lock``.
 
-The change counter ``cache.gen`` (8 bytes, native order, 0600; created by the first cache that opens the folder,
-mapped shared so a read costs no system call): every commit of the folder, a finished dead writer's commit and
-``clear`` increment it under the commit lock once the files are in place (step ``counter``). A reader compares it
-with the value it saw before its last look at the files and looks again only when it differs, so a commit is seen
-by the very next read anywhere. A writer that dies after its files are in place but before the bump is seen by
-live readers at the next commit (which finishes it and bumps); a new process reads the files anyway. A counter
-that cannot be created or mapped means one ``stat`` per read, as before; a short or garbage counter is extended
-and used (any value does, only a change matters); the cache checks every 1,024 operations (and after each of its
-commits) that its map is still the folder's file, so a counter deleted with its folder is replaced.
+What a reader holds for a file is its snapshot plus every whole line of the log, when the snapshot names the log
+(or the file has no snapshot). The rules:
 
-A reader about to re-read a changed file first looks for the journal; when one is there it takes the commit
-lock, which makes it wait for a live writer, or finishes a dead writer's renames (every temp still there is
-renamed) and removes the journal. Temps without a journal belong to a writer that died before its commit point
-and are deleted. So a reader sees the whole old state or the whole new state. Each step calls
-``toggl_api._io.seams.step`` (the crash tests stop a writer there).
+1. A commit, under the commit lock (``commit_together``): each store first catches up (it reads the log's new
+   lines, or the snapshot again when the log is another one); each pending change is encoded (a value that
+   cannot be encoded aborts the commit before anything is written, and every store drops its pending changes
+   and re-reads, so memory equals disk again); then ONE line holding every changed file's part is written at
+   the end of the log and fsynced. A line is a commit once its newline is written, so a commit touching several
+   files is all-or-nothing. A last line without its newline (a writer died writing it) is not a commit: readers
+   stop before it and the next writer cuts it off before appending.
+2. Readers apply only the bytes after the last whole line they applied (the log is only appended to, until a
+   compaction replaces it with a log of another id, which they notice by its header).
+3. Compaction: when the log is missing (the folder's first commit, or a folder written before the log existed:
+   its files are read as snapshots naming no log), when a file the commit changes has a snapshot naming another
+   log, or when the log outgrew ``max(snapshot bytes, LOG_MIN_COMPACT)``, the commit instead rewrites every
+   snapshot of the folder (every ``cache_*.json``, and every file the log has lines for) from memory, naming a
+   new log id, together with a new log holding only its header, as one journaled multi-file commit:
+
+   a. each content is written to a temp file ``.<file>.<random>.pending`` (fsynced);
+   b. the journal ``cache_commit.journal`` naming every (temp, target) pair is written atomically: this is the
+      commit point;
+   c. the temps are renamed over their targets (the log last), then the journal is removed.
+
+   A reader about to re-read a changed file first looks for the journal; when one is there it takes the commit
+   lock, which makes it wait for a live writer, or finishes a dead writer's renames (every temp still there is
+   renamed) and removes the journal. Temps without a journal belong to a writer that died before its commit
+   point and are deleted. ``clear`` is the same commit with empty snapshots.
+4. A snapshot naming another log than the log's header is a compaction between its renames, or a file an older
+   version rewrote whole: the reader takes the commit lock (waiting for a live compactor, finishing a dead one's
+   journal) and reads again; a snapshot that still names another log is taken alone, without the log's lines
+   (and the next commit changing that file compacts first, so no line is ever written for it).
+5. The change counter ``cache.gen`` (8 bytes, native order, mapped shared so a read costs no system call) is
+   incremented under the commit lock after every append, compaction, finished dead commit and ``clear``, once
+   the files are in place (step ``counter``). A reader compares it with the value it saw before its last look at
+   the files and looks again only when it differs, so a commit is seen by the very next read anywhere. A writer
+   that dies after its line or files are in place but before the bump is seen by live readers at the next
+   commit; a new process reads the files anyway. A counter that cannot be created or mapped means one ``stat``
+   of the snapshot and of the log per read; a short or garbage counter is extended and used (any value does,
+   only a change matters); the cache checks every 1,024 operations (and after each of its commits) that its map
+   is still the folder's file, so a counter deleted with its folder is replaced.
+
+Each step calls ``toggl_api._io.seams.step`` (the crash tests stop a writer there): ``begin``, ``append``,
+``counter``, ``done`` for an append; ``begin``, ``compact``, ``temp <file>``, ``journal``, ``rename <file>``,
+``counter``, ``done`` for a compaction.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import heapq
 import json
 import logging
@@ -150,10 +172,6 @@ def _read(path: Path) -> tuple[StatKey, bytes] | None:
     with os.fdopen(fd, "rb") as handle:
         key = _stat_key(os.fstat(handle.fileno()))
         return key, handle.read()
-
-
-def _digest(content: bytes) -> bytes:
-    return hashlib.blake2b(content, digest_size=16).digest()
 
 
 def _replace(source: str, target: Path) -> None:
@@ -347,7 +365,8 @@ def _read_log(directory: Path, start: int = 0, ident: str | None = None) -> _Log
         handle.seek(start)
         data = handle.read()
     end = data.rfind(b"\n") + 1
-    return _LogRead(_stat_key(st), same, found, snapshots, start + end, data[:end].splitlines())
+    # Split on newlines only: JSON escapes every control character inside strings, so each is a line's end.
+    return _LogRead(_stat_key(st), same, found, snapshots, start + end, data[:end].split(b"\n")[:-1])
 
 
 def _append_log(directory: Path, end: int, line: bytes) -> StatKey:
@@ -514,7 +533,7 @@ class _SyncedFile:
         seen = int(view[0]) if view is not None else None
         if seen is not None and self._loaded and seen == self._seen:
             return False
-        key = _stat(self.path)  # type: ignore[arg-type]
+        key = _stat_path(self._fspath)
         log_key = _stat_path(self._logpath)
         if self._loaded and key == self._key and log_key == self._log_key:
             self._seen = seen
