@@ -588,8 +588,11 @@ class _SyncedFile:
         version wrote) is looked at again under the commit lock; one that still differs is taken alone (writers
         compact before writing a line for such a file).
         """
-        content = _read(path)  # an OSError other than "missing" propagates: we must not overwrite it
+        # The log first: a compaction renames its snapshots before its log, so a snapshot found missing after the
+        # log was read was missing while that log was the folder's (read the other way round, a snapshot that a
+        # compaction creates between the two reads would be missed).
         read = _read_log(path.parent)
+        content = _read(path)  # an OSError other than "missing" propagates: we must not overwrite it
         self._take(path, content)
         if self._key is not None and read is not None and self._snap_log != read.ident and not locked:
             with self._folder_lock():
@@ -845,8 +848,11 @@ class JSONSession(_SyncedFile, Generic[T]):
     def _trim(self, *, tombstones: bool = True) -> None:
         excess = len(self._live) - self.max_length
         if excess > 0:
-            oldest = heapq.nsmallest(excess, self._live.items(), key=lambda item: item[1].timestamp())
-            for ident, _ in oldest:
+            # The oldest fetches go; among equal times the later-stored ones, as a stable sort newest-first would.
+            oldest = heapq.nsmallest(
+                excess, enumerate(self._live.items()), key=lambda item: (item[1][1].timestamp(), -item[0])
+            )
+            for _, (ident, _slot) in oldest:
                 del self._live[ident]
                 self._evicted_ids.append(ident)
             self.evicted += excess
@@ -866,19 +872,23 @@ class JSONSession(_SyncedFile, Generic[T]):
             raise self._encoding_error(exc) from exc
 
     def _apply_changes(self, part: Any) -> None:
-        for record in part.get("up", ()):
+        upserts = list(part.get("up", ()))
+        for record in upserts:
             if not isinstance(record, dict) or not isinstance(record.get("id"), int):
                 msg = f"record without an integer id: {str(record)[:80]}"
                 raise TypeError(msg)
+        deleted = [(int(ident), _parse(when)) for ident, when in part.get("del", {}).items()]
+        evicted = [int(ident) for ident in part.get("evict", ())]
+        # Checked whole before anything is applied: an unreadable part changes nothing.
+        for record in upserts:
             self._live[record["id"]] = _Slot(record)
             self._dead.pop(record["id"], None)
-        for ident, when in part.get("del", {}).items():
-            parsed = _parse(when)
-            if parsed is not None:
-                self._live.pop(int(ident), None)
-                self._dead[int(ident)] = parsed
-        for ident in part.get("evict", ()):
-            self._live.pop(int(ident), None)
+        for ident, when in deleted:
+            if when is not None:
+                self._live.pop(ident, None)
+                self._dead[ident] = when
+        for ident in evicted:
+            self._live.pop(ident, None)
         self._changed()
 
     # -- public operations --------------------------------------------------------------------------------
