@@ -313,3 +313,20 @@ def test_two_processes_appending_and_compacting_lose_nothing(cache_dir: Path) ->
                 writer.wait()
     expected = {i for first in (1, 1001) for i in range(first, first + 40) if (i + 1) % 5}
     assert {t.id for t in JSONCache(cache_dir).load(TogglTag)} == expected
+
+
+def test_compact_directory_leaves_whole_snapshots_and_an_empty_log(cache_dir: Path) -> None:
+    cache, reader = JSONCache(cache_dir), JSONCache(cache_dir)
+    cache.add(tag(1))
+    cache.commit()
+    cache.add(tag(2), TogglProject(5, "p", workspace=1))
+    cache.commit()
+    assert reader.find(2, TogglTag) is not None
+    store.compact_directory(cache_dir, cache._commit_lock)
+    assert log_lines(cache_dir)[1:] == [b""]
+    assert [r["id"] for r in snapshot(cache_dir)["data"]] == [1, 2]
+    assert snapshot(cache_dir, "cache_project.json")["data"][0]["id"] == 5
+    assert [t.id for t in reader.load(TogglTag)] == [1, 2]
+    cache.add(tag(3))
+    cache.commit()
+    assert [t.id for t in reader.load(TogglTag)] == [1, 2, 3]

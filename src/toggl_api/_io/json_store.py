@@ -114,6 +114,7 @@ __all__ = [
     "bump_counter",
     "clear_directory",
     "commit_together",
+    "compact_directory",
     "recover_commit",
 ]
 
@@ -1384,7 +1385,7 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
                 store._key is not None and store._snap_log != read.ident and store._has_pending() for store in stores
             )
             if compact:
-                _compact(directory, stores, before_encode, held)
+                _compact(directory, stores, before_encode, held, lock)
                 return
             parts: list[tuple[_SyncedFile, bytes]] = []
             for n, store in enumerate(stores):
@@ -1436,8 +1437,17 @@ def _store_for(path: Path) -> _SyncedFile:
     return JSONSession(sys.maxsize, model=model)
 
 
+def compact_directory(directory: Path, lock: FileLock) -> None:
+    """Rewrite every snapshot of ``directory`` whole and start an empty log (as a commit does when the log outgrew
+    the snapshots): afterwards each ``cache_*.json`` holds all of its file's data, for tools that read it alone."""
+    with lock, contextlib.ExitStack() as held:
+        recover_commit(directory, lock)
+        if (directory / LOG_FILE).exists():
+            _compact(directory, [], None, held, lock)
+
+
 def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable[[], None] | None,
-             held: contextlib.ExitStack) -> None:
+             held: contextlib.ExitStack, lock: FileLock) -> None:
     """With the commit lock held: rewrite every snapshot of the folder from memory and start a fresh log.
 
     Snapshots and the new log are written as one journaled commit, so a reader sees the old snapshots with the old
@@ -1453,7 +1463,7 @@ def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable
         if not (name.startswith("cache_") and name.endswith(".json") and Path(name).name == name):
             continue
         store = _store_for(directory / name)
-        store.commit_lock = stores[0].commit_lock
+        store.commit_lock = lock
         store._require_path(directory / name)
         held.enter_context(store._lock(directory / name))
         store._reload(directory / name, locked=True)
