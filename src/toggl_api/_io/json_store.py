@@ -20,7 +20,8 @@ On disk, a cache folder holds (every file 0600, created by the first writer):
 - the *snapshots* ``cache_<table>.json`` and ``cache_meta.json`` (``"format": 1``), each naming in ``"log"``
   the id of the log it is the base of;
 - the *log* ``cache.log``: a header line ``{"format": 1, "log": <random id>, "snapshots": <their bytes>}``, then
-  one line per commit, ``{"f": {<file name>: <its changes>, ...}}``: for a model file ``{"up": [records],
+  one line per commit, ``{"n": [<file names>], "f": {<file name>: <its changes>, ...}}`` (the names first, so
+  a reader decodes only the lines of its file): for a model file ``{"up": [records],
   "del": {id: deleted at}, "evict": [ids]}`` (applied in that order), for ``cache_meta.json`` ``{"markers":
   {...}, "values": {...}}`` as in its snapshot. Lines are applied as written, in order: the writer merged them
   (the rules above) under the lock;
@@ -569,9 +570,9 @@ class _SyncedFile:
         name = self._require_path(None).name
         for line in read.lines:
             try:
-                part = json.loads(line)["f"].get(name)
-                if part is not None:
-                    self._apply_changes(part)
+                if name not in _line_names(line):  # only the lines that change this file are decoded
+                    continue
+                self._apply_changes(json.loads(line)["f"][name])
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
                 # Lines are written whole by one write under the lock: only a foreign hand makes one unreadable.
                 log.warning("skipping an unreadable line of the commit log in %s: %s", self.path, exc)
@@ -1400,8 +1401,9 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
         if not parts:
             return
         assert read is not None
-        line = b'{"f":{' + b",".join(
-            json.dumps(store.path.name).encode() + b":" + part for store, part in parts  # type: ignore[union-attr]
+        names = [store.path.name for store, _ in parts]  # type: ignore[union-attr]
+        line = b'{"n":' + json.dumps(names).encode() + b',"f":{' + b",".join(
+            json.dumps(name).encode() + b":" + part for name, (_, part) in zip(names, parts, strict=True)
         ) + b"}}\n"
         _step("append")
         key = _append_log(directory, read.end, line)
@@ -1419,13 +1421,27 @@ def _compact_due(read: _LogRead) -> bool:
     return read.end > max(read.snapshots, LOG_MIN_COMPACT)
 
 
+def _line_names(line: bytes) -> list[str]:
+    """The files a log line has changes for, read from its head (``{"n": [names], "f": ...}``) alone.
+
+    Raises:
+        ValueError: not a line of this layout.
+    """
+    cut = line.index(b',"f":')  # file names are plain ``cache_*.json`` names: this cannot occur inside them
+    names = json.loads(line[5:cut])
+    if not line.startswith(b'{"n":') or not isinstance(names, list):
+        msg = "not a commit line"
+        raise ValueError(msg)
+    return [str(name) for name in names]
+
+
 def _log_names(directory: Path) -> set[str]:
     """The files the folder's log has lines for."""
     names: set[str] = set()
     read = _read_log(directory)
     for line in read.lines if read is not None else ():
-        with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            names.update(str(name) for name in json.loads(line)["f"])
+        with contextlib.suppress(ValueError, RecursionError):
+            names.update(_line_names(line))
     return names
 
 
@@ -1456,8 +1472,9 @@ def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable
     """
     ident = secrets.token_hex(16)
     held_names = {store.path.name for store in stores}  # type: ignore[union-attr]
-    names = {p.name for p in directory.glob("cache_*.json") if p.is_file()} | _log_names(directory)
-    # (every snapshot is rewritten: one left naming the old log would be read without its lines)
+    logged = _log_names(directory)
+    # Every snapshot is rewritten: one left naming the old log would be read without its lines.
+    names = {p.name for p in directory.glob("cache_*.json") if p.is_file()} | logged
     extra: list[_SyncedFile] = []
     for name in sorted(names - held_names):
         if not (name.startswith("cache_") and name.endswith(".json") and Path(name).name == name):
@@ -1469,7 +1486,6 @@ def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable
         store._reload(directory / name, locked=True)
         extra.append(store)
     everything = extra + stores
-    logged = _log_names(directory)
     prepared: list[tuple[_SyncedFile, bytes]] = []
     for n, store in enumerate(everything):
         if n == len(everything) - 1 and before_encode is not None:
