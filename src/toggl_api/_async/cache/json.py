@@ -172,8 +172,11 @@ class AsyncJSONCache(TogglAsyncCache[T]):
     async def commit(self) -> None:
         """Write every model file (and the markers) with pending changes, all or nothing.
 
-        The files are written as one journaled commit (see ``toggl_api._io.json_store``): a reader, even after
-        a crash at any instant, sees either every change of the commit or none. A pending value that cannot be
+        The changes of every file are one line appended to the folder's log ``cache.log``; when the log has
+        outgrown the files, the files are rewritten whole instead, as one journaled commit (see
+        ``toggl_api._io.json_store``). Either way a reader, even after a crash at any instant, sees either every
+        change of the commit or none, and its cost follows the size of the change, not of the cache (the
+        rewrites, once per log's worth of changes, excepted). A pending value that cannot be
         encoded raises ``ValueError``/``TypeError`` naming the entity; nothing is written, every pending change
         is dropped (memory equals the files again) and the cache stays usable.
 
