@@ -540,9 +540,10 @@ class _SyncedFile:
         if self._loaded and key == self._key and log_key == self._log_key:
             self._seen = seen
             return False
-        if self.before_reload is not None:
-            self.before_reload()
         if not (self._loaded and key == self._key and self._log_id is not None and self._catch_up()):
+            # Only a new snapshot or another log can be part of a multi-file commit in progress.
+            if self.before_reload is not None:
+                self.before_reload()
             self._reload(target)
         self._seen = seen
         return True
