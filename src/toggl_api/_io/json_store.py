@@ -1495,6 +1495,8 @@ def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable
         if store in extra or store._key is not None or store._has_pending() or name in logged:
             store._snap_log = ident
             prepared.append((store, store._encode()))
+    for store, _ in prepared:
+        _remove_stale_temps(store.path)  # type: ignore[arg-type]  # an atomic_write's temp a writer left
     size = sum(len(data) for _, data in prepared)
     header = _log_header(ident, size)
     log_file = _Emptied(directory / LOG_FILE)
