@@ -331,3 +331,21 @@ def test_compact_directory_leaves_whole_snapshots_and_an_empty_log(cache_dir: Pa
     cache.add(tag(3))
     cache.commit()
     assert [t.id for t in reader.load(TogglTag)] == [1, 2, 3]
+
+
+def test_markers_forgotten_by_an_eviction_reach_a_foreign_marker_file(cache_dir: Path) -> None:
+    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    cache = JSONCache(cache_dir, max_length=2)
+    cache.add(*(TogglTag(i, "t", start + timedelta(minutes=i), workspace=1) for i in (1, 2)))
+    cache.mark_complete("tags/1", start)
+    cache.commit()
+    legacy = snapshot(cache_dir, "cache_meta.json")
+    del legacy["log"]  # rewritten by an older version: taken alone, the log's lines do not apply to it
+    (cache_dir / "cache_meta.json").write_text(json.dumps(legacy))
+    store.bump_counter(cache_dir)
+    writer = JSONCache(cache_dir, max_length=2)
+    writer.add(TogglTag(3, "t", start + timedelta(minutes=3), workspace=1))
+    writer.commit()  # evicts tag 1, so the tag list is no longer known complete
+    fresh = JSONCache(cache_dir, max_length=2)
+    assert [t.id for t in fresh.load(TogglTag)] == [2, 3]
+    assert fresh.completed_at("tags/1") is None

@@ -1395,13 +1395,17 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
                     before_encode()
                 if store._has_pending():
                     parts.append((store, store._encode_changes()))
+            assert read is not None
+            if any(store._key is not None and store._snap_log != read.ident for store, _ in parts):
+                # ``before_encode`` changed a file whose snapshot names another log: no line may be written for it
+                _compact(directory, stores, before_encode, held, lock)
+                return
         except (ValueError, TypeError):
             for store in stores:
                 store.rollback()
             raise
         if not parts:
             return
-        assert read is not None
         names = [store.path.name for store, _ in parts]  # type: ignore[union-attr]
         line = b'{"n":' + json.dumps(names).encode() + b',"f":{' + b",".join(
             json.dumps(name).encode() + b":" + part for name, (_, part) in zip(names, parts, strict=True)
