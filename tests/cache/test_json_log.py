@@ -349,3 +349,44 @@ def test_markers_forgotten_by_an_eviction_reach_a_foreign_marker_file(cache_dir:
     fresh = JSONCache(cache_dir, max_length=2)
     assert [t.id for t in fresh.load(TogglTag)] == [2, 3]
     assert fresh.completed_at("tags/1") is None
+
+
+TORN_WRITER = textwrap.dedent(
+    """
+    import os, sys
+    from pathlib import Path
+    from toggl_api._core.models import TogglTag
+    from toggl_api.meta.cache import JSONCache
+
+    real_write = os.write
+
+    def write_half_then_die(fd, data):
+        if bytes(data[:5]) == b'{"n":':  # the commit line: the process dies half way through writing it
+            real_write(fd, bytes(data[: len(data) // 2]))
+            os._exit(9)
+        return real_write(fd, data)
+
+    cache = JSONCache(Path(sys.argv[1]))
+    cache.load(TogglTag)
+    os.write = write_half_then_die
+    cache.add(*(TogglTag(i, "never committed", workspace=1) for i in range(100, 200)))
+    cache.commit()
+    """
+)
+
+
+def test_a_writer_killed_while_appending_leaves_no_commit(cache_dir: Path) -> None:
+    cache = JSONCache(cache_dir)
+    cache.add(tag(1))
+    cache.commit()
+    cache.add(tag(2))
+    cache.commit()
+    size = (cache_dir / "cache.log").stat().st_size
+    done = subprocess.run([sys.executable, "-c", TORN_WRITER, str(cache_dir)], timeout=TIMEOUT, check=False)
+    assert done.returncode == 9
+    assert (cache_dir / "cache.log").stat().st_size > size  # half a line is there
+    assert [t.id for t in JSONCache(cache_dir).load(TogglTag)] == [1, 2]
+    cache.add(tag(3))
+    cache.commit()
+    assert (cache_dir / "cache.log").read_bytes().count(b"never committed") == 0
+    assert [t.id for t in JSONCache(cache_dir).load(TogglTag)] == [1, 2, 3]
