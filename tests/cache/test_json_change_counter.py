@@ -131,6 +131,30 @@ def test_a_writer_stopped_before_the_bump_is_seen_after_the_next_commit(cache_di
     assert reader.find(2, TogglTag) is not None
 
 
+def test_a_writer_stopped_before_the_bump_is_seen_within_1024_reads_without_another_commit(cache_dir: Path) -> None:
+    import toggl_api._io.seams as seams
+
+    writer, reader = JSONCache(cache_dir), JSONCache(cache_dir)
+    writer.add(tag(1))
+    writer.commit()
+    assert reader.find(1, TogglTag) is not None
+
+    def stop(step: str) -> None:
+        if step == "counter":
+            raise KeyboardInterrupt
+
+    writer.add(tag(2))
+    seams.crash_hook = stop
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            writer.commit()
+    finally:
+        seams.crash_hook = None
+    answers = [reader.find(2, TogglTag) for _ in range(1024)]
+    assert answers[0] is None  # no bump: the fast path answers from memory
+    assert answers[-1] is not None
+
+
 def test_a_damaged_counter_file_still_gives_the_files_answers(cache_dir: Path) -> None:
     (cache_dir / "cache.gen").write_bytes(b"\xff\x01")  # short and garbage
     writer, reader = JSONCache(cache_dir), JSONCache(cache_dir)

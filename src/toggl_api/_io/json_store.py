@@ -63,7 +63,8 @@ What a reader holds for a file is its snapshot plus every whole line of the log,
    the files are in place (step ``counter``). A reader compares it with the value it saw before its last look at
    the files and looks again only when it differs, so a commit is seen by the very next read anywhere. A writer
    that dies after its line or files are in place but before the bump is seen by live readers at the next
-   commit; a new process reads the files anyway. A counter that cannot be created or mapped means one ``stat``
+   commit, or within 1,024 operations of the JSON cache (which then looks at its files once); a new process
+   reads the files anyway. A counter that cannot be created or mapped means one ``stat``
    of the snapshot and of the log per read; a short or garbage counter is extended and used (any value does,
    only a change matters); the cache checks every 1,024 operations (and after each of its commits) that its map
    is still the folder's file, so a counter deleted with its folder is replaced.

@@ -153,12 +153,12 @@ class AsyncJSONCache(TogglAsyncCache[T]):
     def _check_counter(self) -> None:
         # Now and then (and after aclose, a commit or a clear): is the map still the folder's counter file? One
         # deleted under us (the folder removed and made again, say) would never change again, so it is mapped
-        # anew and every store checks its file once.
+        # anew. Every store also looks at its files once more, so a commit whose writer died before its bump is
+        # seen within this many operations even when no other commit follows.
         self._checks_left = _COUNTER_CHECK_EVERY
-        if self._counter.current():
-            return
-        self._counter.close()
-        self._counter.open()
+        if not self._counter.current():
+            self._counter.close()
+            self._counter.open()
         for store in [*self._sessions.values(), self._markers]:
             store._seen = None
 
