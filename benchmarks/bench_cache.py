@@ -13,10 +13,10 @@ a block runs ``--repeat`` times and the best (least disturbed) one is kept, beca
   sql get      SqliteCache.find x1000                           floor: sqlite3 "SELECT * WHERE id = ?" x1000
   sql query    SqliteCache.query (same query)                   floor: sqlite3 indexed SELECT returning tuples
   json add     JSONCache.add(100 entries) + commit              floor: json.dump of every record + fsync (what
-               (the mean over one log cycle: every commit from    a durable rewrite of the file writes), same
-               a fresh log up to and including the one that       file system
-               compacts, so compaction is counted amortized; not
-               best-of; the cycle's length is reported)
+               (the mean over a log cycle: every commit from a    a durable rewrite of the file writes), same
+               fresh log up to and including the one that         file system
+               compacts, so compaction is counted amortized; the
+               best of --repeat cycles; its length is reported)
   sql add      SqliteCache.add(100 entries) + commit            floor: sqlite3 executemany of the same 100 rows
                                                                 (same columns, their tags, WAL) + commit
   http get     TrackerEndpoint.get(id, refresh=True) x200       floor: httpx.Client.get(url).json() x200, both on
@@ -166,7 +166,7 @@ def bench_cache(kind: str, folder: Path, size: int, repeat: int, entries: list[A
         cache.commit()
 
     if kind == "json":
-        results["json add"], results["json add commits"] = json_add_cycle(cache, add)
+        results["json add"], results["json add commits"] = json_add_cycle(cache, add, repeat)
     else:
         results[f"{kind} add"] = best(add, 1, repeat)
     if kind == "sql":
@@ -175,24 +175,29 @@ def bench_cache(kind: str, folder: Path, size: int, repeat: int, entries: list[A
     return results
 
 
-def json_add_cycle(cache: Any, add: Callable[[], None]) -> tuple[float, int]:
-    """Mean seconds per add + commit over one whole log cycle, and the cycle's number of commits.
+def json_add_cycle(cache: Any, add: Callable[[], None], repeat: int) -> tuple[float, int]:
+    """Mean seconds per add + commit over a whole log cycle (the best of ``repeat`` cycles), and its commits.
 
-    The cache was just filled by a commit that wrote the snapshots and started a fresh log; commits then append to
-    the log until one outgrows the snapshots and compacts (rewrites them). Timing every commit from the fresh log
-    up to and including that compaction counts the compaction at its amortized cost.
+    A cycle starts with a fresh log (the cache was just filled by a commit that wrote the snapshots, or the last
+    commit of the previous cycle compacted); commits append to the log until one finds it larger than the
+    snapshots and compacts (rewrites them, starting a new log). Timing every commit of the cycle, that compaction
+    included, counts the compaction at its amortized cost.
     """
     from toggl_api._core.models import TogglTracker
 
     session = cache._session(TogglTracker)
-    log_id = session._log_id
-    commits = 0
-    start = time.perf_counter()
-    while True:
-        add()
-        commits += 1
-        if session._log_id != log_id:  # this commit compacted
-            return (time.perf_counter() - start) / commits, commits
+    fastest, length = float("inf"), 0
+    for _ in range(repeat):
+        log_id = session._log_id
+        commits = 0
+        start = time.perf_counter()
+        while session._log_id == log_id:  # until a commit compacted
+            add()
+            commits += 1
+        mean = (time.perf_counter() - start) / commits
+        if mean < fastest:
+            fastest, length = mean, commits
+    return fastest, length
 
 
 def bench_http(repeat: int) -> dict[str, float]:
