@@ -1,6 +1,6 @@
 """Run as a script by ``test_crash_consistency.py``: one cache writer against a private emulator.
 
-Usage: python _crash_writer.py KIND DIR STAGE
+Usage: python _crash_writer.py KIND DIR STAGE   (KIND: json, json-compact (every commit compacts), sqlite)
 
 - STAGE ``old``: fill the cache (``DIR``) with a time-entry range and the tag list, as a first process would.
 - STAGE ``kill``: for n = 1, 2, ...: fork a writer that copies ``DIR`` to ``DIR-<n>``, lets another device change
@@ -37,7 +37,11 @@ FIRST, LAST = date(2026, 11, 9), date(2026, 11, 16)
 
 
 def open_cache(kind: str, path: Path, clock: FakeClock) -> Any:
-    return JSONCache(path, clock=clock) if kind == "json" else SqliteCache(path, clock=clock)
+    if kind == "json-compact":  # every commit rewrites the snapshots and starts a new log (a compaction)
+        import toggl_api._io.json_store as json_store
+
+        json_store._compact_due = lambda read: True  # type: ignore[assignment]
+    return JSONCache(path, clock=clock) if kind.startswith("json") else SqliteCache(path, clock=clock)
 
 
 def read(cache: Any, workspace_id: int, now: datetime) -> dict[str, Any]:

@@ -46,6 +46,7 @@ DROP_AND_DIE = textwrap.dedent(
             os._exit(3)
 
     store._replace = replace_then_die
+    store._compact_due = lambda read: True  # a commit that rewrites the files (a compaction) instead of appending
     cache = JSONCache(Path(sys.argv[1]))
     start = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)
     coverage = Coverage.from_json(cache.get_value(COVERAGE_KEY)).remove_start(start)
@@ -135,7 +136,12 @@ def test_a_refused_mark_complete_leaves_later_commits_working(cache_dir: Path, f
     assert JSONCache(cache_dir, clock=fake_clock).completed_at("tags/2") == fake_clock.now()
 
 
-def test_a_stale_commit_journal_is_finished_by_the_next_reader(cache_dir: Path, fake_clock: FakeClock) -> None:
+def test_a_stale_commit_journal_is_finished_by_the_next_reader(
+    cache_dir: Path, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toggl_api._io.json_store as json_store
+
+    monkeypatch.setattr(json_store, "_compact_due", lambda read: True)  # commits rewrite the files (journaled)
     cache: Any = JSONCache(cache_dir, clock=fake_clock)
     cache.add(tag(1, fake_clock))
     cache.mark_complete("tags/1", fake_clock.now() - timedelta(seconds=5))
@@ -159,9 +165,12 @@ def test_a_stale_commit_journal_is_finished_by_the_next_reader(cache_dir: Path, 
 
 
 def test_a_reader_dying_while_finishing_a_commit_leaves_it_for_the_next_reader(
-    cache_dir: Path, fake_clock: FakeClock
+    cache_dir: Path, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import toggl_api._io.json_store as json_store
     import toggl_api._io.seams as seams
+
+    monkeypatch.setattr(json_store, "_compact_due", lambda read: True)  # commits rewrite the files (journaled)
 
     cache: Any = JSONCache(cache_dir, clock=fake_clock)
     cache.add(tag(1, fake_clock))

@@ -43,6 +43,7 @@ STUCK_WRITER = textwrap.dedent(
         time.sleep(600)
 
     store._replace = stop_before_replace
+    store._compact_due = lambda read: True  # rewrite the files (a compaction) instead of appending to the log
     cache = JSONCache(Path(sys.argv[1]))
     cache.add(TogglTag(99, "never committed", workspace=1))
     cache.commit()

@@ -2,48 +2,88 @@
 
 ``JSONSession`` keeps one model's entries in memory (a dict by id, so a lookup is O(1)) and mirrors one file:
 
-- it re-reads the file only when its (mtime ns, size, inode) changed, checked with one ``stat`` per operation;
 - local changes are *pending* until ``commit``; on re-read and on commit they are merged with what other
   processes wrote, entity by entity: the newer server ``at`` wins, then the newer fetch ``timestamp``;
 - deletions are kept as tombstones with their time, so a process still holding an older copy cannot bring a
-  deleted entity back. Tombstones do not expire by age (the newest ``max_length`` are kept): Toggl never reuses
-  an id, and a copy fetched *after* the deletion (the server restored the entity) is newer than the tombstone
-  and replaces it;
+  deleted entity back. Tombstones do not expire by age (the newest ``max_length`` are kept when a snapshot is
+  written): Toggl never reuses an id, and a copy fetched *after* the deletion (the server restored the entity)
+  is newer than the tombstone and replaces it;
 - the server ``at`` decides between two copies only when both carry one; otherwise the later fetch wins;
-- commits hold an inter-process lock (``filelock``), write a temp file in the same directory, fsync it and
-  ``os.replace`` it over the old one, so readers see either the old or the new file, never a torn one, and a
-  crash leaves the previous file intact; files are created 0600;
 - a file that cannot be decoded (or has an unknown format) is renamed ``<file>.corrupt-<time>``, reported
   with a logged warning and a ``CorruptCacheError`` in ``problems`` (raised instead with ``strict=True``), and
   the session starts empty; a file that merely could not be read (an ``OSError``) is never replaced.
 
-``MarkerStore`` stores list-completeness markers (``cache_meta.json``) the same way.
+``MarkerStore`` stores list-completeness markers and small values (``cache_meta.json``) the same way.
 
-A commit that changes several files (``commit_together``; the JSON cache commits every model file and
-``cache_meta.json`` that way) is all-or-nothing for any reader, even after a crash at any instant. The rule:
+On disk, a cache folder holds (every file 0600, created by the first writer):
 
-1. under the cache's commit lock (and every file's own lock), each new file content is encoded first: a value
-   that cannot be encoded aborts the commit before anything is written, and every store of the commit drops its
-   pending changes and re-reads the disk, so memory equals disk again;
-2. each content is written to a temp file ``.<file>.<random>.pending`` (fsynced);
-3. the journal ``cache_commit.journal`` naming every (temp, target) pair is written atomically: this is the
-   commit point;
-4. the temps are renamed over their targets, then the journal is removed.
+- the *snapshots* ``cache_<table>.json`` and ``cache_meta.json`` (``"format": 1``), each naming in ``"log"``
+  the id of the log it is the base of;
+- the *log* ``cache.log``: a header line ``{"format": 1, "log": <random id>, "snapshots": <their bytes>}``, then
+  one line per commit, ``{"n": [<file names>], "f": {<file name>: <its changes>, ...}}`` (the names first, so
+  a reader decodes only the lines of its file): for a model file ``{"up": [records],
+  "del": {id: deleted at}, "evict": [ids]}`` (applied in that order), for ``cache_meta.json`` ``{"markers":
+  {...}, "values": {...}}`` as in its snapshot. Lines are applied as written, in order: the writer merged them
+  (the rules above) under the lock;
+- the change counter ``cache.gen`` and the commit lock ``cache_commit.lock``.
 
-A reader about to re-read a changed file first looks for the journal; when one is there it takes the commit
-lock, which makes it wait for a live writer, or finishes a dead writer's renames (every temp still there is
-renamed) and removes the journal. Temps without a journal belong to a writer that died before its commit point
-and are deleted. So a reader sees the whole old state or the whole new state. Each step calls
-``toggl_api._io.seams.step`` (the crash tests stop a writer there).
+What a reader holds for a file is its snapshot plus every whole line of the log, when the snapshot names the log
+(or the file has no snapshot). The rules:
+
+1. A commit, under the commit lock (``commit_together``): each store first catches up (it reads the log's new
+   lines, or the snapshot again when the log is another one); each pending change is encoded (a value that
+   cannot be encoded aborts the commit before anything is written, and every store drops its pending changes
+   and re-reads, so memory equals disk again); then ONE line holding every changed file's part is written at
+   the end of the log and fsynced. A line is a commit once its newline is written, so a commit touching several
+   files is all-or-nothing. A last line without its newline (a writer died writing it) is not a commit: readers
+   stop before it and the next writer cuts it off before appending.
+2. Readers apply only the bytes after the last whole line they applied (the log is only appended to, until a
+   compaction replaces it with a log of another id, which they notice by its header).
+3. Compaction: when the log is missing (the folder's first commit, or a folder written before the log existed:
+   its files are read as snapshots naming no log), when a file the commit changes has a snapshot naming another
+   log, or when the log outgrew ``max(snapshot bytes, LOG_MIN_COMPACT)``, the commit instead rewrites every
+   snapshot of the folder (every ``cache_*.json``, and every file the log has lines for) from memory, naming a
+   new log id, together with a new log holding only its header, as one journaled multi-file commit:
+
+   a. each content is written to a temp file ``.<file>.<random>.pending`` (fsynced);
+   b. the journal ``cache_commit.journal`` naming every (temp, target) pair is written atomically: this is the
+      commit point;
+   c. the temps are renamed over their targets (the log last), then the journal is removed.
+
+   A reader about to re-read a changed file first looks for the journal; when one is there it takes the commit
+   lock, which makes it wait for a live writer, or finishes a dead writer's renames (every temp still there is
+   renamed) and removes the journal. Temps without a journal belong to a writer that died before its commit
+   point and are deleted. ``clear`` is the same commit with empty snapshots.
+4. A snapshot naming another log than the log's header is a compaction between its renames, or a file an older
+   version rewrote whole: the reader takes the commit lock (waiting for a live compactor, finishing a dead one's
+   journal) and reads again; a snapshot that still names another log is taken alone, without the log's lines
+   (and the next commit changing that file compacts first, so no line is ever written for it).
+5. The change counter ``cache.gen`` (8 bytes, native order, mapped shared so a read costs no system call) is
+   incremented under the commit lock after every append, compaction, finished dead commit and ``clear``, once
+   the files are in place (step ``counter``). A reader compares it with the value it saw before its last look at
+   the files and looks again only when it differs, so a commit is seen by the very next read anywhere. A writer
+   that dies after its line or files are in place but before the bump is seen by live readers at the next
+   commit, or within 1,024 operations of the JSON cache (which then looks at its files once); a new process
+   reads the files anyway. A counter that cannot be created or mapped means one ``stat``
+   of the snapshot and of the log per read; a short or garbage counter is extended and used (any value does,
+   only a change matters); the cache checks every 1,024 operations (and after each of its commits) that its map
+   is still the folder's file, so a counter deleted with its folder is replaced.
+
+Each step calls ``toggl_api._io.seams.step`` (the crash tests stop a writer there): ``begin``, ``append``,
+``counter``, ``done`` for an append; ``begin``, ``compact``, ``temp <file>``, ``journal``, ``rename <file>``,
+``counter``, ``done`` for a compaction.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import heapq
 import json
 import logging
+import mmap
 import os
+import secrets
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -63,16 +103,20 @@ from .paths import make_private_dirs
 from .seams import step as _step
 
 __all__ = [
+    "COUNTER_FILE",
     "FORMAT",
     "JOURNAL",
     "META_FILE",
     "CustomDecoder",
     "CustomEncoder",
+    "ChangeCounter",
     "JSONSession",
     "MarkerStore",
     "atomic_write",
+    "bump_counter",
     "clear_directory",
     "commit_together",
+    "compact_directory",
     "recover_commit",
 ]
 
@@ -90,6 +134,10 @@ COMMIT_LOCK = "cache_commit.lock"
 #: The JSON cache's file of list markers and stored values (next to the ``cache_<table>.json`` model files).
 META_FILE = "cache_meta.json"
 _PENDING_SUFFIX = ".pending"
+#: The directory's change counter (8 bytes, native byte order): every commit bumps it once its files are in place.
+COUNTER_FILE = "cache.gen"
+_COUNTER_SIZE = 8
+_COUNTER_WRAP = 1 << 64
 
 T = TypeVar("T", bound=TogglClass)
 StatKey = tuple[int, int, int]
@@ -110,6 +158,14 @@ def _stat(path: Path) -> StatKey | None:
         return None
 
 
+def _stat_path(path: str) -> StatKey | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def _read(path: Path) -> tuple[StatKey, bytes] | None:
     """The file's content and the key of exactly that content (``None`` when it does not exist)."""
     try:
@@ -119,10 +175,6 @@ def _read(path: Path) -> tuple[StatKey, bytes] | None:
     with os.fdopen(fd, "rb") as handle:
         key = _stat_key(os.fstat(handle.fileno()))
         return key, handle.read()
-
-
-def _digest(content: bytes) -> bytes:
-    return hashlib.blake2b(content, digest_size=16).digest()
 
 
 def _replace(source: str, target: Path) -> None:
@@ -163,6 +215,180 @@ def _remove_stale_temps(path: Path) -> None:
             stale.unlink()
 
 
+# -- the change counter -------------------------------------------------------------------------------------
+
+
+class ChangeCounter:
+    """The directory's change counter (``cache.gen``), mapped in memory so a read costs no system call.
+
+    Every commit of the directory bumps it under the commit lock once its files are in place (``bump_counter``);
+    a store compares it with the value it saw at its last check and only then looks at its file. When the file
+    cannot be created or mapped (read-only folder, a file system without shared maps), ``view`` stays ``None``
+    and the stores check their file on every operation, as without a counter.
+    """
+
+    __slots__ = ("_identity", "_map", "_raw", "path", "view")
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / COUNTER_FILE
+        self._map: mmap.mmap | None = None
+        self._raw: memoryview | None = None
+        self._identity: tuple[int, int] | None = None
+        #: The counter as an array of one unsigned 64-bit integer (``view[0]``), or ``None`` when unmapped.
+        self.view: memoryview | None = None
+
+    def open(self) -> bool:
+        """Map the counter (created 0600 holding 0 if missing); False when it cannot be, and then stays unmapped."""
+        if self.view is not None:
+            return True
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        except OSError as exc:
+            log.debug("no change counter in %s (%s): every read checks the files", self.path.parent, exc)
+            return False
+        try:
+            if os.fstat(fd).st_size < _COUNTER_SIZE:
+                # Grows a new (or damaged, short) file with zeros; never shrinks it, so a writer that raced us is
+                # not undone. Any 8 bytes are a valid counter: only "changed or not" matters.
+                os.ftruncate(fd, _COUNTER_SIZE)
+            mapped = mmap.mmap(fd, _COUNTER_SIZE)  # shared, read-write (the default on every platform)
+            st = os.fstat(fd)
+        except (OSError, ValueError) as exc:
+            log.debug("cannot map the change counter %s (%s): every read checks the files", self.path, exc)
+            return False
+        finally:
+            os.close(fd)  # the map keeps its own handle
+        self._map = mapped
+        self._raw = memoryview(mapped)
+        self.view = self._raw.cast("Q")
+        self._identity = (st.st_dev, st.st_ino)
+        return True
+
+    def current(self) -> bool:
+        """Whether the map is the counter file the folder holds now (not one deleted, or replaced, meanwhile)."""
+        if self.view is None:
+            return False
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == self._identity
+
+    def value(self) -> int | None:
+        """The counter now (``None`` when unmapped)."""
+        view = self.view
+        return None if view is None else int(view[0])
+
+    def close(self) -> None:
+        """Unmap the counter (``open`` maps it again)."""
+        view, raw, mapped = self.view, self._raw, self._map
+        self.view = self._raw = self._map = None
+        self._identity = None
+        for item in (view, raw, mapped):
+            if item is not None:
+                item.release() if isinstance(item, memoryview) else item.close()
+
+
+def bump_counter(directory: Path) -> None:
+    """Increment the change counter of ``directory``, with its commit lock held (no counter file: nothing to do).
+
+    Written through the file, not a map: the page is shared with every process's map of it. Without the lock two
+    writers could both write n + 1 and a reader that saw n + 1 in between would miss the second commit.
+    """
+    try:
+        fd = os.open(directory / COUNTER_FILE, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return  # nobody reads through a counter: every reader that maps one later checks its files first
+    except OSError as exc:
+        log.warning("cannot bump the change counter of %s (%s): other processes may miss this commit", directory,
+                    exc)
+        return
+    try:
+        raw = os.read(fd, _COUNTER_SIZE)
+        value = int.from_bytes(raw, sys.byteorder) if len(raw) == _COUNTER_SIZE else 0
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, ((value + 1) % _COUNTER_WRAP).to_bytes(_COUNTER_SIZE, sys.byteorder))
+    except OSError as exc:
+        log.warning("cannot bump the change counter of %s (%s): other processes may miss this commit", directory,
+                    exc)
+    finally:
+        os.close(fd)
+
+
+# -- the commit log -----------------------------------------------------------------------------------------
+
+#: The folder's append-only commit log (see the module docstring).
+LOG_FILE = "cache.log"
+#: A log smaller than this is never compacted (below it, rewriting the snapshots costs more than reading it).
+LOG_MIN_COMPACT = 4 << 20
+
+
+class _LogRead:
+    """Complete commit lines of the log read from ``start`` (the header's id when read from the beginning)."""
+
+    __slots__ = ("end", "ident", "key", "lines", "same", "snapshots")
+
+    def __init__(self, key: StatKey, same: bool, ident: str, snapshots: int, end: int,
+                 lines: list[bytes]) -> None:
+        self.key = key
+        self.same = same
+        self.ident = ident
+        self.snapshots = snapshots
+        self.end = end
+        self.lines = lines
+
+
+def _log_header(ident: str, snapshots: int) -> bytes:
+    return json.dumps({"format": FORMAT, "log": ident, "snapshots": snapshots}, separators=(",", ":")).encode() + b"\n"
+
+
+def _read_log(directory: Path, start: int = 0, ident: str | None = None) -> _LogRead | None:
+    """The log's complete lines from ``start`` when it is still the log ``ident``, else from its beginning.
+
+    A last line without its newline is a commit being written, or one a writer died writing: not a commit (yet).
+    ``None`` when there is no log (or its header is unreadable: a log is created whole, so only a foreign file).
+    """
+    try:
+        fd = os.open(directory / LOG_FILE, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        head = handle.read(1024)
+        cut = head.find(b"\n")
+        try:
+            header: Any = json.loads(head[:cut]) if cut >= 0 else None
+            found, snapshots = str(header["log"]), int(header.get("snapshots", 0))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            log.warning("ignoring an unreadable commit log in %s", directory)
+            return None
+        same = ident is not None and found == ident and cut + 1 <= start <= st.st_size
+        if not same:
+            start = cut + 1
+        handle.seek(start)
+        data = handle.read()
+    end = data.rfind(b"\n") + 1
+    # Split on newlines only: JSON escapes every control character inside strings, so each is a line's end.
+    return _LogRead(_stat_key(st), same, found, snapshots, start + end, data[:end].split(b"\n")[:-1])
+
+
+def _append_log(directory: Path, end: int, line: bytes) -> StatKey:
+    """Append one commit line at ``end`` (cutting what a dead writer left after it), synced; the log's new key."""
+    fd = os.open(directory / LOG_FILE, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        if os.fstat(fd).st_size != end:
+            os.ftruncate(fd, end)  # a torn last line: never a commit, and nobody applied it
+        os.lseek(fd, end, os.SEEK_SET)
+        view = memoryview(line)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+        return _stat_key(os.fstat(fd))
+    finally:
+        os.close(fd)
+
+
 def _iso(value: datetime) -> str:
     return value.isoformat()
 
@@ -178,22 +404,34 @@ def _parse(value: Any) -> datetime | None:
 
 
 class _SyncedFile:
-    """What both stores share: the path, the lock, change detection and quarantine."""
+    """What both stores share: the path, the lock, change detection (snapshot and log) and quarantine."""
 
     def __init__(self, *, clock: Clock | None = None, strict: bool = False) -> None:
         self.path: Path | None = None
         self._fspath = ""
+        self._logpath = ""
         self.clock: Clock = clock or SYSTEM_CLOCK
         self.strict = strict
         self.problems: list[CorruptCacheError] = []
+        #: Key of the snapshot file version held in memory (``None``: no snapshot).
         self._key: StatKey | None = None
-        #: Digest of the file content held in memory: a commit compares it under the lock, because the stat key
-        #: alone can miss a change (coarse mtimes plus an inode reused by the next replace).
-        self._digest: bytes | None = None
         self._loaded = False
         self._filelock: FileLock | None = None
+        #: The commit lock of the folder (``commit_together`` serializes on it); made from the path when unset.
+        self.commit_lock: FileLock | None = None
         #: Called before the file is re-read (the JSON cache finishes a dead writer's multi-file commit there).
         self.before_reload: Callable[[], None] | None = None
+        #: The directory's change counter: while it holds the value seen at the last check, the file is not
+        #: looked at (``None``, or unmapped: one ``stat`` per operation).
+        self.counter: ChangeCounter | None = None
+        self._seen: int | None = None
+        #: The log the memory follows: its id, key, inode and how many of its bytes are applied.
+        self._log_id: str | None = None
+        self._log_key: StatKey | None = None
+        self._log_pos = 0
+        self._log_snapshots = 0
+        #: The log id the snapshot names (``None``: a snapshot of an older version, or none).
+        self._snap_log: str | None = None
 
     @property
     def modified(self) -> int:
@@ -206,6 +444,7 @@ class _SyncedFile:
             if new != self.path:
                 self.path = new
                 self._fspath = os.fspath(new)
+                self._logpath = os.fspath(new.parent / LOG_FILE)
                 self._loaded = False
                 self._key = None
         if self.path is None:
@@ -221,6 +460,12 @@ class _SyncedFile:
             self._filelock = FileLock(lock_path, timeout=_LOCK_TIMEOUT, mode=0o600)
         return self._filelock
 
+    def _folder_lock(self) -> FileLock:
+        path = os.fspath(self._require_path(None).parent / COMMIT_LOCK)
+        if self.commit_lock is None or self.commit_lock.lock_file != path:
+            self.commit_lock = FileLock(path, timeout=_LOCK_TIMEOUT, mode=0o600)
+        return self.commit_lock
+
     # -- hooks --------------------------------------------------------------------------------------------
 
     def _has_pending(self) -> bool:  # pragma: no cover - abstract
@@ -229,26 +474,31 @@ class _SyncedFile:
     def _encode(self) -> bytes:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _encode_changes(self) -> bytes:  # pragma: no cover - abstract
+        """The pending changes as one JSON object (this file's part of a log line)."""
+        raise NotImplementedError
+
+    def _apply_changes(self, part: Any) -> None:  # pragma: no cover - abstract
+        """Apply one log line's part for this file (as written, in order); pending changes are laid over later."""
+        raise NotImplementedError
+
     def _clear_pending(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _decode(self, payload: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _reset(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _apply_pending(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     # -- committing ---------------------------------------------------------------------------------------
 
-    def _prepare(self) -> bytes | None:
-        """With the lock held: merge with the disk and encode the new content (``None``: nothing to write).
-
-        Raises:
-            ValueError, TypeError: a pending value cannot be encoded (the caller rolls back).
-        """
-        target = self._require_path(None)
-        self._refresh_exactly(target)
-        if not self._has_pending():  # every local change lost to newer ones written meanwhile
-            return None
-        _remove_stale_temps(target)
-        return self._encode()
-
     def _finish(self, key: StatKey, data: bytes) -> None:
-        self._written(key, data)
+        """A new snapshot of this file is in place (a compaction or a clear)."""
+        self._key = key
         self._clear_pending()
 
     def rollback(self) -> None:
@@ -265,64 +515,107 @@ class _SyncedFile:
         A pending value that cannot be encoded raises ``ValueError``/``TypeError`` naming it; the pending
         changes are then dropped (memory equals disk) and the store stays usable.
         """
-        target = self._require_path(path)
+        self._require_path(path)
         if not self._has_pending():
             return
-        make_private_dirs(target.parent)
-        with self._lock(target):
-            try:
-                data = self._prepare()
-            except (ValueError, TypeError):
-                self.rollback()
-                raise
-            if data is None:
-                return
-            self._finish(atomic_write(target, data), data)
-
-    def _decode(self, payload: Any) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _reset(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+        commit_together([self], self._folder_lock())
 
     # -- synchronisation ----------------------------------------------------------------------------------
 
     def refresh(self, path: Path | str | None = None) -> bool:
-        """Re-read the file if another writer changed it (one ``stat`` when it did not). True if re-read."""
+        """Re-read what another writer changed. True if anything was read.
+
+        With a mapped change counter that still holds the value seen at the last check, nothing is looked at;
+        otherwise a ``stat`` of the snapshot and of the log tell whether either changed, and a grown log is read
+        from where this store stopped (only its new bytes).
+        """
         target = self._require_path(path) if path is not None or self.path is None else self.path
-        try:  # inlined ``_stat``: this runs on every cache operation
-            st = os.stat(self._fspath)
-            key: StatKey | None = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except FileNotFoundError:
-            key = None
-        if self._loaded and key == self._key:
+        counter = self.counter
+        view = counter.view if counter is not None else None
+        # Read before the stat: a commit that bumps it later is noticed at the next check.
+        seen = int(view[0]) if view is not None else None
+        if seen is not None and self._loaded and seen == self._seen:
             return False
-        if self.before_reload is not None:
-            self.before_reload()
-        self._reload(target)
+        key = _stat_path(self._fspath)
+        log_key = _stat_path(self._logpath)
+        if self._loaded and key == self._key and log_key == self._log_key:
+            self._seen = seen
+            return False
+        if not (self._loaded and key == self._key and self._log_id is not None and self._catch_up()):
+            # Only a new snapshot or another log can be part of a multi-file commit in progress.
+            if self.before_reload is not None:
+                self.before_reload()
+            self._reload(target)
+        self._seen = seen
         return True
 
-    def _reload(self, path: Path) -> None:
-        self._take(path, _read(path))  # an OSError other than "missing" propagates: we must not overwrite it
+    def _catch_up(self) -> bool:
+        """Apply the log's new lines when it is still the log this store follows (False: it is not)."""
+        read = _read_log(self._require_path(None).parent, self._log_pos, self._log_id)
+        if read is None or not read.same:
+            return False
+        self._apply_lines(read)
+        return True
 
-    def _refresh_exactly(self, path: Path) -> None:
-        """Before a write, with the lock held: re-read unless the file holds exactly the content in memory."""
-        content = _read(path)
-        if self._loaded and (
-            (content is None and self._key is None)
-            or (content is not None and self._digest is not None and _digest(content[1]) == self._digest)
-        ):
-            self._key = content[0] if content is not None else None
+    def _catch_up_locked(self) -> None:
+        """With the commit lock held: bring memory to exactly the snapshot plus the whole log.
+
+        Snapshots change only with a new log (a compaction or a clear), so a store following the log that is still
+        there only reads its new lines; anything else (no log yet, another log) re-reads the snapshot.
+        """
+        path = self._require_path(None)
+        if self._loaded and self._log_id is not None and _stat(path) == self._key and self._catch_up():
             return
-        self._take(path, content)
+        self._reload(path, locked=True)
 
-    def _written(self, key: StatKey, data: bytes) -> None:
-        self._key = key
-        self._digest = _digest(data)
+    def _apply_lines(self, read: _LogRead) -> None:
+        name = self._require_path(None).name
+        for line in read.lines:
+            try:
+                if name not in _line_names(line):  # only the lines that change this file are decoded
+                    continue
+                self._apply_changes(json.loads(line)["f"][name])
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+                # Lines are written whole by one write under the lock: only a foreign hand makes one unreadable.
+                log.warning("skipping an unreadable line of the commit log in %s: %s", self.path, exc)
+        self._log_key = read.key
+        self._log_pos = read.end
+        self._log_id = read.ident
+        self._log_snapshots = read.snapshots
+        if read.lines:
+            self._apply_pending()
+
+    def _reload(self, path: Path, *, locked: bool = False) -> None:
+        """Read the snapshot, then the log on top of it when the snapshot names it.
+
+        A snapshot naming another log than the folder's (a compaction between its renames, or a snapshot an older
+        version wrote) is looked at again under the commit lock; one that still differs is taken alone (writers
+        compact before writing a line for such a file).
+        """
+        # The log first: a compaction renames its snapshots before its log, so a snapshot found missing after the
+        # log was read was missing while that log was the folder's (read the other way round, a snapshot that a
+        # compaction creates between the two reads would be missed).
+        read = _read_log(path.parent)
+        content = _read(path)  # an OSError other than "missing" propagates: we must not overwrite it
+        self._take(path, content)
+        if self._key is not None and read is not None and self._snap_log != read.ident and not locked:
+            with self._folder_lock():
+                recover_commit(path.parent, self._folder_lock())
+                self._reload(path, locked=True)
+            return
+        self._log_id = self._log_key = None
+        self._log_pos = self._log_snapshots = 0
+        if read is not None:
+            follows = self._key is None or self._snap_log == read.ident
+            if follows:
+                self._apply_lines(read)
+            else:
+                self._log_key, self._log_pos, self._log_id = read.key, read.end, read.ident
+                self._log_snapshots = read.snapshots
 
     def _take(self, path: Path, content: tuple[StatKey, bytes] | None) -> None:
         self._loaded = True
-        self._digest = None
+        self._snap_log = None
         if content is None:
             self._key = None
             self._reset()
@@ -337,7 +630,7 @@ class _SyncedFile:
             self._quarantine(path, key, exc)
             return
         self._key = key
-        self._digest = _digest(raw)
+        self._snap_log = payload.get("log") if isinstance(payload.get("log"), str) else None
 
     def _quarantine(self, path: Path, key: StatKey, reason: Exception) -> None:
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
@@ -480,6 +773,8 @@ class JSONSession(_SyncedFile, Generic[T]):
         self._sorted_ids: list[int] | None = None
         #: Entries ``max_length`` dropped so far; the cache then stops claiming lists of this model complete.
         self.evicted = 0
+        #: Ids dropped by ``max_length`` since the last commit (written to the log with the commit).
+        self._evicted_ids: list[int] = []
         self._copied: StatKey | None = None
         self._view: _TrackedList | None = None
         self._view_snapshot: dict[int, Any] = {}
@@ -548,20 +843,57 @@ class JSONSession(_SyncedFile, Generic[T]):
             "format": FORMAT,
             "version": __version__,
             "model": self.model.__tablename__ if self.model else (tables.pop() if len(tables) == 1 else None),
+            "log": self._snap_log,
             "data": [slot.record for slot in self._live.values()],
             "deleted": {str(i): _iso(t) for i, t in self._dead.items()},
         }
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
-    def _trim(self) -> None:
-        if len(self._live) > self.max_length:
-            newest = sorted(self._live.items(), key=lambda item: item[1].timestamp(), reverse=True)
-            self.evicted += len(newest) - self.max_length
-            self._live = dict(newest[: self.max_length])
+    def _trim(self, *, tombstones: bool = True) -> None:
+        excess = len(self._live) - self.max_length
+        if excess > 0:
+            # The oldest fetches go; among equal times the later-stored ones, as a stable sort newest-first would.
+            oldest = heapq.nsmallest(
+                excess, enumerate(self._live.items()), key=lambda item: (item[1][1].timestamp(), -item[0])
+            )
+            for _, (ident, _slot) in oldest:
+                del self._live[ident]
+                self._evicted_ids.append(ident)
+            self.evicted += excess
             self._changed()
-        if len(self._dead) > self.max_length:
+        if tombstones and len(self._dead) > self.max_length:  # only when the snapshot is rewritten
             newest_dead = sorted(self._dead.items(), key=lambda item: item[1], reverse=True)
             self._dead = dict(newest_dead[: self.max_length])
+
+    def _encode_changes(self) -> bytes:
+        self._trim(tombstones=False)
+        upserts = [change.record for change in self._pending.values() if isinstance(change, _Slot)]
+        deleted = {str(i): _iso(t) for i, t in self._pending.items() if isinstance(t, datetime)}
+        part = {"up": upserts, "del": deleted, "evict": self._evicted_ids}
+        try:
+            return json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
+        except (ValueError, TypeError) as exc:
+            raise self._encoding_error(exc) from exc
+
+    def _apply_changes(self, part: Any) -> None:
+        upserts = list(part.get("up", ()))
+        for record in upserts:
+            if not isinstance(record, dict) or not isinstance(record.get("id"), int):
+                msg = f"record without an integer id: {str(record)[:80]}"
+                raise TypeError(msg)
+        deleted = [(int(ident), _parse(when)) for ident, when in part.get("del", {}).items()]
+        evicted = [int(ident) for ident in part.get("evict", ())]
+        # Checked whole before anything is applied: an unreadable part changes nothing.
+        for record in upserts:
+            self._live[record["id"]] = _Slot(record)
+            self._dead.pop(record["id"], None)
+        for ident, when in deleted:
+            if when is not None:
+                self._live.pop(ident, None)
+                self._dead[ident] = when
+        for ident in evicted:
+            self._live.pop(ident, None)
+        self._changed()
 
     # -- public operations --------------------------------------------------------------------------------
 
@@ -581,6 +913,7 @@ class JSONSession(_SyncedFile, Generic[T]):
 
     def _clear_pending(self) -> None:
         self._pending.clear()
+        self._evicted_ids = []
 
     def rollback(self) -> None:
         """Drop every pending change (own deletions not written included) and re-read the file."""
@@ -831,6 +1164,13 @@ class MarkerStore(_SyncedFile):
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             msg = "unknown marker file format"
             raise ValueError(msg)
+        self._markers, self._values = self._parse_entries(payload)
+        self._apply_pending()
+
+    @staticmethod
+    def _parse_entries(
+        payload: dict[str, Any],
+    ) -> tuple[dict[str, tuple[datetime | None, datetime]], dict[str, tuple[str | None, datetime]]]:
         markers: dict[str, tuple[datetime | None, datetime]] = {}
         for scope, entry in (payload.get("markers") or {}).items():
             set_at = _parse(entry["set_at"])
@@ -846,9 +1186,7 @@ class MarkerStore(_SyncedFile):
                 msg = f"value {key!r} is not a string with a valid set_at"
                 raise ValueError(msg)
             values[str(key)] = (value, set_at)
-        self._markers = markers
-        self._values = values
-        self._apply_pending()
+        return markers, values
 
     def _apply_pending(self) -> None:
         for scope, change in list(self._pending.items()):
@@ -903,6 +1241,23 @@ class MarkerStore(_SyncedFile):
     def _has_pending(self) -> bool:
         return bool(self._pending or self._pending_values)
 
+    def _encode_changes(self) -> bytes:
+        part = {
+            "markers": {
+                scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
+                for scope, (when, set_at) in self._pending.items()
+            },
+            "values": {
+                key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._pending_values.items()
+            },
+        }
+        return json.dumps(part, separators=(",", ":")).encode()
+
+    def _apply_changes(self, part: Any) -> None:
+        markers, values = self._parse_entries(part)
+        self._markers.update(markers)
+        self._values.update(values)
+
     def _clear_pending(self) -> None:
         self._pending.clear()
         self._pending_values.clear()
@@ -911,6 +1266,7 @@ class MarkerStore(_SyncedFile):
         payload = {
             "format": FORMAT,
             "version": __version__,
+            "log": self._snap_log,
             "markers": {
                 scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
                 for scope, (when, set_at) in self._markers.items()
@@ -972,6 +1328,7 @@ def recover_commit(directory: Path, lock: FileLock) -> bool:
                     _step(f"recover {target.name}")
             _sync_dir(directory)
             journal.unlink()
+            bump_counter(directory)
             log.warning("finished a commit of %s that a writer left half done", directory)
         for stale in [*directory.glob(f".*{_PENDING_SUFFIX}"), *directory.glob(f".{JOURNAL}.*.tmp")]:
             with contextlib.suppress(OSError):
@@ -996,6 +1353,10 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
                     ) -> None:
     """Commit several stores of one directory so that a reader sees all of their changes or none.
 
+    One line appended to the folder's log holds every store's changes; when the log is missing (the folder's
+    first commit, or a folder of an older version), when a changed file's snapshot does not name the log, or when
+    the log outgrew the snapshots, the snapshots are rewritten instead (a compaction), in one journaled commit.
+
     Args:
         stores: The stores to commit (each bound to a file of the same directory).
         lock: The directory's commit lock.
@@ -1015,27 +1376,142 @@ def commit_together(stores: Sequence[_SyncedFile], lock: FileLock, before_encode
         recover_commit(directory, lock)
         _step("begin")
         for store in sorted(stores, key=lambda item: str(item.path)):
+            store.commit_lock = lock
             held.enter_context(store._lock(store.path))  # type: ignore[arg-type]
-        prepared: list[tuple[_SyncedFile, bytes]] = []
         try:
+            for store in stores:
+                store._catch_up_locked()
+            read = _read_log(directory, stores[0]._log_pos, stores[0]._log_id)
+            if read is not None and not read.same:  # pragma: no cover - every store just read this very log
+                read = None
+            compact = read is None or _compact_due(read) or any(
+                store._key is not None and store._snap_log != read.ident and store._has_pending() for store in stores
+            )
+            if compact:
+                _compact(directory, stores, before_encode, held, lock)
+                return
+            parts: list[tuple[_SyncedFile, bytes]] = []
             for n, store in enumerate(stores):
                 if n == len(stores) - 1 and before_encode is not None:
                     before_encode()
-                data = store._prepare() if store._has_pending() else None
-                if data is not None:
-                    prepared.append((store, data))
+                if store._has_pending():
+                    parts.append((store, store._encode_changes()))
+            assert read is not None
+            if any(store._key is not None and store._snap_log != read.ident for store, _ in parts):
+                # ``before_encode`` changed a file whose snapshot names another log: no line may be written for it
+                _compact(directory, stores, before_encode, held, lock)
+                return
         except (ValueError, TypeError):
             for store in stores:
                 store.rollback()
             raise
-        if not prepared:
+        if not parts:
             return
-        if len(prepared) == 1:
-            store, data = prepared[0]
-            store._finish(atomic_write(store.path, data), data)  # type: ignore[arg-type]
-            _step("done")
-            return
-        _commit_journaled(directory, prepared)
+        names = [store.path.name for store, _ in parts]  # type: ignore[union-attr]
+        line = b'{"n":' + json.dumps(names).encode() + b',"f":{' + b",".join(
+            json.dumps(name).encode() + b":" + part for name, (_, part) in zip(names, parts, strict=True)
+        ) + b"}}\n"
+        _step("append")
+        key = _append_log(directory, read.end, line)
+        for store, _ in parts:
+            store._clear_pending()
+        for store in stores:
+            store._log_key, store._log_pos, store._log_id = key, read.end + len(line), read.ident
+        _step("counter")
+        bump_counter(directory)
+        _step("done")
+
+
+def _compact_due(read: _LogRead) -> bool:
+    """Whether the log outgrew the snapshots (and ``LOG_MIN_COMPACT``): then a commit compacts."""
+    return read.end > max(read.snapshots, LOG_MIN_COMPACT)
+
+
+def _line_names(line: bytes) -> list[str]:
+    """The files a log line has changes for, read from its head (``{"n": [names], "f": ...}``) alone.
+
+    Raises:
+        ValueError: not a line of this layout.
+    """
+    cut = line.index(b',"f":')  # file names are plain ``cache_*.json`` names: this cannot occur inside them
+    names = json.loads(line[5:cut])
+    if not line.startswith(b'{"n":') or not isinstance(names, list):
+        msg = "not a commit line"
+        raise ValueError(msg)
+    return [str(name) for name in names]
+
+
+def _log_names(directory: Path) -> set[str]:
+    """The files the folder's log has lines for."""
+    names: set[str] = set()
+    read = _read_log(directory)
+    for line in read.lines if read is not None else ():
+        with contextlib.suppress(ValueError, RecursionError):
+            names.update(_line_names(line))
+    return names
+
+
+def _store_for(path: Path) -> _SyncedFile:
+    """A store for a file of the folder that no store of the commit holds (it keeps whatever it holds)."""
+    if path.name == META_FILE:
+        return MarkerStore()
+    model = MODELS_BY_TABLE.get(path.name[len("cache_") : -len(".json")])
+    return JSONSession(sys.maxsize, model=model)
+
+
+def compact_directory(directory: Path, lock: FileLock) -> None:
+    """Rewrite every snapshot of ``directory`` whole and start an empty log (as a commit does when the log outgrew
+    the snapshots): afterwards each ``cache_*.json`` holds all of its file's data, for tools that read it alone."""
+    with lock, contextlib.ExitStack() as held:
+        recover_commit(directory, lock)
+        if (directory / LOG_FILE).exists():
+            _compact(directory, [], None, held, lock)
+
+
+def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable[[], None] | None,
+             held: contextlib.ExitStack, lock: FileLock) -> None:
+    """With the commit lock held: rewrite every snapshot of the folder from memory and start a fresh log.
+
+    Snapshots and the new log are written as one journaled commit, so a reader sees the old snapshots with the old
+    log or the new ones with the new log (a reader meeting a snapshot that names another log takes the lock and
+    looks again: see the module docstring).
+    """
+    ident = secrets.token_hex(16)
+    held_names = {store.path.name for store in stores}  # type: ignore[union-attr]
+    logged = _log_names(directory)
+    # Every snapshot is rewritten: one left naming the old log would be read without its lines.
+    names = {p.name for p in directory.glob("cache_*.json") if p.is_file()} | logged
+    extra: list[_SyncedFile] = []
+    for name in sorted(names - held_names):
+        if not (name.startswith("cache_") and name.endswith(".json") and Path(name).name == name):
+            continue
+        store = _store_for(directory / name)
+        store.commit_lock = lock
+        store._require_path(directory / name)
+        held.enter_context(store._lock(directory / name))
+        store._reload(directory / name, locked=True)
+        extra.append(store)
+    everything = extra + stores
+    prepared: list[tuple[_SyncedFile, bytes]] = []
+    for n, store in enumerate(everything):
+        if n == len(everything) - 1 and before_encode is not None:
+            before_encode()
+        name = store.path.name  # type: ignore[union-attr]
+        if store in extra or store._key is not None or store._has_pending() or name in logged:
+            store._snap_log = ident
+            prepared.append((store, store._encode()))
+    for store, _ in prepared:
+        _remove_stale_temps(store.path)  # type: ignore[arg-type]  # an atomic_write's temp a writer left
+    size = sum(len(data) for _, data in prepared)
+    header = _log_header(ident, size)
+    log_file = _Emptied(directory / LOG_FILE)
+    _step("compact")
+    _commit_journaled(directory, [*prepared, (log_file, header)])
+    for store in everything:
+        store._log_id, store._log_key, store._log_pos, store._log_snapshots = ident, log_file._key, len(header), size
+    _step("counter")
+    bump_counter(directory)
+    _step("done")
 
 
 def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]) -> None:
@@ -1066,13 +1542,12 @@ def _commit_journaled(directory: Path, prepared: list[tuple[_SyncedFile, bytes]]
         for store, _, _, _ in written:  # the journal finishes the commit later; re-read then
             store._loaded = False
         raise
-    _step("done")
     for store, _, key, data in written:
         store._finish(key, data)
 
 
 class _Emptied(_SyncedFile):
-    """A file of a cache being cleared: its new content is the empty layout of its kind (no pending changes)."""
+    """A file rewritten whole by a compaction or a clear (it has no pending changes of its own)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -1083,24 +1558,26 @@ class _Emptied(_SyncedFile):
         pass
 
 
-def _empty_content(path: Path) -> bytes:
+def _empty_content(path: Path, ident: str) -> bytes:
     """The content of an empty cache file: no entities and no tombstones, or no markers and no values."""
     if path.name == META_FILE:
-        payload: dict[str, Any] = {"format": FORMAT, "version": __version__, "markers": {}, "values": {}}
+        payload: dict[str, Any] = {"format": FORMAT, "version": __version__, "log": ident, "markers": {},
+                                   "values": {}}
     else:
         table = path.name[len("cache_") : -len(".json")]
-        payload = {"format": FORMAT, "version": __version__, "model": table, "data": [], "deleted": {}}
+        payload = {"format": FORMAT, "version": __version__, "model": table, "log": ident, "data": [],
+                   "deleted": {}}
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
 def clear_directory(directory: Path, lock: FileLock) -> list[Path]:
     """Empty every cache file of ``directory`` (entities, tombstones, list markers, stored values) at once.
 
-    One journaled commit (see the module docstring) under the commit lock and every file's own lock: a reader in
-    another process sees the whole old cache or an empty one, never a mix, and a writer waits for the locks and
-    then merges its own pending changes into the emptied files (what it writes after the clear is kept). Files
-    are rewritten in place of being deleted, so they stay 0600 and other processes notice the change by ``stat``.
-    Quarantined copies (``*.corrupt-*``) are left alone: they are the user's to inspect.
+    One journaled commit (see the module docstring) under the commit lock and every file's own lock, writing
+    empty snapshots and a fresh (empty) log: a reader in another process sees the whole old cache or an empty
+    one, never a mix, and a writer waits for the locks and then merges its own pending changes into the emptied
+    files (what it writes after the clear is kept). Files are rewritten in place of being deleted, so they stay
+    0600. Quarantined copies (``*.corrupt-*``) are left alone: they are the user's to inspect.
 
     Returns:
         The files emptied.
@@ -1112,14 +1589,14 @@ def clear_directory(directory: Path, lock: FileLock) -> list[Path]:
         stores = [_Emptied(path) for path in files]
         for store in stores:
             held.enter_context(store._lock(store._require_path(None)))
+        ident = secrets.token_hex(16)
         prepared: list[tuple[_SyncedFile, bytes]] = [
-            (store, _empty_content(store._require_path(None))) for store in stores
+            (store, _empty_content(store._require_path(None), ident)) for store in stores
         ]
-        if len(prepared) == 1:
-            only, data = prepared[0]
-            only._finish(atomic_write(only._require_path(None), data), data)
-        elif prepared:
+        if prepared or (directory / LOG_FILE).exists():
+            prepared.append((_Emptied(directory / LOG_FILE), _log_header(ident, 0)))
             _commit_journaled(directory, prepared)
+        bump_counter(directory)
     return files
 
 

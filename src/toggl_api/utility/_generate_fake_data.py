@@ -102,6 +102,10 @@ def generate(target: Path, kind: str, seed: int) -> dict[str, int]:
     if not report.complete:  # pragma: no cover - limits are off
         msg = f"generating stopped early: {report.message}"
         raise RuntimeError(msg)
+    if kind == "json":  # every file whole (no commit log to replay), for tools that read cache_<model>.json alone
+        from .._io.json_store import compact_directory
+
+        compact_directory(target, cache._commit_lock)
     return {m.__tablename__: len(cache.load(m)) for m in MODELS}
 
 

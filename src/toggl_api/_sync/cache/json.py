@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from filelock import FileLock
 
 from ..._core.api.request import RequestMethod
-from ..._core.cache_args import find_target
+from ..._core.cache_args import check_find, find_target
 from ..._core.clock import Clock
 from ..._core.coverage import COVERAGE_KEY
 from ..._core.errors import CorruptCacheError
 from ..._core.models import TogglClass, TogglTracker
+from ..._core.models._base import MAX_ID
 from ..._core.query import TogglQuery, distinct, validate_queries
 from ..._io.json_store import (
     COMMIT_LOCK,
     META_FILE,
+    ChangeCounter,
     JSONSession,
     MarkerStore,
     clear_directory,
@@ -43,6 +45,9 @@ if TYPE_CHECKING:
 __all__ = ["JSONCache"]
 
 T = TypeVar("T", bound=TogglClass)
+
+#: Operations between two checks that the mapped change counter is still the folder's file.
+_COUNTER_CHECK_EVERY = 1024
 
 
 class JSONCache(TogglCache[T]):
@@ -76,8 +81,14 @@ class JSONCache(TogglCache[T]):
         make_private_dirs(self._cache_path)
         self._sessions: dict[type[TogglClass], JSONSession[Any]] = {}
         self._commit_lock = FileLock(str(self._cache_path / COMMIT_LOCK), timeout=60.0, mode=0o600)
+        #: The folder's change counter: reads look at the files only after a commit bumped it.
+        self._counter = ChangeCounter(self._cache_path)  # mapped by the first operation
+        #: Operations left before the map is checked against the folder's counter file (0: at the next one).
+        self._checks_left = 0
         self._markers = MarkerStore(clock=self.clock, strict=strict)
         self._markers.before_reload = self._recover
+        self._markers.counter = self._counter
+        self._markers.commit_lock = self._commit_lock
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(path={str(self._cache_path)!r}, expire_after={self._expire_after!r})"
@@ -107,10 +118,15 @@ class JSONCache(TogglCache[T]):
         return found + self._markers.problems
 
     def _session(self, model: type[T]) -> JSONSession[T]:
+        self._checks_left -= 1
+        if self._checks_left <= 0:
+            self._check_counter()
         session = self._sessions.get(model)
         if session is None:
             session = JSONSession(self.max_length, model=model, clock=self.clock, strict=self.strict)
             session.before_reload = self._recover
+            session.counter = self._counter
+            session.commit_lock = self._commit_lock
             self._sessions[model] = session
             session.load(self.cache_path_for(model))
         else:
@@ -129,16 +145,39 @@ class JSONCache(TogglCache[T]):
         recover_commit(self._cache_path, self._commit_lock)
 
     def _marker_store(self) -> MarkerStore:
+        self._checks_left -= 1
+        if self._checks_left <= 0:
+            self._check_counter()
         self._markers.refresh(self._cache_path / META_FILE)
         return self._markers
+
+    def _check_counter(self) -> None:
+        # Now and then (and after close, a commit or a clear): is the map still the folder's counter file? One
+        # deleted under us (the folder removed and made again, say) would never change again, so it is mapped
+        # anew. Every store also looks at its files once more, so a commit whose writer died before its bump is
+        # seen within this many operations even when no other commit follows.
+        self._checks_left = _COUNTER_CHECK_EVERY
+        if not self._counter.current():
+            self._counter.close()
+            self._counter.open()
+        for store in [*self._sessions.values(), self._markers]:
+            store._seen = None
+
+    def close(self) -> None:
+        """Unmap the folder's change counter (the cache stays usable and maps it again on demand)."""
+        self._counter.close()
+        self._checks_left = 0
 
     # -- the contract ---------------------------------------------------------------------------------------
 
     def commit(self) -> None:
         """Write every model file (and the markers) with pending changes, all or nothing.
 
-        The files are written as one journaled commit (see ``toggl_api._io.json_store``): a reader, even after
-        a crash at any instant, sees either every change of the commit or none. A pending value that cannot be
+        The changes of every file are one line appended to the folder's log ``cache.log``; when the log has
+        outgrown the files, the files are rewritten whole instead, as one journaled commit (see
+        ``toggl_api._io.json_store``). Either way a reader, even after a crash at any instant, sees either every
+        change of the commit or none, and its cost follows the size of the change, not of the cache (the
+        rewrites, once per log's worth of changes, excepted). A pending value that cannot be
         encoded raises ``ValueError``/``TypeError`` naming the entity; nothing is written, every pending change
         is dropped (memory equals the files again) and the cache stays usable.
 
@@ -158,6 +197,7 @@ class JSONCache(TogglCache[T]):
                     self._forget_lists_of(model)
 
         commit_together([session for _, session in sessions] + [markers], self._commit_lock, forget_trimmed)
+        self._checks_left = 0  # the commit may have made the folder again: check the counter at the next read
 
     def _forget_lists_of(self, model: type[TogglClass]) -> None:
         markers = self._marker_store()
@@ -185,6 +225,31 @@ class JSONCache(TogglCache[T]):
         **kwargs: Any,
     ) -> T | None:
         """The fresh entry with this id (any entry with ``include_expired``), or ``None``; O(1)."""
+        # The common call, find(<int id>, <model class>), while no other commit happened since the last check
+        # (the change counter holds the value the session saw) and no ``data`` list has changes to take in:
+        # straight from the session's dict. Anything else takes the checked path below.
+        if type(entry) is int and not kwargs and type(model) is type and -MAX_ID <= entry <= MAX_ID:
+            session = self._sessions.get(model)
+            view = self._counter.view
+            self._checks_left -= 1
+            if (
+                self._checks_left > 0
+                and session is not None
+                and view is not None
+                and session._seen == view[0]
+                and session._loaded
+                and (session._view is None or not session._view.changed)
+            ):
+                slot = session._live.get(entry)
+                if slot is None:
+                    return None
+                found = slot.model
+                if found is None:
+                    found = session._decode_slot(entry, slot)
+                if found is None or include_expired or self._ttl is None or self.is_fresh(found):
+                    return found  # type: ignore[return-value]
+                return None
+        check_find(entry, model, include_expired=include_expired, **kwargs)
         entry = find_target(entry, kwargs)
         if model is None:
             model = type(entry) if isinstance(entry, TogglClass) else self.model
@@ -192,6 +257,8 @@ class JSONCache(TogglCache[T]):
         if found is None or include_expired or self._expire_after is None or self.is_fresh(found):
             return found
         return None
+
+    find._arguments_checked = True  # type: ignore[attr-defined]  # checked above, after the fast path
 
     def add(self, *entries: T) -> None:
         """Insert or replace entries (pending until ``commit``); O(n)."""
@@ -239,6 +306,7 @@ class JSONCache(TogglCache[T]):
         commits afterwards is kept. Changes of this object not yet committed are dropped. The files stay 0600.
         """
         clear_directory(self._cache_path, self._commit_lock)
+        self._checks_left = 0
         for store in [*self._sessions.values(), self._markers]:
             if store.path is not None:
                 store.rollback()  # drop pending changes and re-read: empty now
