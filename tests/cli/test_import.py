@@ -65,7 +65,8 @@ def test_import_prints_what_it_did_and_zero_requests(tmp_path: Path, emulators: 
 def test_imported_entries_show_in_entries(tmp_path: Path, emulators: list[Emulator]) -> None:
     cache = tmp_path / "cache"
     _run(cache, "import", str(_export(tmp_path, "2026-01-05", "2026-01-05")))
-    listed = json.loads(_run(cache, "entries", "--since", "2026-01-05", "--until", "2026-01-05", "--json").output)["entries"]
+    printed = _run(cache, "entries", "--since", "2026-01-05", "--until", "2026-01-05", "--json").output
+    listed = json.loads(printed)["entries"]
     assert listed
     assert all(e["id"] < 0 for e in listed)
 

@@ -59,7 +59,7 @@ def test_canonical_strings_parse_as_the_general_parser_does(moment: datetime, mi
         " 2026-01-01T09:00:00Z",
         "2026-01-01 09:00:00+00:00",
         "2026-01-01T09:00:00+25:00",
-        "２０２６-01-01T09:00:00+00:00",
+        "\uff12\uff10\uff12\uff16-01-01T09:00:00+00:00",  # full-width digits
     ],
 )
 def test_other_spellings_and_impossible_values_answer_as_the_general_parser(text: str) -> None:
