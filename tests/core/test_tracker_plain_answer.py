@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from toggl_api._core.answers import decode_many, decode_one
 from toggl_api._core.errors import UnexpectedResponseError
 from toggl_api._core.models import TogglTag, TogglTracker
-from toggl_api._core.models import tracker as tracker_module
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 MAX_ID = 2**63 - 1
@@ -36,14 +35,6 @@ def toggl_entry(**changes: Any) -> dict[str, Any]:
     del entry["uid"]
     entry.update(changes)
     return entry
-
-
-@pytest.fixture(autouse=True)
-def as_if_unmapped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another test in this process may have run the SQL cache, which maps the models for good (the shortcut
-    then steps aside, see ``test_a_class_the_sql_cache_mapped_takes_the_general_path``); here it is judged as
-    if they were not."""
-    monkeypatch.setattr(tracker_module, "_orm_mapped", lambda _cls: False)
 
 
 def state(model: Any) -> dict[str, Any]:
@@ -85,9 +76,6 @@ def test_the_shortcut_makes_a_model_that_behaves_as_one() -> None:
     assert "writing" in repr(plain)
     assert plain.description == "writing"
 
-    if "_sa_class_manager" in TogglTracker.__dict__:
-        return  # mapped earlier in this process: the shortcut is off then, and its instances cannot be written
-
     plain.duration = 60  # the attrs conversion on assignment still applies
     plain["name"] = None
 
@@ -118,11 +106,35 @@ def test_a_subclass_takes_the_general_path() -> None:
     assert Mine._from_plain_answer(toggl_entry(), NOW) is None
 
 
-def test_a_class_the_sql_cache_mapped_takes_the_general_path(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_once_the_sql_cache_mapped_the_models_the_shortcut_makes_instances_the_orm_can_use(tmp_path: Any) -> None:
+    from toggl_api._core.models.tables import map_models
+    from toggl_api.meta.cache import SqliteCache
+
+    map_models()  # what opening a SQL cache does, once per process
+
+    plain = TogglTracker._from_plain_answer(toggl_entry(), NOW)
+    assert plain is not None
+    assert "_sa_instance_state" in vars(plain)  # the state the mapped __init__ would have made
+    assert state(plain) == state(general(toggl_entry()))
+    plain.duration = 120  # assignment goes through the ORM's instrumentation, which needs that state
+    cache = SqliteCache(tmp_path)
+    try:
+        cache.add(plain)
+        stored = cache.find(42, TogglTracker)
+    finally:
+        cache.close()
+
+    assert stored is not None
+    assert stored.duration == timedelta(seconds=120)
+    assert stored.tag_names() == ["a", "b"]
+
+
+def test_a_mapped_class_without_an_instance_maker_takes_the_general_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from toggl_api._core.models import _base
     from toggl_api._core.models.tables import map_models
 
-    monkeypatch.undo()  # the real check, not the fixture's
-    map_models()  # what opening a SQL cache does, once per process
+    map_models()
+    monkeypatch.delitem(_base._INSTANCE_MAKERS, TogglTracker)
     response = httpx.Response(200, request=httpx.Request("GET", "https://api.track.toggl.com/api/v9/me/x"))
 
     entry = decode_one(TogglTracker, toggl_entry(), now=NOW, response=response)

@@ -8,7 +8,7 @@ last-modified time and ``server_deleted_at`` its deletion time. Payload keys a m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, ClassVar, TypeVar
 
@@ -30,7 +30,26 @@ __all__ = [
     "req_datetime",
 ]
 
+
 T = TypeVar("T", bound="TogglClass")
+
+
+#: How an instance of a model class is made without ``__init__`` when its fields are set straight into
+#: ``__dict__`` (decoding shortcuts): ``object.__new__`` unless the SQL cache mapped the class, which registers the
+#: ORM's own maker here (the instance then carries the state the ORM needs, as one its loader makes does).
+_INSTANCE_MAKERS: dict[type, Callable[[], Any]] = {}
+
+
+def new_instance(cls: type[T]) -> T:
+    """A new, empty instance of ``cls`` (no ``__init__``; see ``_INSTANCE_MAKERS``)."""
+    maker = _INSTANCE_MAKERS.get(cls)
+    instance: T = maker() if maker is not None else object.__new__(cls)
+    return instance
+
+
+def register_instance_maker(cls: type, maker: Callable[[], Any]) -> None:
+    """Make ``new_instance(cls)`` call ``maker`` (the SQL cache does this for the classes it maps)."""
+    _INSTANCE_MAKERS[cls] = maker
 
 
 def now_utc() -> datetime:

@@ -15,6 +15,7 @@ Layout (portable SQL: nothing here or in ``sql_query`` is SQLite-only):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -39,7 +40,7 @@ from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
 
 from ..errors import DateTimeError
-from ._base import TogglClass
+from ._base import TogglClass, register_instance_maker
 from .client import TogglClient, TogglTag
 from .organization import TogglOrganization, TogglWorkspace
 from .project import TogglProject
@@ -292,9 +293,35 @@ def map_models() -> MetaData:
     for model, table in _TABLES.items():
         if "__mapper__" not in model.__dict__:
             _REGISTRY.map_imperatively(model, table)
+            register_instance_maker(model, instance_maker(model))
     # Configure now, not on the first query: attribute access on models made before mapping needs it.
     _REGISTRY.configure()
     return METADATA
+
+
+def instance_maker(model: type[TogglClass]) -> Callable[[], Any]:
+    """A function making a new, empty mapped instance of ``model``, as the ORM's ``new_instance`` does.
+
+    The instance state goes straight into ``__dict__``: through ``setattr`` it would pass the attrs
+    ``__setattr__`` hook, which looks the name up among the converted fields and raises and catches a
+    ``KeyError`` for it (most of the cost of a new instance).
+    """
+    from sqlalchemy.orm.base import manager_of_class
+
+    manager = manager_of_class(model)
+    make_state = getattr(manager, "_state_constructor", None)
+    key = getattr(manager, "STATE_ATTR", None)
+    if make_state is None or key is None:  # another SQLAlchemy than the one this was written for: its own way
+        maker: Callable[[], Any] = manager.new_instance
+        return maker
+    new = model.__new__
+
+    def make() -> Any:
+        instance = new(model)
+        instance.__dict__[key] = make_state(instance, manager)
+        return instance
+
+    return make
 
 
 def table_for(model: type[TogglClass]) -> Table:

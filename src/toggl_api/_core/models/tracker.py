@@ -11,10 +11,12 @@ from attrs import define, field
 from ..pending import PENDING_EXTRA, is_pending_id
 from ..timeutil import _canonical
 from ._base import (
+    _INSTANCE_MAKERS,
     EARLIEST,
     LATEST,
     MAX_ID,
     WorkspaceChild,
+    new_instance,
     now_utc,
     opt_datetime,
     opt_entity_id,
@@ -165,10 +167,11 @@ class TogglTracker(WorkspaceChild):
 
         Each value is checked here as its converter would check it, and the instance gets the converted values
         directly: decoding a time entry read from Toggl then takes about a third less time. Anything else (another
-        type, another spelling of a date, a key of a cache record, a subclass, a model the SQL cache has mapped)
-        answers ``None``, and the caller takes ``from_kwargs``, which keeps every rule and error message.
+        type, another spelling of a date, a key of a cache record, a subclass, a class mapped without an
+        instance maker registered) answers ``None``, and the caller takes ``from_kwargs``, which keeps every
+        rule and error message.
         """
-        if not _PLAIN_BUILD or cls is not TogglTracker or _orm_mapped(cls):
+        if not _PLAIN_BUILD or cls is not TogglTracker or _orm_mapped(TogglTracker) or _orm_mapped(TogglTag):
             return None
         if not _RECORD_KEYS.isdisjoint(item):
             return None
@@ -199,11 +202,11 @@ class TogglTracker(WorkspaceChild):
         for tag_id, tag_name in zip(ids, names, strict=True):
             if type(tag_name) is not str or type(tag_id) is not int or not -MAX_ID <= tag_id <= MAX_ID:
                 return None
-            tag = object.__new__(TogglTag)
+            tag = new_instance(TogglTag)
             tag.__dict__.update(id=tag_id, name=tag_name, timestamp=now_utc(), at=None, server_deleted_at=None,
                                 extra={}, workspace=workspace)
             tags.append(tag)
-        entry = object.__new__(TogglTracker)
+        entry = new_instance(TogglTracker)
         # In the order attrs' __init__ sets them (``_PLAIN_FIELDS``).
         entry.__dict__.update(
             id=ident,
@@ -246,8 +249,9 @@ _NOT_PLAIN: Any = object()
 
 
 def _orm_mapped(cls: type) -> bool:
-    """Whether the SQL cache mapped ``cls``: its instances then need the ORM's state, which its ``__init__`` makes."""
-    return "_sa_class_manager" in cls.__dict__
+    """Whether ``cls`` is mapped by the ORM with no maker of its instances registered (``new_instance``): they
+    then need the ORM's state, which only its ``__init__`` makes."""
+    return "_sa_class_manager" in cls.__dict__ and cls not in _INSTANCE_MAKERS
 
 
 def _instant(value: Any) -> Any:

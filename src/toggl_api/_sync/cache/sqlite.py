@@ -300,38 +300,15 @@ _GC_PAUSE_FROM = 1000
 _Reader = Callable[[list[Any]], list[Any]]
 
 
-def _instance_maker(model: type[TogglClass]) -> Callable[[], Any]:
-    """A function making a new, empty mapped instance of ``model``, as the ORM's ``new_instance`` does.
-
-    The instance state goes straight into ``__dict__``: through ``setattr`` it would pass the attrs
-    ``__setattr__`` hook, which looks the name up among the converted fields and raises and catches a
-    ``KeyError`` for it (most of the cost of a new instance).
-    """
-    from sqlalchemy.orm.base import manager_of_class
-
-    manager = manager_of_class(model)
-    make_state = getattr(manager, "_state_constructor", None)
-    key = getattr(manager, "STATE_ATTR", None)
-    if make_state is None or key is None:  # another SQLAlchemy than the one this was written for: its own way
-        maker: Callable[[], Any] = manager.new_instance
-        return maker
-    new = model.__new__
-
-    def make() -> Any:
-        instance = new(model)
-        instance.__dict__[key] = make_state(instance, manager)
-        return instance
-
-    return make
-
-
 class _Builder:
     """Turns rows of a model's SELECT into models, the way the ORM loader does: a new mapped instance whose fields
     are set from the already typed column values (the models' converters would only repeat that work)."""
 
     def __init__(self, model: type[TogglClass], table: Table) -> None:
-        self.new: Callable[[], Any] = _instance_maker(model)
-        self.new_tag: Callable[[], Any] = _instance_maker(TogglTag)
+        from ..._core.models.tables import instance_maker
+
+        self.new: Callable[[], Any] = instance_maker(model)
+        self.new_tag: Callable[[], Any] = instance_maker(TogglTag)
         self.names = [column.name for column in table.columns]
         self.tracker = issubclass(model, TogglTracker)
 
