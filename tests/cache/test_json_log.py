@@ -390,3 +390,44 @@ def test_a_writer_killed_while_appending_leaves_no_commit(cache_dir: Path) -> No
     cache.commit()
     assert (cache_dir / "cache.log").read_bytes().count(b"never committed") == 0
     assert [t.id for t in JSONCache(cache_dir).load(TogglTag)] == [1, 2, 3]
+
+
+def test_an_unreadable_line_is_skipped_reported_and_kept_in_a_copy_when_the_log_is_replaced(cache_dir: Path) -> None:
+    writer = JSONCache(cache_dir)
+    writer.add(tag(1))
+    writer.commit()
+    writer.add(tag(2))
+    writer.commit()
+    with (cache_dir / "cache.log").open("ab") as handle:
+        handle.write(b"a line a hand wrote\n")
+
+    reader = JSONCache(cache_dir)
+    assert [t.id for t in reader.load(TogglTag)] == [1, 2]  # the lines around it still count
+    assert any("unreadable line of the commit log" in str(p) for p in reader.problems)
+    store.compact_directory(cache_dir, reader._commit_lock)  # what a commit does once the log outgrew the snapshots
+    reader.add(tag(3))
+    reader.commit()
+
+    copies = list(cache_dir.glob("cache.log.corrupt-*"))
+    assert len(copies) == 1
+    assert b"a line a hand wrote" in copies[0].read_bytes()
+    assert stat.S_IMODE(copies[0].stat().st_mode) == 0o600
+    assert [t.id for t in JSONCache(cache_dir).load(TogglTag)] == [1, 2, 3]
+
+
+def test_a_log_with_an_unreadable_header_is_copied_aside_before_a_new_log_replaces_it(cache_dir: Path) -> None:
+    writer = JSONCache(cache_dir)
+    writer.add(tag(1))
+    writer.commit()  # the first commit compacts: tag 1 is in the snapshot
+    writer.add(tag(2))
+    writer.commit()  # tag 2 is only in the log
+    damaged = b"garbage" + (cache_dir / "cache.log").read_bytes()[7:]
+    (cache_dir / "cache.log").write_bytes(damaged)
+
+    cache = JSONCache(cache_dir)
+    cache.add(tag(3))
+    cache.commit()
+
+    copies = list(cache_dir.glob("cache.log.corrupt-*"))
+    assert [c.read_bytes() for c in copies] == [damaged]  # tag 2's line survives there, for the user to inspect
+    assert any("commit log" in str(p) and p.moved_to == copies[0] for p in cache.problems)

@@ -69,6 +69,11 @@ What a reader holds for a file is its snapshot plus every whole line of the log,
    only a change matters); the cache checks every 1,024 operations (and after each of its commits) that its map
    is still the folder's file, so a counter deleted with its folder is replaced.
 
+A log only a foreign hand can damage (lines are written whole, under the lock; a log is created whole): a line
+that cannot be applied is skipped and reported in ``problems``; a log whose header cannot be read is ignored
+(its snapshots are taken alone). Either way, the compaction that replaces such a log first keeps a copy of it,
+``cache.log.corrupt-<time>`` (0600), reported in ``problems``.
+
 Each step calls ``toggl_api._io.seams.step`` (the crash tests stop a writer there): ``begin``, ``append``,
 ``counter``, ``done`` for an append; ``begin``, ``compact``, ``temp <file>``, ``journal``, ``rename <file>``,
 ``counter``, ``done`` for a compaction.
@@ -338,6 +343,46 @@ class _LogRead:
         self.lines = lines
 
 
+def read_path(store: _SyncedFile) -> Path:
+    """The folder's log, as named in messages about one store's lines."""
+    return store._require_path(None).parent / LOG_FILE
+
+
+def _set_aside_log(directory: Path, stores: Sequence[_SyncedFile], stamp: str) -> None:
+    """With the commit lock held, before a compaction replaces the log: keep a copy of a damaged one.
+
+    A log whose header cannot be read, or with a line a store could not apply, only a foreign hand made; its
+    lines may still hold what someone wants back, so it is copied to ``cache.log.corrupt-<time>`` (0600) and
+    reported in the first store's ``problems``, as an unreadable cache file is.
+    """
+    path = directory / LOG_FILE
+    if not path.exists():
+        return
+    header_bad = _read_log(directory) is None
+    if not header_bad and not any(store._log_damaged for store in stores):
+        return
+    copy = path.with_name(f"{LOG_FILE}.corrupt-{stamp}")
+    try:
+        data = path.read_bytes()
+        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        log.warning("cannot keep a copy of the damaged commit log %s: %s", path, exc)
+        return
+    for store in stores:
+        store._log_damaged = False
+    error = CorruptCacheError(
+        f"the commit log {path} was damaged ({'unreadable header' if header_bad else 'unreadable lines'}); "
+        f"kept a copy as {copy.name} before starting a new log",
+        path=path,
+        moved_to=copy,
+    )
+    log.warning("%s", error)
+    if stores:
+        stores[0].problems.append(error)
+
+
 def _log_header(ident: str, snapshots: int) -> bytes:
     return json.dumps({"format": FORMAT, "log": ident, "snapshots": snapshots}, separators=(",", ":")).encode() + b"\n"
 
@@ -360,7 +405,7 @@ def _read_log(directory: Path, start: int = 0, ident: str | None = None) -> _Log
             header: Any = json.loads(head[:cut]) if cut >= 0 else None
             found, snapshots = str(header["log"]), int(header.get("snapshots", 0))
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            log.warning("ignoring an unreadable commit log in %s", directory)
+            log.warning("ignoring an unreadable commit log in %s (a copy is kept when it is replaced)", directory)
             return None
         same = ident is not None and found == ident and cut + 1 <= start <= st.st_size
         if not same:
@@ -413,6 +458,8 @@ class _SyncedFile:
         self.clock: Clock = clock or SYSTEM_CLOCK
         self.strict = strict
         self.problems: list[CorruptCacheError] = []
+        #: A line of the log could not be applied: the log is copied aside before a compaction replaces it.
+        self._log_damaged = False
         #: Key of the snapshot file version held in memory (``None``: no snapshot).
         self._key: StatKey | None = None
         self._loaded = False
@@ -577,7 +624,12 @@ class _SyncedFile:
                 self._apply_changes(json.loads(line)["f"][name])
             except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
                 # Lines are written whole by one write under the lock: only a foreign hand makes one unreadable.
-                log.warning("skipping an unreadable line of the commit log in %s: %s", self.path, exc)
+                # The next compaction keeps a copy of the log before replacing it (``_set_aside_log``).
+                self._log_damaged = True
+                message = f"skipped an unreadable line of the commit log {read_path(self)}: {exc}"
+                if all(str(known) != message for known in self.problems):
+                    log.warning("%s", message)
+                    self.problems.append(CorruptCacheError(message, path=read_path(self)))
         self._log_key = read.key
         self._log_pos = read.end
         self._log_id = read.ident
@@ -1241,17 +1293,19 @@ class MarkerStore(_SyncedFile):
     def _has_pending(self) -> bool:
         return bool(self._pending or self._pending_values)
 
-    def _encode_changes(self) -> bytes:
-        part = {
+    @staticmethod
+    def _records(markers: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        """Markers and values as a snapshot and a log line both store them."""
+        return {
             "markers": {
                 scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
-                for scope, (when, set_at) in self._pending.items()
+                for scope, (when, set_at) in markers.items()
             },
-            "values": {
-                key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._pending_values.items()
-            },
+            "values": {key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in values.items()},
         }
-        return json.dumps(part, separators=(",", ":")).encode()
+
+    def _encode_changes(self) -> bytes:
+        return json.dumps(self._records(self._pending, self._pending_values), separators=(",", ":")).encode()
 
     def _apply_changes(self, part: Any) -> None:
         markers, values = self._parse_entries(part)
@@ -1267,13 +1321,7 @@ class MarkerStore(_SyncedFile):
             "format": FORMAT,
             "version": __version__,
             "log": self._snap_log,
-            "markers": {
-                scope: {"completed_at": _iso(when) if when else None, "set_at": _iso(set_at)}
-                for scope, (when, set_at) in self._markers.items()
-            },
-            "values": {
-                key: {"value": value, "set_at": _iso(set_at)} for key, (value, set_at) in self._values.items()
-            },
+            **self._records(self._markers, self._values),
         }
         return json.dumps(payload, separators=(",", ":")).encode()
 
@@ -1492,6 +1540,8 @@ def _compact(directory: Path, stores: list[_SyncedFile], before_encode: Callable
         store._reload(directory / name, locked=True)
         extra.append(store)
     everything = extra + stores
+    clock = everything[0].clock if everything else SYSTEM_CLOCK
+    _set_aside_log(directory, everything, clock.now().strftime("%Y%m%dT%H%M%S%fZ"))
     prepared: list[tuple[_SyncedFile, bytes]] = []
     for n, store in enumerate(everything):
         if n == len(everything) - 1 and before_encode is not None:
